@@ -1,0 +1,214 @@
+/* Entry point: global options (runc's), then dispatch to one command. */
+#include <errno.h>
+#include <getopt.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "ocirun-config.h"
+
+enum {
+  OPT_ROOT = 256,
+  OPT_LOG,
+  OPT_LOG_FORMAT,
+  OPT_DEBUG,
+  OPT_SYSTEMD_CGROUP,
+  OPT_CRIU,
+  OPT_ROOTLESS,
+};
+
+static const struct option global_options[] = {
+    {"debug", no_argument, NULL, OPT_DEBUG},
+    {"log", required_argument, NULL, OPT_LOG},
+    {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"criu", required_argument, NULL, OPT_CRIU},
+    {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
+    {"rootless", required_argument, NULL, OPT_ROOTLESS},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'v'},
+    {NULL, 0, NULL, 0},
+};
+
+static void print_version(void) {
+  const struct scmp_version *v = seccomp_version();
+  printf("ocirun version %s\ncommit: %s\nspec: %s\n", OCIRUN_VERSION, OCIRUN_COMMIT,
+         OCIRUN_SPEC_VERSION);
+  if (v)
+    printf("libseccomp: %u.%u.%u\n", v->major, v->minor, v->micro);
+}
+
+static void print_main_help(void) {
+  printf("NAME:\n   ocirun - Open Container Initiative runtime\n\n"
+         "ocirun is a command line client for running applications packaged according to\n"
+         "the Open Container Initiative (OCI) format and is a compliant implementation of the\n"
+         "Open Container Initiative specification, with runc's command line.\n\n"
+         "USAGE:\n   ocirun [global options] command [command options] [arguments...]\n\n"
+         "VERSION:\n   %s\n\nCOMMANDS:\n",
+         OCIRUN_VERSION);
+  for (const struct cli_command *c = cli_commands; c->name; c++)
+    printf("   %-11s %s\n", c->name, c->summary);
+  printf("\nGLOBAL OPTIONS:\n"
+         "   --debug             enable debug logging\n"
+         "   --log value         set the log file to write ocirun logs to (default is stderr)\n"
+         "   --log-format value  set the log format ('text' (default), or 'json') (default: "
+         "\"text\")\n"
+         "   --root value        root directory for storage of container state (default: "
+         "\"%s\")\n"
+         "   --criu value        path to the criu binary used for checkpoint and restore "
+         "(default: \"criu\")\n"
+         "   --systemd-cgroup    enable systemd cgroup support\n"
+         "   --rootless value    ignore cgroup permission errors ('true', 'false', or 'auto') "
+         "(default: \"auto\")\n"
+         "   --help, -h          show help\n"
+         "   --version, -v       print the version\n",
+         OCIRUN_DEFAULT_ROOT);
+}
+
+int cli_fail(ocirun_error_t **err) {
+  if (err && *err) {
+    /* The log file (when --log is set) gets the structured line that containerd's shim
+     * and conmon read back; the caller's stderr always gets the plain message. */
+    if (log_fd() != STDERR_FILENO)
+      log_error("%s", (*err)->msg);
+    fprintf(stderr, "ocirun: %s\n", (*err)->msg);
+    ocirun_error_free(err);
+  }
+  return CLI_EXIT_FAILURE;
+}
+
+int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...) {
+  char *msg = NULL;
+  va_list ap;
+  va_start(ap, fmt);
+  if (vasprintf(&msg, fmt, ap) < 0)
+    msg = NULL;
+  va_end(ap);
+  if (log_fd() != STDERR_FILENO)
+    log_error("%s", msg ? msg : "usage error");
+  fprintf(stderr, "ocirun: %s\n", msg ? msg : "usage error");
+  if (cmd)
+    fprintf(stderr, "usage: ocirun %s\n", cmd->usage);
+  free(msg);
+  return CLI_EXIT_FAILURE;
+}
+
+void cli_print_command_help(const struct cli_command *cmd, const struct option *opts,
+                            const char *const *descriptions) {
+  printf("NAME:\n   ocirun %s - %s\n\nUSAGE:\n   ocirun %s\n", cmd->name, cmd->summary, cmd->usage);
+  if (opts && opts[0].name) {
+    printf("\nOPTIONS:\n");
+    for (size_t i = 0; opts[i].name; i++) {
+      char flag[64];
+      snprintf(flag, sizeof(flag), "--%s%s", opts[i].name,
+               opts[i].has_arg == required_argument ? " value" : "");
+      printf("   %-28s %s\n", flag, descriptions && descriptions[i] ? descriptions[i] : "");
+    }
+  }
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts) {
+  int c;
+  char full[64];
+
+  /* '+': stop at the first non-option, as runc (Go's flag package) does; ':' so that a
+   * missing argument is distinguishable. */
+  snprintf(full, sizeof(full), "+:%s", shortopts);
+  opterr = 0;
+  c = getopt_long_only(argc, argv, full, longopts, NULL);
+  if (c == '?') {
+    fprintf(stderr, "ocirun: flag provided but not defined: %s\n", argv[optind - 1]);
+    return '?';
+  }
+  if (c == ':') {
+    fprintf(stderr, "ocirun: flag needs an argument: %s\n", argv[optind - 1]);
+    return '?';
+  }
+  return c;
+}
+
+int cli_require_args(const struct cli_command *cmd, int argc, char **argv, int min, int max) {
+  int n = argc - optind;
+  (void)argv;
+  if (n < min) {
+    if (min == 1 && strstr(cmd->usage, "<container-id>"))
+      return cli_usage_error(cmd, "\"%s\" requires a minimum of %d argument%s", cmd->name, min,
+                             min == 1 ? "" : "s");
+    return cli_usage_error(cmd, "\"%s\" requires a minimum of %d arguments", cmd->name, min);
+  }
+  if (max >= 0 && n > max)
+    return cli_usage_error(cmd, "\"%s\" requires a maximum of %d argument%s", cmd->name, max,
+                           max == 1 ? "" : "s");
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  struct cli_global g = {.root = OCIRUN_DEFAULT_ROOT, .log_format = LOG_FORMAT_TEXT};
+  const struct cli_command *cmd;
+  ocirun_error_t *err = NULL;
+  int c, rc;
+
+  while ((c = cli_getopt(argc, argv, "hv", global_options)) != -1) {
+    switch (c) {
+    case OPT_DEBUG:
+      g.debug = true;
+      break;
+    case OPT_LOG:
+      g.log_path = optarg;
+      break;
+    case OPT_LOG_FORMAT:
+      if (strcmp(optarg, "text") == 0)
+        g.log_format = LOG_FORMAT_TEXT;
+      else if (strcmp(optarg, "json") == 0)
+        g.log_format = LOG_FORMAT_JSON;
+      else {
+        fprintf(stderr, "ocirun: invalid log-format: %s\n", optarg);
+        return CLI_EXIT_FAILURE;
+      }
+      break;
+    case OPT_ROOT:
+      g.root = optarg;
+      break;
+    case OPT_CRIU:
+      g.criu = optarg;
+      break;
+    case OPT_SYSTEMD_CGROUP:
+      g.systemd_cgroup = true;
+      break;
+    case OPT_ROOTLESS:
+      g.rootless = optarg;
+      break;
+    case 'h':
+      print_main_help();
+      return 0;
+    case 'v':
+      print_version();
+      return 0;
+    default:
+      return CLI_EXIT_FAILURE;
+    }
+  }
+  if (log_init(g.log_path, g.log_format, g.debug, &err) < 0)
+    return cli_fail(&err);
+
+  if (optind >= argc) {
+    print_main_help();
+    return 0;
+  }
+  cmd = cli_find_command(argv[optind]);
+  if (cmd == NULL) {
+    fprintf(stderr, "No help topic for '%s'\n", argv[optind]);
+    return 3; /* runc's exit code for an unknown command */
+  }
+  /* The command parses its own flags from argv[optind..]. */
+  argc -= optind;
+  argv += optind;
+  optind = 0;
+  rc = cmd->run(&g, argc, argv);
+  log_close();
+  return rc;
+}

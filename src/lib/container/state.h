@@ -1,0 +1,85 @@
+/* The state store: --root (0700), one directory per container (0700) holding
+ *   state.json   what exists for this container (written atomically)
+ *   config.json  the copy of the bundle's config taken at create (exec, delete and
+ *                poststop hooks read it; the bundle may change afterwards)
+ *   exec.fifo    present while the container is `created`
+ *   lock         flock()ed exclusively by every mutating command
+ * state.json records each resource *before* it is made (cgroup path, then init pid),
+ * so that `delete --force` can always clean up after a crash. */
+#ifndef OCIRUN_CONTAINER_STATE_H
+#define OCIRUN_CONTAINER_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "spec/spec.h"
+#include "util/error.h"
+
+#define CONTAINER_ID_MAX 1024
+
+enum container_status {
+  CONTAINER_CREATING, /* create in progress, or crashed during create */
+  CONTAINER_CREATED,
+  CONTAINER_RUNNING,
+  CONTAINER_PAUSED,
+  CONTAINER_STOPPED,
+};
+
+struct container_state {
+  char *id;
+  char *bundle;       /* absolute */
+  char *rootfs;       /* absolute */
+  char *created;      /* RFC 3339 with nanoseconds, UTC */
+  uid_t owner;        /* uid of the creator */
+  pid_t init_pid;     /* 0 until the init process exists */
+  uint64_t init_start_time; /* field 22 of /proc/<pid>/stat, guards against pid reuse */
+  bool created_done;  /* false while `creating` */
+  char *cgroup_path;  /* driver-relative cgroup path, NULL until the cgroup is made */
+  bool systemd_cgroup;
+  bool no_new_keyring;
+  struct spec_kv_list annotations;
+};
+
+/* Validate a container id: [A-Za-z0-9][A-Za-z0-9_+.-]*, at most CONTAINER_ID_MAX
+ * characters; "." and ".." refused.  The error says what is wrong. */
+int container_id_validate(const char *id, ocirun_error_t **err);
+
+/* Create the root directory (0700) if needed. */
+int state_root_ensure(const char *root, ocirun_error_t **err);
+
+/* Path of the container directory: <root>/<id> (malloc'd). */
+char *state_dir_path(const char *root, const char *id);
+
+/* Create <root>/<id> (0700); EEXIST becomes "container with id exists: <id>". */
+int state_dir_create(const char *root, const char *id, ocirun_error_t **err);
+/* Remove <root>/<id> and everything in it. */
+int state_dir_remove(const char *root, const char *id, ocirun_error_t **err);
+
+/* Exclusive lock on the container (flock on <root>/<id>/lock); returns the fd.
+ * A missing container gives "container does not exist: <id>" (ENOENT). */
+int state_lock(const char *root, const char *id, ocirun_error_t **err);
+
+int state_write(const char *root, const struct container_state *st, ocirun_error_t **err);
+/* Reads <root>/<id>/state.json; a missing container: ENOENT, "container does not exist". */
+int state_read(const char *root, const char *id, struct container_state *st,
+               ocirun_error_t **err);
+void state_clear(struct container_state *st);
+
+/* Live status from the recorded state: checks the init pid and its start time,
+ * the exec fifo (created), and the freezer (paused, via the cgroup driver). */
+enum container_status state_status(const char *root, const struct container_state *st);
+const char *container_status_name(enum container_status s);
+
+/* Start time of a process (field 22 of /proc/<pid>/stat); 0 if it is gone. */
+uint64_t process_start_time(pid_t pid);
+/* True when pid is alive, not a zombie, and has the given start time. */
+bool process_is_same(pid_t pid, uint64_t start_time);
+
+/* runc's `state` JSON for a container (malloc'd, pretty-printed like runc). */
+char *state_to_oci_json(const struct container_state *st, enum container_status status);
+
+/* Ids of all containers under root, sorted (malloc'd array of malloc'd strings). */
+int state_list_ids(const char *root, char ***ids, size_t *count, ocirun_error_t **err);
+
+#endif

@@ -1,0 +1,30 @@
+/* The container's root filesystem, built in the child inside its new mount
+ * namespace.  Every path inside the rootfs is resolved through file
+ * descriptors (openat2 RESOLVE_IN_ROOT), never by string concatenation. */
+#ifndef OCIRUN_LINUX_ROOTFS_H
+#define OCIRUN_LINUX_ROOTFS_H
+
+#include <stdbool.h>
+
+#include "spec/spec.h"
+#include "util/error.h"
+
+struct rootfs_options {
+  const char *rootfs;   /* absolute host path of root.path */
+  bool no_pivot;        /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+  int console_slave_fd; /* >= 0: bind it over /dev/console */
+  bool new_cgroupns;    /* a cgroup namespace is unshared: mount cgroup views accordingly */
+};
+
+/* Step 1 (before the createContainer hooks): propagation (rootfsPropagation, default
+ * rslave), bind the rootfs onto itself, every spec mount in order, /dev (default
+ * devices, linux.devices, links, /dev/pts, /dev/console). */
+int rootfs_prepare(const struct spec *spec, const struct rootfs_options *opts,
+                   ocirun_error_t **err);
+
+/* Step 2 (after createContainer hooks): pivot_root (or chroot), masked paths,
+ * readonly paths, root.readonly, set the final propagation. */
+int rootfs_finalize(const struct spec *spec, const struct rootfs_options *opts,
+                    ocirun_error_t **err);
+
+#endif

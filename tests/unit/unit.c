@@ -1,0 +1,19 @@
+#include "unit.h"
+
+#include <stdio.h>
+
+int unit_failures;
+static int unit_count;
+
+void unit_report(bool ok, const char *file, int line, const char *expr) {
+  unit_count++;
+  if (!ok) {
+    unit_failures++;
+    printf("not ok %d - %s:%d: %s\n", unit_count, file, line, expr);
+  }
+}
+
+int unit_done(void) {
+  printf("%d checks, %d failed\n", unit_count, unit_failures);
+  return unit_failures ? 1 : 0;
+}
