@@ -1,11 +1,59 @@
-/* `create`: not yet available in this build. */
-#include "cli/cli.h"
+/* `create [-b DIR] [--console-socket P] [--pid-file P] [--no-pivot] [--no-new-keyring]
+ *  [--preserve-fds N] ID`: the init waits in the exec fifo until `start`. */
+#include <stdlib.h>
+
+#include "cli/create_flags.h"
+
+static const struct option create_options_table[] = {
+    {"bundle", required_argument, NULL, OPT_BUNDLE},
+    {"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},
+    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+    {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
+    {"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},
+    {"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static const char *const create_descriptions[] = {
+    "path to the root of the bundle directory, defaults to the current directory",
+    "path to an AF_UNIX socket which will receive a file descriptor referencing the master end "
+    "of the console's pseudoterminal",
+    "specify the file to write the process id to",
+    "do not use pivot root to jail process inside rootfs",
+    "do not create a new session keyring for the container",
+    "Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)",
+    "show help",
+};
 
 int cmd_create(struct cli_global *g, int argc, char **argv) {
+  const struct cli_command *cmd = cli_find_command("create");
+  struct create_options o = {.root = g->root, .systemd_cgroup = g->systemd_cgroup};
+  const char *pid_file_arg = NULL;
+  char *pid_file = NULL;
+  struct container c;
   ocirun_error_t *err = NULL;
-  (void)g;
-  (void)argc;
-  (void)argv;
-  ocirun_error_set(&err, 0, "create: not supported by this build");
-  return cli_fail(&err);
+  int opt;
+
+  while ((opt = cli_getopt(argc, argv, "b:", create_options_table)) != -1) {
+    if (opt == OPT_HELP) {
+      cli_print_command_help(cmd, create_options_table, create_descriptions);
+      return 0;
+    }
+    int r = create_flags_handle(opt, &o, &pid_file_arg);
+    if (r <= 0)
+      return CLI_EXIT_FAILURE;
+  }
+  if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
+    return CLI_EXIT_FAILURE;
+  o.id = argv[optind];
+  if (create_flags_finish(&o, pid_file_arg, &pid_file) < 0)
+    return cli_usage_error(cmd, "invalid --pid-file");
+  if (container_create(&o, &c, &err) < 0) {
+    free(pid_file);
+    return cli_fail(&err);
+  }
+  container_release(&c);
+  free(pid_file);
+  return 0;
 }

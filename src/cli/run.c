@@ -1,11 +1,117 @@
-/* `run`: not yet available in this build. */
-#include "cli/cli.h"
+/* `run [create flags] [-d|--detach] [--keep] [--no-subreaper] ID`: create and
+ * start in one process.  In the foreground ocirun is a subreaper, forwards
+ * signals, relays the terminal, exits with the container's status and deletes
+ * the container unless --keep. */
+#include <signal.h>
+#include <stdlib.h>
+
+#include "cli/create_flags.h"
+#include "process/relay.h"
+#include "process/spawn.h"
+#include "util/log.h"
+
+static const struct option run_options_table[] = {
+    {"bundle", required_argument, NULL, OPT_BUNDLE},
+    {"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},
+    {"detach", no_argument, NULL, OPT_DETACH},
+    {"keep", no_argument, NULL, OPT_KEEP},
+    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+    {"no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER},
+    {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
+    {"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},
+    {"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static const char *const run_descriptions[] = {
+    "path to the root of the bundle directory, defaults to the current directory",
+    "path to an AF_UNIX socket which will receive a file descriptor referencing the master end "
+    "of the console's pseudoterminal",
+    "detach from the container's process",
+    "do not delete the container after it exits",
+    "specify the file to write the process id to",
+    "disable the use of the subreaper used to reap reparented processes",
+    "do not use pivot root to jail process inside rootfs",
+    "do not create a new session keyring for the container",
+    "Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)",
+    "show help",
+};
+
+static int run_foreground(struct cli_global *g, struct container *c, bool keep) {
+  ocirun_error_t *err = NULL;
+  int status = 0;
+
+  if (relay_foreground(c->pid, c->pidfd, c->console_master, &status, &err) < 0) {
+    container_release(c);
+    return cli_fail(&err);
+  }
+  if (!keep) {
+    struct container_state st = c->state;
+    /* The state copy is owned by c; destroy reads it before release frees it. */
+    if (container_destroy(g->root, &st, c->spec, &err) < 0) {
+      log_warn("delete after run: %s", err->msg);
+      ocirun_error_free(&err);
+    }
+  }
+  container_release(c);
+  return spawn_exit_code(status);
+}
 
 int cmd_run(struct cli_global *g, int argc, char **argv) {
+  const struct cli_command *cmd = cli_find_command("run");
+  struct create_options o = {.root = g->root,
+                             .systemd_cgroup = g->systemd_cgroup,
+                             .for_run = true,
+                             .subreaper = true};
+  const char *pid_file_arg = NULL;
+  char *pid_file = NULL;
+  bool keep = false;
+  struct container c;
   ocirun_error_t *err = NULL;
-  (void)g;
-  (void)argc;
-  (void)argv;
-  ocirun_error_set(&err, 0, "run: not supported by this build");
-  return cli_fail(&err);
+  sigset_t old;
+  int opt, rc;
+
+  while ((opt = cli_getopt(argc, argv, "b:d", run_options_table)) != -1) {
+    switch (opt) {
+    case OPT_HELP:
+      cli_print_command_help(cmd, run_options_table, run_descriptions);
+      return 0;
+    case OPT_DETACH:
+      o.detach = true;
+      continue;
+    case OPT_KEEP:
+      keep = true;
+      continue;
+    case OPT_NO_SUBREAPER:
+      o.subreaper = false;
+      continue;
+    }
+    if (create_flags_handle(opt, &o, &pid_file_arg) <= 0)
+      return CLI_EXIT_FAILURE;
+  }
+  if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
+    return CLI_EXIT_FAILURE;
+  o.id = argv[optind];
+  if (create_flags_finish(&o, pid_file_arg, &pid_file) < 0)
+    return cli_usage_error(cmd, "invalid --pid-file");
+  if (!o.detach)
+    relay_block_signals(&old);
+  rc = container_create(&o, &c, &err);
+  free(pid_file);
+  if (rc < 0)
+    return cli_fail(&err);
+  if (container_start_held(&c, &err) < 0) {
+    struct container_state st = c.state;
+    ocirun_error_t *cleanup = NULL;
+    container_destroy(g->root, &st, c.spec, &cleanup);
+    ocirun_error_free(&cleanup);
+    container_release(&c);
+    return cli_fail(&err);
+  }
+  if (o.detach) {
+    container_release(&c);
+    return 0;
+  }
+  return run_foreground(g, &c, keep);
 }

@@ -1,11 +1,397 @@
-/* `update`: not yet available in this build. */
+/* `update [flags] ID`: change the cgroup limits of a live container, as runc:
+ * either a runtime-spec LinuxResources object (-r FILE, or - for stdin) or
+ * one flag per value.  Like runc, only memory (limit, reservation, swap,
+ * kernel, kernelTCP), cpu, blockIO.weight, pids and unified are taken from
+ * the object; a value left out is not changed. */
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "cgroup/cgroup_units.h"
 #include "cli/cli.h"
+#include "container/state.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+enum {
+  OPT_BLKIO_WEIGHT = 256,
+  OPT_CPU_PERIOD,
+  OPT_CPU_QUOTA,
+  OPT_CPU_BURST,
+  OPT_CPU_SHARE,
+  OPT_CPU_RT_PERIOD,
+  OPT_CPU_RT_RUNTIME,
+  OPT_CPUSET_CPUS,
+  OPT_CPUSET_MEMS,
+  OPT_CPU_IDLE,
+  OPT_KERNEL_MEMORY,
+  OPT_KERNEL_MEMORY_TCP,
+  OPT_MEMORY,
+  OPT_MEMORY_RESERVATION,
+  OPT_MEMORY_SWAP,
+  OPT_PIDS_LIMIT,
+  OPT_L3_CACHE_SCHEMA,
+  OPT_MEM_BW_SCHEMA,
+};
+
+static const struct option update_options[] = {
+    {"resources", required_argument, NULL, 'r'},
+    {"blkio-weight", required_argument, NULL, OPT_BLKIO_WEIGHT},
+    {"cpu-period", required_argument, NULL, OPT_CPU_PERIOD},
+    {"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
+    {"cpu-burst", required_argument, NULL, OPT_CPU_BURST},
+    {"cpu-share", required_argument, NULL, OPT_CPU_SHARE},
+    {"cpu-rt-period", required_argument, NULL, OPT_CPU_RT_PERIOD},
+    {"cpu-rt-runtime", required_argument, NULL, OPT_CPU_RT_RUNTIME},
+    {"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
+    {"cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS},
+    {"cpu-idle", required_argument, NULL, OPT_CPU_IDLE},
+    {"kernel-memory", required_argument, NULL, OPT_KERNEL_MEMORY},
+    {"kernel-memory-tcp", required_argument, NULL, OPT_KERNEL_MEMORY_TCP},
+    {"memory", required_argument, NULL, OPT_MEMORY},
+    {"memory-reservation", required_argument, NULL, OPT_MEMORY_RESERVATION},
+    {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
+    {"pids-limit", required_argument, NULL, OPT_PIDS_LIMIT},
+    {"l3-cache-schema", required_argument, NULL, OPT_L3_CACHE_SCHEMA},
+    {"mem-bw-schema", required_argument, NULL, OPT_MEM_BW_SCHEMA},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+static const char *const update_descriptions[] = {
+    "path to the file containing the resources to update or '-' to read from the standard input",
+    "Specifies per cgroup weight, range is from 10 to 1000",
+    "CPU CFS period to be used for hardcapping (in usecs). 0 to use system default",
+    "CPU CFS hardcap limit (in usecs). Allowed cpu time in a given period",
+    "CPU CFS hardcap burst limit (in usecs). Allowed accumulated cpu time additionally for burst "
+    "a given period",
+    "CPU shares (relative weight vs. other containers)",
+    "CPU realtime period to be used for hardcapping (in usecs). 0 to use system default",
+    "CPU realtime hardcap limit (in usecs). Allowed cpu time in a given period",
+    "CPU(s) to use",
+    "Memory node(s) to use",
+    "set cgroup SCHED_IDLE or not, 0: default behavior, 1: SCHED_IDLE",
+    "(obsoleted; do not use)",
+    "(obsoleted; do not use)",
+    "Memory limit (in bytes)",
+    "Memory reservation or soft_limit (in bytes)",
+    "Total memory usage (memory + swap); set '-1' to enable unlimited swap",
+    "Maximum number of pids allowed in the container",
+    "The string of Intel RDT/CAT L3 cache schema",
+    "The string of Intel RDT/MBA memory bandwidth schema",
+    "show help"};
+
+static bool update_paused_hook(const struct container_state *st) {
+  return st->cgroup_path && cgroup_path_is_frozen(st->cgroup_path, st->systemd_cgroup);
+}
+
+/* ---- the -r object ---- */
+
+static int json_i64(json_t *obj, const char *key, const char *path, bool *has, int64_t *out,
+                    ocirun_error_t **err) {
+  json_t *v = json_object_get(obj, key);
+  if (v == NULL || json_is_null(v))
+    return 0;
+  if (!json_is_integer(v))
+    return ocirun_error_set(err, 0, "%s.%s: expected an integer", path, key);
+  *out = json_integer_value(v);
+  *has = true;
+  return 0;
+}
+
+static int json_u64(json_t *obj, const char *key, const char *path, bool *has, uint64_t *out,
+                    ocirun_error_t **err) {
+  int64_t v = 0;
+  bool h = false;
+  if (json_i64(obj, key, path, &h, &v, err) < 0)
+    return -1;
+  if (!h)
+    return 0;
+  if (v < 0)
+    return ocirun_error_set(err, 0, "%s.%s: expected a non-negative integer", path, key);
+  *out = (uint64_t)v;
+  *has = true;
+  return 0;
+}
+
+static int parse_resources_json(const char *name, const char *data, size_t len,
+                                struct spec_resources *r, ocirun_error_t **err) {
+  json_error_t jerr;
+  json_t *root = json_loadb(data, len, 0, &jerr), *o;
+  int ret = -1;
+  if (root == NULL)
+    return ocirun_error_set(err, 0, "%s: line %d column %d: %s", name, jerr.line, jerr.column,
+                            jerr.text);
+  if (!json_is_object(root)) {
+    ocirun_error_set(err, 0, "%s: expected a LinuxResources object", name);
+    goto out;
+  }
+  r->present = true;
+  if ((o = json_object_get(root, "memory")) && json_is_object(o)) {
+    struct spec_memory *m = &r->memory;
+    m->present = true;
+    if (json_i64(o, "limit", "memory", &m->has_limit, &m->limit, err) < 0 ||
+        json_i64(o, "reservation", "memory", &m->has_reservation, &m->reservation, err) < 0 ||
+        json_i64(o, "swap", "memory", &m->has_swap, &m->swap, err) < 0 ||
+        json_i64(o, "kernel", "memory", &m->has_kernel, &m->kernel, err) < 0 ||
+        json_i64(o, "kernelTCP", "memory", &m->has_kernel_tcp, &m->kernel_tcp, err) < 0)
+      goto out;
+  }
+  if ((o = json_object_get(root, "cpu")) && json_is_object(o)) {
+    struct spec_cpu *c = &r->cpu;
+    json_t *s;
+    c->present = true;
+    if (json_u64(o, "shares", "cpu", &c->has_shares, &c->shares, err) < 0 ||
+        json_i64(o, "quota", "cpu", &c->has_quota, &c->quota, err) < 0 ||
+        json_u64(o, "burst", "cpu", &c->has_burst, &c->burst, err) < 0 ||
+        json_u64(o, "period", "cpu", &c->has_period, &c->period, err) < 0 ||
+        json_i64(o, "realtimeRuntime", "cpu", &c->has_realtime_runtime, &c->realtime_runtime,
+                 err) < 0 ||
+        json_u64(o, "realtimePeriod", "cpu", &c->has_realtime_period, &c->realtime_period,
+                 err) < 0 ||
+        json_i64(o, "idle", "cpu", &c->has_idle, &c->idle, err) < 0)
+      goto out;
+    if ((s = json_object_get(o, "cpus")) && json_is_string(s))
+      c->cpus = strdup(json_string_value(s));
+    if ((s = json_object_get(o, "mems")) && json_is_string(s))
+      c->mems = strdup(json_string_value(s));
+  }
+  if ((o = json_object_get(root, "blockIO")) && json_is_object(o)) {
+    uint64_t w = 0;
+    if (json_u64(o, "weight", "blockIO", &r->block_io.has_weight, &w, err) < 0)
+      goto out;
+    r->block_io.present = r->block_io.has_weight;
+    r->block_io.weight = (uint16_t)w;
+  }
+  if ((o = json_object_get(root, "pids")) && json_is_object(o) &&
+      json_i64(o, "limit", "pids", &r->has_pids_limit, &r->pids_limit, err) < 0)
+    goto out;
+  if ((o = json_object_get(root, "unified")) && json_is_object(o)) {
+    const char *k;
+    json_t *v;
+    size_t n = json_object_size(o);
+    r->unified.items = calloc(n ? n : 1, sizeof(*r->unified.items));
+    if (r->unified.items == NULL) {
+      ocirun_error_set(err, ENOMEM, "%s", name);
+      goto out;
+    }
+    json_object_foreach(o, k, v) {
+      if (!json_is_string(v)) {
+        ocirun_error_set(err, 0, "%s: unified.%s: expected a string", name, k);
+        goto out;
+      }
+      r->unified.items[r->unified.len].key = strdup(k);
+      r->unified.items[r->unified.len++].value = strdup(json_string_value(v));
+    }
+  }
+  ret = 0;
+out:
+  json_decref(root);
+  return ret;
+}
+
+static void resources_free(struct spec_resources *r) {
+  free(r->cpu.cpus);
+  free(r->cpu.mems);
+  for (size_t i = 0; i < r->unified.len; i++) {
+    free(r->unified.items[i].key);
+    free(r->unified.items[i].value);
+  }
+  free(r->unified.items);
+}
+
+/* ---- flags ---- */
+
+static int flag_u64(const char *flag, const char *val, uint64_t *out, ocirun_error_t **err) {
+  char *end;
+  errno = 0;
+  *out = strtoull(val, &end, 10);
+  if (errno || end == val || *end || val[0] == '-')
+    return ocirun_error_set(err, 0, "invalid value for %s: strconv.ParseUint: parsing \"%s\": "
+                                    "invalid syntax", flag, val);
+  return 0;
+}
+
+static int flag_i64(const char *flag, const char *val, int64_t *out, ocirun_error_t **err) {
+  char *end;
+  errno = 0;
+  *out = strtoll(val, &end, 10);
+  if (errno || end == val || *end)
+    return ocirun_error_set(err, 0, "invalid value for %s: strconv.ParseInt: parsing \"%s\": "
+                                    "invalid syntax", flag, val);
+  return 0;
+}
+
+static int flag_bytes(const char *flag, const char *val, int64_t *out, ocirun_error_t **err) {
+  if (strcmp(val, "-1") == 0) {
+    *out = -1;
+    return 0;
+  }
+  if (units_parse_ram_bytes(val, out, err) < 0)
+    return ocirun_error_prefix(err, "invalid value for %s", flag);
+  return 0;
+}
+
+static int apply_flag(int opt, const char *val, struct spec_resources *r, ocirun_error_t **err) {
+  struct spec_cpu *c = &r->cpu;
+  struct spec_memory *m = &r->memory;
+  uint64_t u;
+  switch (opt) {
+  case OPT_BLKIO_WEIGHT:
+    if (flag_u64("blkio-weight", val, &u, err) < 0)
+      return -1;
+    if (u > 65535)
+      return ocirun_error_set(err, 0, "invalid value for blkio-weight: %s", val);
+    r->block_io.present = r->block_io.has_weight = u != 0;
+    r->block_io.weight = (uint16_t)u;
+    return 0;
+  case OPT_CPU_PERIOD:
+    c->present = c->has_period = true;
+    return flag_u64("cpu-period", val, &c->period, err);
+  case OPT_CPU_QUOTA:
+    c->present = c->has_quota = true;
+    return flag_i64("cpu-quota", val, &c->quota, err);
+  case OPT_CPU_BURST:
+    c->present = c->has_burst = true;
+    return flag_u64("cpu-burst", val, &c->burst, err);
+  case OPT_CPU_SHARE:
+    c->present = c->has_shares = true;
+    return flag_u64("cpu-share", val, &c->shares, err);
+  case OPT_CPU_RT_PERIOD:
+    c->present = c->has_realtime_period = true;
+    return flag_u64("cpu-rt-period", val, &c->realtime_period, err);
+  case OPT_CPU_RT_RUNTIME:
+    c->present = c->has_realtime_runtime = true;
+    return flag_i64("cpu-rt-runtime", val, &c->realtime_runtime, err);
+  case OPT_CPUSET_CPUS:
+    c->present = true;
+    free(c->cpus);
+    return (c->cpus = strdup(val)) ? 0 : ocirun_error_set(err, ENOMEM, "update");
+  case OPT_CPUSET_MEMS:
+    c->present = true;
+    free(c->mems);
+    return (c->mems = strdup(val)) ? 0 : ocirun_error_set(err, ENOMEM, "update");
+  case OPT_CPU_IDLE:
+    c->present = c->has_idle = true;
+    return flag_i64("cpu-idle", val, &c->idle, err);
+  case OPT_KERNEL_MEMORY:
+    m->present = m->has_kernel = true;
+    return flag_bytes("kernel-memory", val, &m->kernel, err);
+  case OPT_KERNEL_MEMORY_TCP:
+    m->present = m->has_kernel_tcp = true;
+    return flag_bytes("kernel-memory-tcp", val, &m->kernel_tcp, err);
+  case OPT_MEMORY:
+    m->present = m->has_limit = true;
+    return flag_bytes("memory", val, &m->limit, err);
+  case OPT_MEMORY_RESERVATION:
+    m->present = m->has_reservation = true;
+    return flag_bytes("memory-reservation", val, &m->reservation, err);
+  case OPT_MEMORY_SWAP:
+    m->present = m->has_swap = true;
+    return flag_bytes("memory-swap", val, &m->swap, err);
+  case OPT_PIDS_LIMIT:
+    r->has_pids_limit = true;
+    return flag_i64("pids-limit", val, &r->pids_limit, err);
+  default:
+    return 0;
+  }
+}
+
+static int update_container(const char *root, const char *id, struct spec_resources *r,
+                            ocirun_error_t **err) {
+  struct container_state st = {0};
+  struct cgroup *cg = NULL;
+  _cleanup_close_ int lock = -1;
+  int ret = -1;
+
+  if (container_id_validate(id, err) < 0 || (lock = state_lock(root, id, err)) < 0 ||
+      state_read(root, id, &st, err) < 0)
+    return -1;
+  if (state_status(root, &st) == CONTAINER_STOPPED) {
+    ocirun_error_set(err, 0, "container not running");
+    goto out;
+  }
+  if (st.cgroup_path == NULL) {
+    ocirun_error_set(err, 0, "container %s has no cgroup", id);
+    goto out;
+  }
+  if (cgroup_open_existing(id, st.cgroup_path, st.systemd_cgroup, &cg, err) < 0)
+    goto out;
+  ret = cgroup_set_resources(cg, r, err);
+out:
+  cgroup_close(cg);
+  state_clear(&st);
+  return ret;
+}
 
 int cmd_update(struct cli_global *g, int argc, char **argv) {
+  const struct cli_command *cmd = cli_find_command("update");
   ocirun_error_t *err = NULL;
-  (void)g;
-  (void)argc;
-  (void)argv;
-  ocirun_error_set(&err, 0, "update: not supported by this build");
-  return cli_fail(&err);
+  struct spec_resources r = {0};
+  const char *resources = NULL, *rdt = NULL;
+  int opt, ret = CLI_EXIT_FAILURE;
+  bool flags = false;
+
+  state_is_paused_hook = update_paused_hook;
+  r.present = true;
+  while ((opt = cli_getopt(argc, argv, "r:h", update_options)) != -1) {
+    if (opt == 'h') {
+      cli_print_command_help(cmd, update_options, update_descriptions);
+      resources_free(&r);
+      return 0;
+    }
+    if (opt == '?' || opt == ':')
+      goto out;
+    if (opt == 'r') {
+      resources = optarg;
+      continue;
+    }
+    if (opt == OPT_L3_CACHE_SCHEMA || opt == OPT_MEM_BW_SCHEMA) {
+      rdt = opt == OPT_L3_CACHE_SCHEMA ? "l3-cache-schema" : "mem-bw-schema";
+      continue;
+    }
+    flags = true;
+    if (apply_flag(opt, optarg, &r, &err) < 0) {
+      ret = cli_fail(&err);
+      goto out;
+    }
+  }
+  if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
+    goto out;
+  if (rdt) {
+    ocirun_error_set(&err, 0, "Intel RDT: --%s: not supported on this host (resctrl is not "
+                              "mounted)", rdt);
+    ret = cli_fail(&err);
+    goto out;
+  }
+  if (resources) {
+    _cleanup_free_ char *data = NULL;
+    size_t len = 0;
+    (void)flags; /* as runc: with -r the value flags are ignored */
+    resources_free(&r);
+    memset(&r, 0, sizeof(r));
+    if (fs_read_file(strcmp(resources, "-") == 0 ? "/dev/stdin" : resources, 16 << 20, &data,
+                     &len, &err) < 0 ||
+        parse_resources_json(strcmp(resources, "-") == 0 ? "stdin" : resources, data, len, &r,
+                             &err) < 0) {
+      ret = cli_fail(&err);
+      goto out;
+    }
+  }
+  /* Unlimited memory without a swap value: leave swap to follow (runc). */
+  if (r.memory.has_limit && r.memory.limit == -1 && !r.memory.has_swap) {
+    r.memory.has_swap = true;
+    r.memory.swap = 0;
+  }
+  if (update_container(g->root, argv[optind], &r, &err) < 0) {
+    ret = cli_fail(&err);
+    goto out;
+  }
+  ret = 0;
+out:
+  resources_free(&r);
+  return ret;
 }

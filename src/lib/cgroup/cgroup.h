@@ -21,6 +21,9 @@ struct cgroup_options {
   const char *cgroups_path; /* linux.cgroupsPath, NULL/empty = default */
   bool systemd;             /* --systemd-cgroup */
   const struct spec_resources *resources; /* may be NULL */
+  /* linux.devices: allowed (rwm) in the device cgroup besides the defaults. */
+  const struct spec_device *devices;
+  size_t devices_len;
 };
 
 /* Choose the driver for this host and compute the container's cgroup path(s);
@@ -37,10 +40,18 @@ const char *cgroup_recorded_path(const struct cgroup *cg);
 /* Create the cgroup directories (all controllers). */
 int cgroup_create(struct cgroup *cg, ocirun_error_t **err);
 /* v2 only: an O_PATH|O_DIRECTORY fd of the container's cgroup for clone3
- * CLONE_INTO_CGROUP, or -1 when the driver cannot (v1, systemd). */
+ * CLONE_INTO_CGROUP, or -1 when the driver cannot (v1, systemd).  The fd is
+ * owned by cg (opened once, closed by cgroup_close): do not close it. */
 int cgroup_clone_fd(struct cgroup *cg);
 /* Move pid into the cgroup (every controller). sub: optional sub-cgroup (exec --cgroup). */
 int cgroup_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err);
+/* Move pid into the cgroups that other_pid is in (every hierarchy): the
+ * fallback of exec when the container's cgroup refuses processes (v2 EBUSY). */
+int cgroup_apply_like_pid(struct cgroup *cg, pid_t pid, pid_t other_pid, ocirun_error_t **err);
+/* Move pid into the cgroups of like_pid (every hierarchy): exec's fallback
+ * when the container's cgroup refuses it (v2 EBUSY: the init made it a
+ * domain with children). */
+int cgroup_apply_like_pid(struct cgroup *cg, pid_t pid, pid_t like_pid, ocirun_error_t **err);
 /* Write linux.resources; an error names the resource and the file. */
 int cgroup_set_resources(struct cgroup *cg, const struct spec_resources *res,
                          ocirun_error_t **err);
@@ -54,5 +65,35 @@ int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *count, ocirun_error_t *
 int cgroup_oom_kill_count(struct cgroup *cg, uint64_t *count, ocirun_error_t **err);
 /* Remove the cgroup (after every process in it is gone; retries on EBUSY briefly). */
 int cgroup_destroy(struct cgroup *cg, ocirun_error_t **err);
+
+/* Resource usage for `events` (struct cgroup_stats in cgroup/cgroup_stats.h). */
+int cgroup_get_stats(struct cgroup *cg, struct cgroup_stats *st, ocirun_error_t **err);
+/* The directory whose memory OOM events `events` watches: v1 the memory cgroup
+ * (memory.oom_control), v2 the unified one (memory.events); NULL when none.
+ * *v2 says which. */
+const char *cgroup_memory_dir(struct cgroup *cg, bool *v2);
+/* Name of the driver in use: "cgroupfs v1", "cgroupfs v2", "systemd". */
+const char *cgroup_driver_name(const struct cgroup *cg);
+
+/* Paused detection for the state store, from the path recorded in state.json. */
+bool cgroup_path_is_frozen(const char *recorded_path, bool systemd);
+
+/* For tests: a cgroup v2 driver whose hierarchy is mounted at root (any
+ * directory tree); rel is the container's path below it ("/x").  Device
+ * rules are applied only when the resources name some. */
+int cgroup_v2_open_at(const char *root, const char *rel, const char *id, struct cgroup **out,
+                      ocirun_error_t **err);
+
+/* Pure path logic, exposed for tests.
+ * The cgroup directory (relative to the hierarchy root) for a container, as
+ * runc's cgroupfs driver: an absolute cgroupsPath is taken from the root, a
+ * relative one (and the default, the id) from the caller's own cgroup `own`
+ * (as seen in /proc/self/cgroup) minus the hierarchy's mount root. ".." cannot
+ * climb above the start.  malloc'd. */
+char *cgroup_compute_rel(const char *cgroups_path, const char *id, const char *own,
+                         const char *mount_root);
+/* Lexical clean ("a//b/../c" -> "a/c"), keeping a leading "/" and never
+ * leaving the start: runc's CleanPath.  malloc'd. */
+char *cgroup_clean_path(const char *path);
 
 #endif

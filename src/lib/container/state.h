@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "spec/spec.h"
 #include "util/error.h"
@@ -28,14 +29,14 @@ enum container_status {
 
 struct container_state {
   char *id;
-  char *bundle;       /* absolute */
-  char *rootfs;       /* absolute */
-  char *created;      /* RFC 3339 with nanoseconds, UTC */
-  uid_t owner;        /* uid of the creator */
-  pid_t init_pid;     /* 0 until the init process exists */
+  char *bundle;             /* absolute */
+  char *rootfs;             /* absolute */
+  char *created;            /* RFC 3339 with nanoseconds, UTC */
+  uid_t owner;              /* uid of the creator */
+  pid_t init_pid;           /* 0 until the init process exists */
   uint64_t init_start_time; /* field 22 of /proc/<pid>/stat, guards against pid reuse */
-  bool created_done;  /* false while `creating` */
-  char *cgroup_path;  /* driver-relative cgroup path, NULL until the cgroup is made */
+  bool created_done;        /* false while `creating` */
+  char *cgroup_path;        /* driver-relative cgroup path, NULL until the cgroup is made */
   bool systemd_cgroup;
   bool no_new_keyring;
   struct spec_kv_list annotations;
@@ -53,21 +54,49 @@ char *state_dir_path(const char *root, const char *id);
 
 /* Create <root>/<id> (0700); EEXIST becomes "container with id exists: <id>". */
 int state_dir_create(const char *root, const char *id, ocirun_error_t **err);
-/* Remove <root>/<id> and everything in it. */
+/* Remove <root>/<id> and everything in it (symlinks are not followed); a directory
+ * already gone is not an error. */
 int state_dir_remove(const char *root, const char *id, ocirun_error_t **err);
 
-/* Exclusive lock on the container (flock on <root>/<id>/lock); returns the fd.
- * A missing container gives "container does not exist: <id>" (ENOENT). */
+/* Exclusive lock on the container (flock on <root>/<id>/lock, created 0600); returns
+ * the fd (O_CLOEXEC), closing it releases the lock.  Blocks while another command
+ * holds it.  A missing container gives "container does not exist: <id>" (ENOENT), as
+ * does a container deleted while we waited for its lock. */
 int state_lock(const char *root, const char *id, ocirun_error_t **err);
+/* As state_lock, without waiting: a lock held elsewhere gives EWOULDBLOCK,
+ * "container <id> is busy: another command holds its lock". */
+int state_lock_try(const char *root, const char *id, ocirun_error_t **err);
 
+/* Replace <root>/<id>/state.json (0600) atomically; the directory must exist. */
 int state_write(const char *root, const struct container_state *st, ocirun_error_t **err);
 /* Reads <root>/<id>/state.json; a missing container: ENOENT, "container does not exist". */
-int state_read(const char *root, const char *id, struct container_state *st,
-               ocirun_error_t **err);
+int state_read(const char *root, const char *id, struct container_state *st, ocirun_error_t **err);
 void state_clear(struct container_state *st);
 
+/* Parse the internal state.json format (what state_write writes).  name is used in
+ * error messages (the file's path).  Unknown keys are ignored. */
+int state_parse_json(const char *name, const char *data, size_t len, struct container_state *st,
+                     ocirun_error_t **err);
+/* Serialise st in the internal state.json format (malloc'd, NUL-terminated). */
+char *state_format_json(const struct container_state *st);
+
+/* "2006-01-02T15:04:05.999999999Z" for ts in UTC: trailing zeros of the fraction are
+ * dropped (Go's RFC3339Nano, as runc prints `created`).  malloc'd. */
+char *state_format_created(const struct timespec *ts);
+/* state_format_created of the current wall-clock time. */
+char *state_created_now(void);
+
+/* Set by the cgroup driver so that state_status can report `paused` without this
+ * module depending on cgroups; NULL means "never paused".  Assign it from code that
+ * a command calls explicitly (not from a constructor): an object file of the static
+ * library that nothing references is not linked in. */
+extern bool (*state_is_paused_hook)(const struct container_state *st);
+
 /* Live status from the recorded state: checks the init pid and its start time,
- * the exec fifo (created), and the freezer (paused, via the cgroup driver). */
+ * the exec fifo (created), and the freezer (paused, via the cgroup driver).
+ * Not created_done: `creating` while no init pid is recorded yet or the recorded one
+ * lives, `stopped` once it is gone.  Created_done: `stopped` when the init is gone, a
+ * zombie or another process with the same pid; else paused, created, or running. */
 enum container_status state_status(const char *root, const struct container_state *st);
 const char *container_status_name(enum container_status s);
 
@@ -75,11 +104,24 @@ const char *container_status_name(enum container_status s);
 uint64_t process_start_time(pid_t pid);
 /* True when pid is alive, not a zombie, and has the given start time. */
 bool process_is_same(pid_t pid, uint64_t start_time);
+/* Parse the text of /proc/<pid>/stat: the state letter (field 3) and the start time
+ * (field 22).  Returns 0, or -1 when the text is malformed. */
+int process_stat_parse(const char *buf, size_t len, char *state, uint64_t *start_time);
 
-/* runc's `state` JSON for a container (malloc'd, pretty-printed like runc). */
+/* runc's `state` JSON for a container (malloc'd, pretty-printed like runc, no final
+ * newline; pid 0 when stopped, "owner" empty as runc prints it). */
 char *state_to_oci_json(const struct container_state *st, enum container_status status);
+/* The same object, compact (`list --format json`), with the given owner name. */
+char *state_to_oci_json_compact(const struct container_state *st, enum container_status status,
+                                const char *owner);
+/* The runtime-spec state given to hooks on stdin: compact, keys ociVersion, id,
+ * status, pid (omitted when 0), bundle, annotations (omitted when empty). */
+char *state_to_hook_json(const struct container_state *st, enum container_status status);
+/* Owner name for `list`: the user name of uid from the passwd database, or "#<uid>". */
+char *state_owner_name(uid_t uid);
 
 /* Ids of all containers under root, sorted (malloc'd array of malloc'd strings). */
 int state_list_ids(const char *root, char ***ids, size_t *count, ocirun_error_t **err);
+void state_list_ids_free(char **ids, size_t count);
 
 #endif

@@ -18,12 +18,16 @@ struct rootfs_options {
 
 /* Step 1 (before the createContainer hooks): propagation (rootfsPropagation, default
  * rslave), bind the rootfs onto itself, every spec mount in order, /dev (default
- * devices, linux.devices, links, /dev/pts, /dev/console). */
+ * devices, linux.devices, links, /dev/pts, /dev/console).
+ * Called in the container's own mount namespace, with the bundle as cwd (relative
+ * bind sources are relative to it) and the container's cgroup already joined (the
+ * cgroup v1 view binds the caller's own cgroup directories). */
 int rootfs_prepare(const struct spec *spec, const struct rootfs_options *opts,
                    ocirun_error_t **err);
 
-/* Step 2 (after createContainer hooks): pivot_root (or chroot), masked paths,
- * readonly paths, root.readonly, set the final propagation. */
+/* Step 2 (after createContainer hooks): pivot_root (or MS_MOVE + chroot), readonly
+ * paths, masked paths, a read-only /dev, the final propagation, process.cwd created,
+ * root.readonly; ends with cwd "/". */
 int rootfs_finalize(const struct spec *spec, const struct rootfs_options *opts,
                     ocirun_error_t **err);
 

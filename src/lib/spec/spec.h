@@ -418,13 +418,21 @@ int spec_load_file(const char *path, struct spec **out, ocirun_error_t **err);
 void spec_free(struct spec *spec);
 
 /* Parse a process.json document (exec --process) into *out; same rules and errors. */
-int spec_process_parse(const char *name, const char *data, size_t len,
-                       struct spec_process *out, ocirun_error_t **err);
+int spec_process_parse(const char *name, const char *data, size_t len, struct spec_process *out,
+                       ocirun_error_t **err);
 void spec_process_clear(struct spec_process *process);
 
 /* Fields parsed but not applied by this build: returns a negative value with
  * "not supported: <json path>" for the first such field that is set. */
 int spec_check_supported(const struct spec *spec, ocirun_error_t **err);
+
+/* The starter config.json of `ocirun spec` (runc's template), as malloc'd JSON text.
+ * rootless: a user namespace mapping uid/gid to root, no network namespace, no cgroup
+ * limits, sysfs bound from the host. */
+int spec_template(bool rootless, uid_t uid, gid_t gid, char **out, ocirun_error_t **err);
+/* Write the template to <bundle>/config.json (bundle NULL: the current directory);
+ * an existing file is never replaced. */
+int spec_write_template(const char *bundle, bool rootless, ocirun_error_t **err);
 
 /* Helpers shared by the commands. */
 const char *spec_namespace_name(enum spec_namespace_type type);

@@ -1,0 +1,415 @@
+/* The driver choice (once, in cgroup_open), the container's cgroup paths, the
+ * path recorded in state.json, and the dispatch of the public interface. */
+#include "cgroup/cgroup.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "cgroup/cgroup_internal.h"
+#include "cgroup/cgroup_paths.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+void cgroup_close(struct cgroup *cg) {
+  if (cg == NULL)
+    return;
+  for (size_t i = 0; i < cg->nhier; i++) {
+    free(cg->hier[i].controllers);
+    free(cg->hier[i].mount);
+    free(cg->hier[i].rel);
+    free(cg->hier[i].path);
+  }
+  free(cg->hier);
+  free(cg->id);
+  free(cg->recorded);
+  free(cg->unified_mount);
+  free(cg->unified_path);
+  free(cg->unified_rel);
+  free(cg->unit);
+  free(cg->slice);
+  free(cg->sd);
+  if (cg->clone_fd >= 0)
+    close(cg->clone_fd);
+  free(cg);
+}
+
+static struct cgroup *cgroup_new(const char *id, ocirun_error_t **err) {
+  struct cgroup *cg = calloc(1, sizeof(*cg));
+  if (cg)
+    cg->clone_fd = -1;
+  if (cg == NULL || (cg->id = strdup(id ? id : "")) == NULL) {
+    free(cg);
+    ocirun_error_set(err, ENOMEM, "cgroup");
+    return NULL;
+  }
+  return cg;
+}
+
+static bool unified_at_root(void) {
+  struct statfs sfs;
+  return statfs(CGROUP_ROOT, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* Recorded form for cgroupfs: the path shared by most hierarchies, then
+ * ";<controllers>=<path>" for each hierarchy where it differs (a relative
+ * cgroupsPath lands under a different own cgroup per hierarchy). */
+static int build_recorded(struct cgroup *cg) {
+  const char *base = cg->unified_rel;
+  size_t len;
+  char *r;
+
+  if (cg->nhier == 0) {
+    cg->recorded = strdup(base ? base : "/");
+    return cg->recorded ? 0 : -1;
+  }
+  /* The first non-unified hierarchy's path is the default. */
+  base = cg->hier[0].rel;
+  len = strlen(base) + 1;
+  for (size_t i = 0; i < cg->nhier; i++)
+    len += strlen(cg->hier[i].controllers) + strlen(cg->hier[i].rel) + 12;
+  r = malloc(len);
+  if (r == NULL)
+    return -1;
+  strcpy(r, base);
+  for (size_t i = 0; i < cg->nhier; i++) {
+    if (strcmp(cg->hier[i].rel, base) == 0)
+      continue;
+    strcat(r, ";");
+    strcat(r, cg->hier[i].controllers[0] ? cg->hier[i].controllers : "unified");
+    strcat(r, "=");
+    strcat(r, cg->hier[i].rel);
+  }
+  cg->recorded = r;
+  return 0;
+}
+
+/* rel for hierarchy `key` from a recorded string (see build_recorded). */
+static char *recorded_rel(const char *recorded, const char *key) {
+  const char *semi = strchr(recorded, ';');
+  size_t kl = strlen(key);
+  for (const char *p = semi; p; p = strchr(p + 1, ';')) {
+    if (strncmp(p + 1, key, kl) == 0 && p[1 + kl] == '=') {
+      const char *v = p + 2 + kl, *e = strchr(v, ';');
+      return strndup(v, e ? (size_t)(e - v) : strlen(v));
+    }
+  }
+  return strndup(recorded, semi ? (size_t)(semi - recorded) : strlen(recorded));
+}
+
+static int add_hier(struct cgroup *cg, const struct cgroup_mount *m, char *rel) {
+  struct cgroup_hier *n = realloc(cg->hier, (cg->nhier + 1) * sizeof(*n));
+  if (n == NULL) {
+    free(rel);
+    return -1;
+  }
+  cg->hier = n;
+  n = &cg->hier[cg->nhier];
+  n->rel = rel;
+  n->controllers = strdup(m->controllers);
+  n->mount = strdup(m->mountpoint);
+  n->path = NULL;
+  if (rel && n->mount)
+    asprintf(&n->path, "%s%s", n->mount, strcmp(rel, "/") == 0 ? "" : rel);
+  cg->nhier++;
+  if (!n->controllers || !n->mount || !n->path || !rel)
+    return -1;
+  return 0;
+}
+
+static int set_unified(struct cgroup *cg, const char *mount, char *rel) {
+  cg->unified_rel = rel;
+  cg->unified_mount = strdup(mount);
+  if (!rel || !cg->unified_mount)
+    return -1;
+  if (asprintf(&cg->unified_path, "%s%s", mount, strcmp(rel, "/") == 0 ? "" : rel) < 0) {
+    cg->unified_path = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+/* Fill the hierarchies: from (cgroups_path, id) for a new container, or from
+ * a recorded path for an existing one. */
+int cgroup_setup_fs(struct cgroup *cg, const char *cgroups_path, const char *recorded,
+                    ocirun_error_t **err) {
+  struct cgroup_mount *mounts = NULL;
+  size_t nmounts = 0;
+  _cleanup_free_ char *self = NULL;
+  bool v2 = unified_at_root();
+  int ret = -1;
+
+  if (cgroup_read_mounts(&mounts, &nmounts, err) < 0)
+    return -1;
+  if (recorded == NULL && fs_read_file("/proc/self/cgroup", 1 << 20, &self, NULL, err) < 0)
+    goto out;
+  for (size_t i = 0; i < nmounts; i++) {
+    struct cgroup_mount *m = &mounts[i];
+    char *rel;
+    if (v2 && !(m->v2 && strcmp(m->mountpoint, CGROUP_ROOT) == 0))
+      continue;
+    if (recorded) {
+      rel = recorded_rel(recorded, m->v2 ? "unified" : m->controllers);
+    } else {
+      _cleanup_free_ char *own = cgroup_own_path(self, m->controllers, m->v2);
+      rel = own ? cgroup_compute_rel_mode(cgroups_path, cg->id, own, m->root, v2) : NULL;
+    }
+    if (v2) {
+      if (set_unified(cg, m->mountpoint, rel) < 0)
+        goto oom;
+      break;
+    }
+    if (m->v2) {
+      /* Hybrid: the cgroup2 mount is joined like any hierarchy. */
+      if (cg->unified_path != NULL) {
+        free(rel);
+        continue;
+      }
+      if (set_unified(cg, m->mountpoint, rel) < 0)
+        goto oom;
+      rel = strdup(cg->unified_rel);
+    }
+    if (add_hier(cg, m, rel) < 0)
+      goto oom;
+  }
+  if (v2 && cg->unified_path == NULL) {
+    ocirun_error_set(err, ENOENT, "no cgroup2 mount at %s in /proc/self/mountinfo", CGROUP_ROOT);
+    goto out;
+  }
+  if (!v2 && cg->nhier == 0) {
+    ocirun_error_set(err, ENOENT, "no cgroup mounts found in /proc/self/mountinfo");
+    goto out;
+  }
+  cg->drv = v2 ? &cgroup_v2_driver : &cgroup_v1_driver;
+  if (recorded)
+    cg->recorded = strdup(recorded);
+  else if (v2)
+    cg->recorded = strdup(cg->unified_rel);
+  else if (build_recorded(cg) < 0)
+    cg->recorded = NULL;
+  if (cg->recorded == NULL)
+    goto oom;
+  ret = 0;
+  goto out;
+oom:
+  ocirun_error_set(err, ENOMEM, "cgroup paths");
+out:
+  cgroup_mounts_free(mounts, nmounts);
+  return ret;
+}
+
+int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_error_t **err) {
+  struct cgroup *cg = cgroup_new(opts->id, err);
+  int r;
+  if (cg == NULL)
+    return -1;
+  cg->systemd = opts->systemd;
+  cg->manage_devices = true;
+  cg->devices = (struct spec_device *)opts->devices;
+  cg->devices_len = opts->devices_len;
+  cg->resources = opts->resources;
+  if (opts->systemd)
+    r = cgroup_systemd_open(cg, opts->cgroups_path, err);
+  else
+    r = cgroup_setup_fs(cg, opts->cgroups_path, NULL, err);
+  if (r < 0) {
+    cgroup_close(cg);
+    return -1;
+  }
+  *out = cg;
+  return 0;
+}
+
+int cgroup_open_existing(const char *id, const char *recorded_path, bool systemd,
+                         struct cgroup **out, ocirun_error_t **err) {
+  struct cgroup *cg;
+  int r;
+  if (recorded_path == NULL || recorded_path[0] == '\0')
+    return ocirun_error_set(err, ENOENT, "container %s has no cgroup recorded", id);
+  cg = cgroup_new(id, err);
+  if (cg == NULL)
+    return -1;
+  cg->systemd = systemd;
+  if (systemd)
+    r = cgroup_systemd_open(cg, recorded_path, err);
+  else
+    r = cgroup_setup_fs(cg, NULL, recorded_path, err);
+  if (r < 0) {
+    cgroup_close(cg);
+    return -1;
+  }
+  *out = cg;
+  return 0;
+}
+
+int cgroup_v2_open_at(const char *root, const char *rel, const char *id, struct cgroup **out,
+                      ocirun_error_t **err) {
+  struct cgroup *cg = cgroup_new(id, err);
+  if (cg == NULL)
+    return -1;
+  cg->drv = &cgroup_v2_driver;
+  /* device rules only when the resources name some: a test tree may not be
+   * a cgroup2 mount, where no BPF program can be attached */
+  cg->manage_devices = false;
+  if (set_unified(cg, root, strdup(rel)) < 0 || (cg->recorded = strdup(rel)) == NULL) {
+    cgroup_close(cg);
+    return ocirun_error_set(err, ENOMEM, "cgroup");
+  }
+  *out = cg;
+  return 0;
+}
+
+const char *cgroup_recorded_path(const struct cgroup *cg) {
+  return cg->recorded;
+}
+
+const char *cgroup_driver_name(const struct cgroup *cg) {
+  return cg->drv->name;
+}
+
+int cgroup_create(struct cgroup *cg, ocirun_error_t **err) {
+  return cg->drv->create(cg, err);
+}
+
+int cgroup_clone_fd(struct cgroup *cg) {
+  if (cg->clone_fd < 0 && cg->drv->clone_fd)
+    cg->clone_fd = cg->drv->clone_fd(cg);
+  return cg->clone_fd;
+}
+
+int cgroup_apply_like_pid(struct cgroup *cg, pid_t pid, pid_t like_pid, ocirun_error_t **err) {
+  _cleanup_free_ char *text = NULL, *file = NULL;
+  char buf[24];
+  bool v2 = cg->nhier == 0;
+  size_t n = v2 ? 1 : cg->nhier;
+
+  if (asprintf(&file, "/proc/%d/cgroup", (int)like_pid) < 0) {
+    file = NULL;
+    return ocirun_error_set(err, ENOMEM, "join cgroup");
+  }
+  if (fs_read_file(file, 1 << 20, &text, NULL, err) < 0)
+    return -1;
+  snprintf(buf, sizeof(buf), "%d", (int)pid);
+  for (size_t i = 0; i < n; i++) {
+    const char *mount = v2 ? cg->unified_mount : cg->hier[i].mount;
+    const char *ctrls = v2 ? "" : cg->hier[i].controllers;
+    _cleanup_free_ char *own = cgroup_own_path(text, ctrls, ctrls[0] == '\0');
+    _cleanup_free_ char *dir = NULL;
+    if (own == NULL || asprintf(&dir, "%s%s", mount, own) < 0)
+      return ocirun_error_set(err, ENOMEM, "join cgroup");
+    if (cg_write(dir, "cgroup.procs", buf, NULL, err) < 0)
+      return ocirun_error_prefix(err, "join the cgroup of process %d", (int)like_pid);
+  }
+  return 0;
+}
+
+int cgroup_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err) {
+  if (sub && (strstr(sub, "..") || sub[0] == '\0'))
+    return ocirun_error_set(err, EINVAL, "invalid sub-cgroup %s", sub);
+  return cg->drv->apply(cg, pid, sub, err);
+}
+
+int cgroup_set_resources(struct cgroup *cg, const struct spec_resources *res,
+                         ocirun_error_t **err) {
+  static const struct spec_resources none;
+  return cg->drv->set_resources(cg, res ? res : &none, err);
+}
+
+int cgroup_freeze(struct cgroup *cg, ocirun_error_t **err) {
+  return cg->drv->freeze(cg, true, err);
+}
+
+int cgroup_thaw(struct cgroup *cg, ocirun_error_t **err) {
+  return cg->drv->freeze(cg, false, err);
+}
+
+bool cgroup_is_frozen(struct cgroup *cg) {
+  return cg->drv->is_frozen(cg);
+}
+
+int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *count, ocirun_error_t **err) {
+  const char *dir = cg->drv->procs_dir(cg);
+  if (dir == NULL)
+    return ocirun_error_set(err, ENOENT, "cgroup of %s: no hierarchy lists its processes",
+                            cg->id);
+  return cg_collect_pids(dir, pids, count, err);
+}
+
+int cgroup_kill_all(struct cgroup *cg, int signo, ocirun_error_t **err) {
+  ocirun_error_t *ferr = NULL;
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n = 0;
+  bool frozen;
+
+  if (cg->drv->kill_fast) {
+    int r = cg->drv->kill_fast(cg, signo, err);
+    if (r <= 0)
+      return r;
+  }
+  /* Freeze so that nothing forks between listing and signalling. */
+  frozen = cg->drv->freeze(cg, true, &ferr) == 0;
+  if (!frozen) {
+    log_warn("signal all processes: %s", ferr->msg);
+    ocirun_error_free(&ferr);
+  }
+  if (cgroup_pids(cg, &pids, &n, err) < 0) {
+    if (frozen)
+      cg->drv->freeze(cg, false, NULL);
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (kill(pids[i], signo) < 0 && errno != ESRCH)
+      log_warn("kill %d: %s", (int)pids[i], strerror(errno));
+  if (frozen && cg->drv->freeze(cg, false, err) < 0)
+    return -1;
+  return 0;
+}
+
+int cgroup_oom_kill_count(struct cgroup *cg, uint64_t *count, ocirun_error_t **err) {
+  return cg->drv->oom_kill_count(cg, count, err);
+}
+
+int cgroup_get_stats(struct cgroup *cg, struct cgroup_stats *st, ocirun_error_t **err) {
+  memset(st, 0, sizeof(*st));
+  return cg->drv->stats(cg, st, err);
+}
+
+int cgroup_stats(struct cgroup *cg, struct cgroup_stats *st, ocirun_error_t **err) {
+  return cgroup_get_stats(cg, st, err);
+}
+
+const char *cgroup_memory_dir(struct cgroup *cg, bool *v2) {
+  struct cgroup_hier *h;
+  if (cg->nhier == 0) {
+    *v2 = true;
+    return cg->unified_path;
+  }
+  *v2 = false;
+  h = cgroup_v1_find(cg, "memory");
+  return h ? h->path : NULL;
+}
+
+int cgroup_destroy(struct cgroup *cg, ocirun_error_t **err) {
+  return cg->drv->destroy(cg, err);
+}
+
+bool cgroup_path_is_frozen(const char *recorded_path, bool systemd) {
+  struct cgroup *cg = NULL;
+  ocirun_error_t *err = NULL;
+  bool frozen;
+  if (cgroup_open_existing("", recorded_path, systemd, &cg, &err) < 0) {
+    ocirun_error_free(&err);
+    return false;
+  }
+  frozen = cgroup_is_frozen(cg);
+  cgroup_close(cg);
+  return frozen;
+}

@@ -1,0 +1,89 @@
+/* Device access rules: the full list (config rules, runc's default devices,
+ * linux.devices) and its form for the v1 devices controller. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup/cgroup_internal.h"
+
+/* What runc always allows: mknod of anything, the standard /dev nodes, ptys
+ * and the tun device. */
+static const struct spec_device_cgroup_rule default_rules[] = {
+    {true, 'c', false, -1, false, -1, (char *)"m"},
+    {true, 'b', false, -1, false, -1, (char *)"m"},
+    {true, 'c', true, 1, true, 3, (char *)"rwm"},     /* /dev/null */
+    {true, 'c', true, 1, true, 8, (char *)"rwm"},     /* /dev/random */
+    {true, 'c', true, 1, true, 7, (char *)"rwm"},     /* /dev/full */
+    {true, 'c', true, 5, true, 0, (char *)"rwm"},     /* /dev/tty */
+    {true, 'c', true, 1, true, 5, (char *)"rwm"},     /* /dev/zero */
+    {true, 'c', true, 1, true, 9, (char *)"rwm"},     /* /dev/urandom */
+    {true, 'c', true, 136, false, -1, (char *)"rwm"}, /* /dev/pts/N */
+    {true, 'c', true, 5, true, 2, (char *)"rwm"},     /* /dev/ptmx */
+    {true, 'c', true, 10, true, 200, (char *)"rwm"},  /* /dev/net/tun */
+};
+
+int cgroup_device_rules(const struct cgroup *cg, const struct spec_resources *res,
+                        struct spec_device_cgroup_rule **out, size_t *n) {
+  size_t ndef = sizeof(default_rules) / sizeof(default_rules[0]);
+  size_t cap = res->devices_len + ndef + cg->devices_len, k = 0;
+  struct spec_device_cgroup_rule *v = calloc(cap ? cap : 1, sizeof(*v));
+  if (v == NULL)
+    return -1;
+  for (size_t i = 0; i < res->devices_len; i++)
+    v[k++] = res->devices[i];
+  for (size_t i = 0; i < ndef; i++)
+    v[k++] = default_rules[i];
+  for (size_t i = 0; i < cg->devices_len; i++) {
+    const struct spec_device *d = &cg->devices[i];
+    char t = d->type == 'u' ? 'c' : d->type;
+    if (t != 'c' && t != 'b')
+      continue; /* fifos need no device access */
+    v[k++] = (struct spec_device_cgroup_rule){true, t, true, d->major, true, d->minor, (char *)"rwm"};
+  }
+  *out = v;
+  *n = k;
+  return 0;
+}
+
+static bool is_wildcard(const struct spec_device_cgroup_rule *r) {
+  const char *a = r->access ? r->access : "rwm";
+  return r->type == 'a' && strchr(a, 'r') && strchr(a, 'w') && strchr(a, 'm');
+}
+
+static void rule_string(const struct spec_device_cgroup_rule *r, char *buf, size_t len) {
+  char maj[24] = "*", min[24] = "*";
+  if (r->type == 'a') {
+    snprintf(buf, len, "a");
+    return;
+  }
+  if (r->has_major && r->major >= 0)
+    snprintf(maj, sizeof(maj), "%" PRId64, r->major);
+  if (r->has_minor && r->minor >= 0)
+    snprintf(min, sizeof(min), "%" PRId64, r->minor);
+  snprintf(buf, len, "%c %s:%s %s", r->type, maj, min, r->access ? r->access : "rwm");
+}
+
+int cgroup_devices_v1_apply(const char *dir, const struct spec_device_cgroup_rule *rules,
+                            size_t n, ocirun_error_t **err) {
+  size_t start = 0;
+  bool deny_all = false;
+  /* Rules before the last "all devices" rule are overridden by it. */
+  for (size_t i = 0; i < n; i++)
+    if (is_wildcard(&rules[i])) {
+      start = i + 1;
+      deny_all = !rules[i].allow;
+    }
+  if (cg_write(dir, deny_all ? "devices.deny" : "devices.allow", "a", ".linux.resources.devices",
+               err) < 0)
+    return -1;
+  for (size_t i = start; i < n; i++) {
+    char line[96];
+    rule_string(&rules[i], line, sizeof(line));
+    if (cg_write(dir, rules[i].allow ? "devices.allow" : "devices.deny", line,
+                 ".linux.resources.devices", err) < 0)
+      return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,55 @@
+/* Helpers shared by the lifecycle operations. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container/lifecycle.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+char *container_now_rfc3339(void) {
+  struct timespec ts;
+  struct tm tm;
+  char date[32];
+  char *out = NULL;
+
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (asprintf(&out, "%s.%09ldZ", date, ts.tv_nsec) < 0)
+    return NULL;
+  return out;
+}
+
+int container_load_spec(const char *root, const char *id, struct spec **spec,
+                        ocirun_error_t **err) {
+  _cleanup_free_ char *dir = state_dir_path(root, id);
+  _cleanup_free_ char *path = NULL;
+
+  if (dir == NULL || asprintf(&path, "%s/config.json", dir) < 0)
+    return ocirun_error_set(err, ENOMEM, "load config of %s", id);
+  return spec_load_file(path, spec, err);
+}
+
+void container_release(struct container *c) {
+  if (c->spec)
+    spec_free(c->spec);
+  state_clear(&c->state);
+  if (c->cgroup)
+    cgroup_close(c->cgroup);
+  if (c->pidfd >= 0)
+    close(c->pidfd);
+  if (c->sync_fd >= 0)
+    close(c->sync_fd);
+  if (c->console_master >= 0)
+    close(c->console_master);
+  if (c->lock_fd >= 0)
+    close(c->lock_fd);
+  free(c->state_dir);
+  c->spec = NULL;
+  c->cgroup = NULL;
+  c->state_dir = NULL;
+  c->pidfd = c->sync_fd = c->console_master = c->lock_fd = -1;
+}

@@ -1,0 +1,417 @@
+/* `create`: the parent side of starting a container's init process.
+ *
+ * The order follows the reference runtime's initProcess.start: the state
+ * records each resource before it is made (so `delete --force` can always
+ * clean up), the child is in its cgroup and has its rlimits before it runs any
+ * setup, then parent and child step through the sync protocol (process/sync.h).
+ * On any failure everything made so far is undone. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "container/create_checks.h"
+#include "container/lifecycle.h"
+#include "linux/capabilities.h"
+#include "linux/hooks.h"
+#include "linux/namespaces.h"
+#include "linux/rlimits.h"
+#include "process/fd_passing.h"
+#include "process/init.h"
+#include "process/spawn.h"
+#include "process/sync.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+/* Everything create has made so far, for the undo path. */
+struct create_ctx {
+  const struct create_options *opts;
+  struct container *c;
+  struct init_config init;
+  char *rootfs;
+  int parent_sync;
+  int fifo_fd;
+  bool state_dir_made;
+};
+
+static int child_entry(void *arg) {
+  struct create_ctx *ctx = arg;
+  sigset_t none;
+
+  /* The foreground `run` blocks signals to forward them; the container must not inherit that. */
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  /* Until execve this process runs the runtime's binary inside the container:
+   * non-dumpable, so no container process can reach it through /proc/<pid>/exe
+   * (CVE-2019-5736).  execve of the user's program makes it dumpable again. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  close(ctx->parent_sync);
+  return init_child_run(&ctx->init);
+}
+
+static int write_state(struct create_ctx *ctx, ocirun_error_t **err) {
+  return state_write(ctx->opts->root, &ctx->c->state, err);
+}
+
+static int run_parent_hooks(struct create_ctx *ctx, ocirun_error_t **err) {
+  const struct spec_hooks *h = &ctx->c->spec->hooks;
+  _cleanup_free_ char *json = state_to_hook_json(&ctx->c->state, CONTAINER_CREATING);
+
+  if (json == NULL)
+    return ocirun_error_set(err, ENOMEM, "hooks: state");
+  if (hooks_run(&h->prestart, "prestart", json, err) < 0)
+    return -1;
+  return hooks_run(&h->create_runtime, "createRuntime", json, err);
+}
+
+/* Steps 2-4 of the sync protocol, until the child says READY. */
+static int drive_init(struct create_ctx *ctx, ocirun_error_t **err) {
+  struct container *c = ctx->c;
+  struct sync_msg msg;
+
+  if (sync_send(ctx->parent_sync, SYNC_GO, c->pid, err) < 0)
+    return -1;
+  for (;;) {
+    if (sync_recv(ctx->parent_sync, &msg, err) < 0)
+      return -1;
+    switch (msg.type) {
+    case SYNC_HOOKS:
+      if (run_parent_hooks(ctx, err) < 0)
+        return -1;
+      if (sync_send(ctx->parent_sync, SYNC_RESUME, 0, err) < 0)
+        return -1;
+      break;
+    case SYNC_READY:
+      return 0;
+    case SYNC_ERROR:
+      ocirun_error_set(err, 0, "%s", msg.text);
+      if (*err)
+        (*err)->status = msg.status;
+      return -1;
+    default:
+      return ocirun_error_set(err, EPROTO, "sync: unexpected %s from container init",
+                              sync_type_name(msg.type));
+    }
+  }
+}
+
+static int prepare_terminal(struct create_ctx *ctx, ocirun_error_t **err) {
+  const struct create_options *o = ctx->opts;
+  int pair[2];
+
+  if (!ctx->c->spec->process.terminal) {
+    if (o->console_socket)
+      return ocirun_error_set(err, 0,
+                              "cannot use console socket if the container does not have a "
+                              "terminal (.process.terminal is false)");
+    return 0;
+  }
+  if (o->console_socket) {
+    ctx->init.console_sock = unix_socket_connect(o->console_socket, err);
+    return ctx->init.console_sock < 0 ? ocirun_error_prefix(err, "console socket") : 0;
+  }
+  if (!o->for_run || o->detach)
+    return ocirun_error_set(err, 0,
+                            "cannot allocate tty if ocirun will detach without setting "
+                            "console socket");
+  /* Foreground `run`: the master comes back to us and we relay it. */
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+    return ocirun_error_set(err, errno, "socketpair for the terminal");
+  ctx->init.console_sock = pair[1];
+  ctx->c->console_master = pair[0]; /* temporarily the receiving end */
+  return 0;
+}
+
+static int prepare_fifo(struct create_ctx *ctx, ocirun_error_t **err) {
+  _cleanup_free_ char *path = NULL;
+
+  if (ctx->opts->for_run)
+    return 0;
+  if (asprintf(&path, "%s/exec.fifo", ctx->c->state_dir) < 0)
+    return ocirun_error_set(err, ENOMEM, "exec fifo");
+  if (mkfifo(path, 0622) < 0)
+    return ocirun_error_set(err, errno, "mkfifo %s", path);
+  ctx->fifo_fd = open(path, O_PATH | O_CLOEXEC);
+  if (ctx->fifo_fd < 0)
+    return ocirun_error_set(err, errno, "open %s", path);
+  ctx->init.fifo_fd = ctx->fifo_fd;
+  return 0;
+}
+
+/* Namespaces a child cannot enter itself: the pid and time namespaces only
+ * apply to children, so the parent enters (or creates) them before clone. */
+static int enter_for_children(struct create_ctx *ctx, unsigned long *flags,
+                              ocirun_error_t **err) {
+  int *fds = ctx->init.ns_fds;
+
+  if (fds[SPEC_NS_PID] >= 0) {
+    if (setns(fds[SPEC_NS_PID], CLONE_NEWPID) < 0)
+      return ocirun_error_set(err, errno, "setns into the pid namespace (.linux.namespaces)");
+    close(fds[SPEC_NS_PID]);
+    fds[SPEC_NS_PID] = -1;
+  }
+  if (fds[SPEC_NS_TIME] >= 0) {
+    if (setns(fds[SPEC_NS_TIME], CLONE_NEWTIME) < 0)
+      return ocirun_error_set(err, errno, "setns into the time namespace (.linux.namespaces)");
+    close(fds[SPEC_NS_TIME]);
+    fds[SPEC_NS_TIME] = -1;
+  }
+  /* A new cgroup namespace takes the creator's cgroup as its root: unless clone3
+   * places the child into its cgroup, the child unshares it after it was moved. */
+  if ((*flags & CLONE_NEWCGROUP) && cgroup_clone_fd(ctx->c->cgroup) < 0) {
+    *flags &= ~(unsigned long)CLONE_NEWCGROUP;
+    ctx->init.unshare_cgroupns = true;
+  }
+  return 0;
+}
+
+static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
+  struct container *c = ctx->c;
+  unsigned long flags = ctx->init.clone_flags;
+  int pair[2];
+
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+    return ocirun_error_set(err, errno, "socketpair for the sync protocol");
+  ctx->parent_sync = pair[0];
+  ctx->init.sync_fd = pair[1];
+  if (enter_for_children(ctx, &flags, err) < 0)
+    return -1;
+  ctx->init.clone_flags = flags;
+  if (spawn_clone(flags, cgroup_clone_fd(c->cgroup), child_entry, ctx, &c->pid, &c->pidfd, err) <
+      0)
+    return -1;
+  close(ctx->init.sync_fd);
+  ctx->init.sync_fd = -1;
+  if (ctx->init.console_sock >= 0) {
+    close(ctx->init.console_sock);
+    ctx->init.console_sock = -1;
+  }
+  /* Record the pid before anything else can fail: delete --force must find it. */
+  c->state.init_pid = c->pid;
+  c->state.init_start_time = process_start_time(c->pid);
+  if (write_state(ctx, err) < 0)
+    return -1;
+  if (cgroup_clone_fd(c->cgroup) < 0 && cgroup_apply(c->cgroup, c->pid, NULL, err) < 0)
+    return -1;
+  if (cgroup_set_resources(c->cgroup, c->spec->linux_.resources.present
+                                          ? &c->spec->linux_.resources
+                                          : NULL,
+                           err) < 0)
+    return -1;
+  /* rlimits from the parent, before the child can enter a user namespace. */
+  if (rlimits_apply(c->pid, c->spec->process.rlimits, c->spec->process.rlimits_len, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int write_pid_file(const char *path, pid_t pid, ocirun_error_t **err) {
+  char buf[32];
+  int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+  /* The CLI made a relative --pid-file absolute before we changed into the bundle. */
+  return fs_write_file_atomic(path, buf, (size_t)n, 0644, err);
+}
+
+static int finish_created(struct create_ctx *ctx, ocirun_error_t **err) {
+  struct container *c = ctx->c;
+
+  c->state.created_done = true;
+  if (write_state(ctx, err) < 0)
+    return -1;
+  if (sync_send(ctx->parent_sync, SYNC_RUN, 0, err) < 0)
+    return -1;
+  if (ctx->opts->pid_file && write_pid_file(ctx->opts->pid_file, c->pid, err) < 0)
+    return -1;
+  if (c->console_master >= 0) {
+    int master = -1;
+    int r = fd_recv(c->console_master, &master, NULL, 0, err);
+    close(c->console_master);
+    c->console_master = -1;
+    if (r < 0)
+      return ocirun_error_prefix(err, "receive the terminal of the container");
+    c->console_master = master;
+  }
+  if (ctx->opts->for_run) {
+    c->sync_fd = ctx->parent_sync;
+    ctx->parent_sync = -1;
+  }
+  return 0;
+}
+
+static void undo_create(struct create_ctx *ctx, ocirun_error_t **err) {
+  struct container *c = ctx->c;
+  ocirun_error_t *cleanup_err = NULL;
+  uint64_t ooms = 0;
+
+  if (c->pidfd >= 0) {
+    syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+    int status;
+    spawn_wait(c->pid, &status, NULL);
+  }
+  if (c->cgroup) {
+    /* Like the reference runtime: an OOM kill explains most "init died" errors. */
+    if (cgroup_oom_kill_count(c->cgroup, &ooms, NULL) == 0 && ooms > 0)
+      ocirun_error_prefix(err, "container init was OOM-killed (memory limit too low?)");
+    cgroup_kill_all(c->cgroup, SIGKILL, NULL);
+    if (cgroup_destroy(c->cgroup, &cleanup_err) < 0) {
+      log_warn("cleanup after failed create: %s", cleanup_err->msg);
+      ocirun_error_free(&cleanup_err);
+    }
+  }
+  if (ctx->state_dir_made && state_dir_remove(ctx->opts->root, ctx->opts->id, &cleanup_err) < 0) {
+    log_warn("cleanup after failed create: %s", cleanup_err->msg);
+    ocirun_error_free(&cleanup_err);
+  }
+}
+
+static int load_config(struct create_ctx *ctx, char **raw, size_t *raw_len,
+                       ocirun_error_t **err) {
+  const struct create_options *o = ctx->opts;
+
+  if (o->bundle && chdir(o->bundle) < 0)
+    return ocirun_error_set(err, errno, "chdir to bundle %s", o->bundle);
+  if (fs_read_file("config.json", 64u << 20, raw, raw_len, err) < 0)
+    return ocirun_error_prefix(err, "load config");
+  if (spec_parse("config.json", *raw, *raw_len, &ctx->c->spec, err) < 0)
+    return -1;
+  return create_checks_run(ctx->c->spec, &ctx->rootfs, err);
+}
+
+static int fill_state(struct create_ctx *ctx, ocirun_error_t **err) {
+  struct container_state *st = &ctx->c->state;
+  char cwd[PATH_MAX];
+  const struct spec_kv_list *ann = &ctx->c->spec->annotations;
+
+  if (getcwd(cwd, sizeof(cwd)) == NULL)
+    return ocirun_error_set(err, errno, "getcwd");
+  st->id = strdup(ctx->opts->id);
+  st->bundle = strdup(cwd);
+  st->rootfs = strdup(ctx->rootfs);
+  st->created = container_now_rfc3339();
+  st->owner = geteuid();
+  st->systemd_cgroup = ctx->opts->systemd_cgroup;
+  st->no_new_keyring = ctx->opts->no_new_keyring;
+  if (!st->id || !st->bundle || !st->rootfs || !st->created)
+    return ocirun_error_set(err, ENOMEM, "container state");
+  if (ann->len) {
+    st->annotations.items = calloc(ann->len, sizeof(struct spec_kv));
+    if (st->annotations.items == NULL)
+      return ocirun_error_set(err, ENOMEM, "container state");
+    for (size_t i = 0; i < ann->len; i++) {
+      st->annotations.items[i].key = strdup(ann->items[i].key);
+      st->annotations.items[i].value = strdup(ann->items[i].value);
+      st->annotations.len++;
+    }
+  }
+  return 0;
+}
+
+static int prepare_init_config(struct create_ctx *ctx, ocirun_error_t **err) {
+  struct init_config *in = &ctx->init;
+  const struct spec *spec = ctx->c->spec;
+  const char *listen = getenv("LISTEN_FDS");
+
+  in->spec = spec;
+  in->id = ctx->opts->id;
+  in->state = &ctx->c->state;
+  in->rootfs.rootfs = ctx->rootfs;
+  in->rootfs.no_pivot = ctx->opts->no_pivot;
+  in->rootfs.console_slave_fd = -1;
+  in->no_new_keyring = ctx->opts->no_new_keyring;
+  in->preserve_fds = ctx->opts->preserve_fds;
+  if (listen && listen[0]) {
+    char *end = NULL;
+    long n = strtol(listen, &end, 10);
+    if (*end == '\0' && n > 0 && n < 1024) {
+      in->listen_fds_env = true;
+      in->listen_fds = (int)n;
+      if (in->preserve_fds < n)
+        in->preserve_fds = (int)n;
+    }
+  }
+  if (caps_from_spec(&spec->process.capabilities, ".process.capabilities", &in->caps, err) < 0)
+    return -1;
+  if (namespaces_clone_flags(spec, &in->clone_flags, err) < 0)
+    return -1;
+  in->rootfs.new_cgroupns = (in->clone_flags & CLONE_NEWCGROUP) != 0;
+  return namespaces_open_paths(spec, in->ns_fds, err);
+}
+
+int container_create(const struct create_options *opts, struct container *c,
+                     ocirun_error_t **err) {
+  struct create_ctx ctx = {.opts = opts, .c = c, .parent_sync = -1, .fifo_fd = -1};
+  _cleanup_free_ char *raw = NULL;
+  size_t raw_len = 0;
+  struct cgroup_options cgo;
+
+  memset(c, 0, sizeof(*c));
+  c->pidfd = c->sync_fd = c->console_master = c->lock_fd = -1;
+  for (int i = 0; i < SPEC_NS_COUNT; i++)
+    ctx.init.ns_fds[i] = -1;
+  ctx.init.console_sock = ctx.init.fifo_fd = ctx.init.sync_fd = -1;
+
+  if (container_id_validate(opts->id, err) < 0)
+    return -1;
+  if (load_config(&ctx, &raw, &raw_len, err) < 0 || prepare_init_config(&ctx, err) < 0 ||
+      fill_state(&ctx, err) < 0)
+    goto fail;
+  if (state_root_ensure(opts->root, err) < 0 || state_dir_create(opts->root, opts->id, err) < 0)
+    goto fail;
+  ctx.state_dir_made = true;
+  c->state_dir = state_dir_path(opts->root, opts->id);
+  c->lock_fd = state_lock(opts->root, opts->id, err);
+  if (c->state_dir == NULL || c->lock_fd < 0)
+    goto fail;
+  {
+    _cleanup_free_ char *copy = NULL;
+    if (asprintf(&copy, "%s/config.json", c->state_dir) < 0 ||
+        fs_write_file_atomic(copy, raw, raw_len, 0600, err) < 0)
+      goto fail;
+  }
+  cgo = (struct cgroup_options){.id = opts->id,
+                                .cgroups_path = c->spec->linux_.cgroups_path,
+                                .systemd = opts->systemd_cgroup,
+                                .resources = &c->spec->linux_.resources};
+  if (cgroup_open(&cgo, &c->cgroup, err) < 0)
+    goto fail;
+  c->state.cgroup_path = strdup(cgroup_recorded_path(c->cgroup));
+  if (write_state(&ctx, err) < 0 || cgroup_create(c->cgroup, err) < 0)
+    goto fail;
+  if (prepare_terminal(&ctx, err) < 0 || prepare_fifo(&ctx, err) < 0)
+    goto fail;
+  if (opts->for_run && opts->subreaper && !opts->detach)
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  if (spawn_init(&ctx, err) < 0 || drive_init(&ctx, err) < 0 || finish_created(&ctx, err) < 0) {
+    ocirun_error_prefix(err, "unable to start container process");
+    goto fail;
+  }
+  namespaces_close(ctx.init.ns_fds);
+  if (ctx.fifo_fd >= 0)
+    close(ctx.fifo_fd);
+  if (ctx.parent_sync >= 0)
+    close(ctx.parent_sync);
+  free(ctx.rootfs);
+  return 0;
+
+fail:
+  undo_create(&ctx, err);
+  namespaces_close(ctx.init.ns_fds);
+  if (ctx.fifo_fd >= 0)
+    close(ctx.fifo_fd);
+  if (ctx.parent_sync >= 0)
+    close(ctx.parent_sync);
+  if (ctx.init.console_sock >= 0)
+    close(ctx.init.console_sock);
+  free(ctx.rootfs);
+  container_release(c);
+  return -1;
+}

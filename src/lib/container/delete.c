@@ -1,0 +1,138 @@
+/* `delete`: remove a stopped container (or, with --force, kill it first).
+ * Works from whatever state.json recorded, so a create that crashed half-way
+ * is cleaned up too. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container/lifecycle.h"
+#include "linux/hooks.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+/* Wait until the pidfd's process has exited (it may stay a zombie: that is fine). */
+static void wait_exit(int pidfd, int timeout_ms) {
+  struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+  while (poll(&pfd, 1, timeout_ms) < 0 && errno == EINTR)
+    ;
+}
+
+static int kill_init(struct container_state *st, struct cgroup *cg, ocirun_error_t **err) {
+  _cleanup_close_ int pidfd = -1;
+
+  if (cg && cgroup_kill_all(cg, SIGKILL, err) < 0)
+    return -1;
+  if (st->init_pid <= 0)
+    return 0;
+  pidfd = (int)syscall(SYS_pidfd_open, st->init_pid, 0);
+  if (pidfd < 0 || !process_is_same(st->init_pid, st->init_start_time))
+    return 0;
+  if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+    return ocirun_error_set(err, errno, "kill container init %d", (int)st->init_pid);
+  wait_exit(pidfd, 10000);
+  return 0;
+}
+
+/* Every process of the cgroup must be gone before it can be removed. */
+static int wait_cgroup_empty(struct cgroup *cg, ocirun_error_t **err) {
+  for (int i = 0; i < 1000; i++) {
+    pid_t *pids = NULL;
+    size_t n = 0;
+    if (cgroup_pids(cg, &pids, &n, err) < 0)
+      return -1;
+    free(pids);
+    if (n == 0)
+      return 0;
+    if (i % 50 == 49)
+      cgroup_kill_all(cg, SIGKILL, NULL);
+    struct timespec ts = {0, 2 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  return ocirun_error_set(err, EBUSY, "processes of the container are still alive after SIGKILL");
+}
+
+int container_destroy(const char *root, struct container_state *st, const struct spec *spec,
+                      ocirun_error_t **err) {
+  struct cgroup *cg = NULL;
+  int r = 0;
+
+  if (st->cgroup_path) {
+    if (cgroup_open_existing(st->id, st->cgroup_path, st->systemd_cgroup, &cg, err) < 0)
+      return -1;
+    if (kill_init(st, cg, err) < 0 || wait_cgroup_empty(cg, err) < 0 ||
+        cgroup_destroy(cg, err) < 0) {
+      cgroup_close(cg);
+      return -1;
+    }
+    cgroup_close(cg);
+  } else if (kill_init(st, NULL, err) < 0) {
+    return -1;
+  }
+  if (spec && spec->hooks.poststop.len > 0) {
+    _cleanup_free_ char *json = state_to_hook_json(st, CONTAINER_STOPPED);
+    ocirun_error_t *hook_err = NULL;
+    /* As the reference runtime: a failing poststop hook is reported, the delete goes on. */
+    if (json && hooks_run(&spec->hooks.poststop, "poststop", json, &hook_err) < 0) {
+      log_warn("%s", hook_err->msg);
+      ocirun_error_free(&hook_err);
+    }
+  }
+  if (state_dir_remove(root, st->id, err) < 0)
+    r = -1;
+  return r;
+}
+
+int container_delete(const char *root, const char *id, bool force, ocirun_error_t **err) {
+  struct container_state st = {0};
+  struct spec *spec = NULL;
+  ocirun_error_t *read_err = NULL;
+  _cleanup_close_ int lock = -1;
+  enum container_status status;
+  int r = -1;
+
+  if (container_id_validate(id, err) < 0)
+    return -1;
+  lock = state_lock(root, id, err);
+  if (lock < 0) {
+    if (force && (*err)->status == ENOENT) {
+      ocirun_error_free(err);
+      return 0;
+    }
+    return -1;
+  }
+  if (state_read(root, id, &st, &read_err) < 0) {
+    /* A create killed before it wrote any state leaves only the directory. */
+    if (read_err->status == ENOENT) {
+      ocirun_error_free(&read_err);
+      if (state_dir_remove(root, id, err) < 0)
+        return -1;
+      if (force)
+        return 0;
+      return ocirun_error_set(err, 0, "container does not exist");
+    }
+    ocirun_error_move(err, &read_err);
+    return -1;
+  }
+  status = state_status(root, &st);
+  if (!force && status != CONTAINER_STOPPED && status != CONTAINER_CREATED) {
+    ocirun_error_set(err, 0, "cannot delete container %s that is not stopped: %s", id,
+                     container_status_name(status));
+    goto out;
+  }
+  if (container_load_spec(root, id, &spec, &read_err) < 0) {
+    /* Without its config the container can still be removed; only hooks are lost. */
+    log_warn("delete %s: %s", id, read_err->msg);
+    ocirun_error_free(&read_err);
+  }
+  r = container_destroy(root, &st, spec, err);
+out:
+  if (spec)
+    spec_free(spec);
+  state_clear(&st);
+  return r;
+}

@@ -1,0 +1,261 @@
+/* `exec`: run a new process in a running container (the reference runtime's
+ * setnsProcess).  The parent enters the pid and time namespaces for its
+ * children (they only apply to children), so one clone puts the new process
+ * straight into the container's pid namespace; the child enters the others
+ * with setns on the init's pidfd.  The parent puts the child into the
+ * container's cgroup and sets rlimits before the child runs anything. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "container/exec.h"
+#include "linux/namespaces.h"
+#include "linux/rlimits.h"
+#include "process/fd_passing.h"
+#include "process/relay.h"
+#include "process/spawn.h"
+#include "process/sync.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+struct exec_ctx {
+  struct exec_config cfg;
+  int parent_sync;
+};
+
+static int exec_child_entry(void *arg) {
+  struct exec_ctx *ctx = arg;
+  /* Non-dumpable until execve: /proc/<pid>/exe of this process (the runtime's binary)
+   * stays out of reach of the container's processes (CVE-2019-5736). */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  close(ctx->parent_sync);
+  return exec_child_run(&ctx->cfg);
+}
+
+static int check_status(const char *root, const struct exec_options *o,
+                        const struct container_state *st, ocirun_error_t **err) {
+  switch (state_status(root, st)) {
+  case CONTAINER_STOPPED:
+    return ocirun_error_set(err, 0, "cannot exec in a stopped container");
+  case CONTAINER_CREATING:
+    return ocirun_error_set(err, 0, "cannot exec in a container that is being created");
+  case CONTAINER_PAUSED:
+    if (!o->ignore_paused)
+      return ocirun_error_set(err, 0,
+                              "cannot exec in a paused container (use --ignore-paused to "
+                              "override)");
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+/* Namespaces of the container that differ from ours: those are the ones to enter. */
+static unsigned long namespaces_to_join(pid_t init_pid) {
+  static const struct {
+    const char *name;
+    unsigned long flag;
+  } all[] = {{"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},       {"uts", CLONE_NEWUTS},
+             {"net", CLONE_NEWNET},   {"cgroup", CLONE_NEWCGROUP}, {"mnt", CLONE_NEWNS}};
+  unsigned long flags = 0;
+  char path[64];
+  struct stat a, b;
+
+  for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+    snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)init_pid, all[i].name);
+    if (stat(path, &a) < 0)
+      continue;
+    snprintf(path, sizeof(path), "/proc/self/ns/%s", all[i].name);
+    if (stat(path, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+      flags |= all[i].flag;
+  }
+  /* The mount namespace is always entered: it also moves root and cwd into the container. */
+  return flags | CLONE_NEWNS;
+}
+
+/* pid and time namespaces apply to children only: enter them here, before clone. */
+static int enter_for_children(int init_pidfd, ocirun_error_t **err) {
+  if (setns(init_pidfd, CLONE_NEWPID) < 0)
+    return ocirun_error_set(err, errno, "enter the pid namespace of the container init");
+  /* Kernels without time namespaces, or a container without its own, fail here harmlessly:
+   * then init shares ours. */
+  if (setns(init_pidfd, CLONE_NEWTIME) < 0 && errno != EINVAL)
+    return ocirun_error_set(err, errno, "enter the time namespace of the container init");
+  return 0;
+}
+
+/* The seed's fallback: on cgroup v2 a container cgroup with domain controllers
+ * and children refuses new processes (EBUSY); the init's own cgroup works. */
+static int join_cgroup(const struct container_state *st, const struct exec_options *o, pid_t pid,
+                       ocirun_error_t **err) {
+  struct cgroup *cg = NULL;
+  int r;
+
+  if (st->cgroup_path == NULL)
+    return 0;
+  if (cgroup_open_existing(st->id, st->cgroup_path, st->systemd_cgroup, &cg, err) < 0)
+    return -1;
+  r = cgroup_apply(cg, pid, o->cgroup_sub, err);
+  if (r < 0 && (*err)->status == EBUSY && o->cgroup_sub == NULL) {
+    ocirun_error_t *second = NULL;
+    ocirun_error_free(err);
+    r = cgroup_apply_like_pid(cg, pid, st->init_pid, &second);
+    if (r < 0)
+      ocirun_error_move(err, &second);
+  }
+  cgroup_close(cg);
+  return r;
+}
+
+static int wait_exec_done(int sync_fd, ocirun_error_t **err) {
+  struct sync_msg msg;
+  ocirun_error_t *recv_err = NULL;
+
+  if (sync_recv(sync_fd, &msg, &recv_err) < 0) {
+    /* EOF: the sync socket closed on execve — the process runs. */
+    ocirun_error_free(&recv_err);
+    return 0;
+  }
+  if (msg.type == SYNC_ERROR) {
+    ocirun_error_set(err, 0, "%s", msg.text);
+    return -1;
+  }
+  return ocirun_error_set(err, EPROTO, "sync: unexpected %s from exec process",
+                          sync_type_name(msg.type));
+}
+
+static int send_pidfd(const char *socket_path, int pidfd, ocirun_error_t **err) {
+  _cleanup_close_ int sock = unix_socket_connect(socket_path, err);
+  if (sock < 0)
+    return ocirun_error_prefix(err, "pidfd socket");
+  return fd_send(sock, pidfd, "pidfd", 5, err);
+}
+
+static int prepare_console(struct exec_ctx *ctx, const struct exec_options *o, int *relay_end,
+                           ocirun_error_t **err) {
+  int pair[2];
+
+  *relay_end = -1;
+  if (!ctx->cfg.process->terminal)
+    return 0;
+  if (o->console_socket) {
+    ctx->cfg.console_sock = unix_socket_connect(o->console_socket, err);
+    return ctx->cfg.console_sock < 0 ? ocirun_error_prefix(err, "console socket") : 0;
+  }
+  if (o->detach)
+    return ocirun_error_set(err, 0,
+                            "cannot allocate tty if ocirun will detach without setting console "
+                            "socket");
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+    return ocirun_error_set(err, errno, "socketpair for the terminal");
+  ctx->cfg.console_sock = pair[1];
+  *relay_end = pair[0];
+  return 0;
+}
+
+static int spawn_and_sync(struct exec_ctx *ctx, const struct exec_options *o,
+                          const struct container_state *st, pid_t *pid, int *pidfd,
+                          ocirun_error_t **err) {
+  int pair[2];
+
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+    return ocirun_error_set(err, errno, "socketpair for the sync protocol");
+  ctx->parent_sync = pair[0];
+  ctx->cfg.sync_fd = pair[1];
+  if (spawn_clone(0, -1, exec_child_entry, ctx, pid, pidfd, err) < 0)
+    return -1;
+  close(ctx->cfg.sync_fd);
+  ctx->cfg.sync_fd = -1;
+  if (ctx->cfg.console_sock >= 0) {
+    close(ctx->cfg.console_sock);
+    ctx->cfg.console_sock = -1;
+  }
+  if (join_cgroup(st, o, *pid, err) < 0 ||
+      rlimits_apply(*pid, ctx->cfg.process->rlimits, ctx->cfg.process->rlimits_len, err) < 0 ||
+      sync_send(ctx->parent_sync, SYNC_GO, *pid, err) < 0 || wait_exec_done(ctx->parent_sync, err) < 0) {
+    syscall(SYS_pidfd_send_signal, *pidfd, SIGKILL, NULL, 0);
+    int status;
+    spawn_wait(*pid, &status, NULL);
+    return -1;
+  }
+  return 0;
+}
+
+int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t **err) {
+  struct container_state st = {0};
+  struct exec_ctx ctx = {.parent_sync = -1};
+  _cleanup_close_ int init_pidfd = -1, pidfd = -1, relay_end = -1;
+  pid_t pid = 0;
+  int r = -1;
+  sigset_t old;
+
+  *exit_code = 0;
+  if (container_id_validate(o->id, err) < 0 || state_read(o->root, o->id, &st, err) < 0)
+    return -1;
+  if (check_status(o->root, o, &st, err) < 0)
+    goto out;
+  init_pidfd = (int)syscall(SYS_pidfd_open, st.init_pid, 0);
+  /* The pidfd pins the process; the start time proves it is still the init we recorded. */
+  if (init_pidfd < 0 || !process_is_same(st.init_pid, st.init_start_time)) {
+    ocirun_error_set(err, 0, "cannot exec in a stopped container");
+    goto out;
+  }
+  ctx.cfg.spec = o->spec;
+  ctx.cfg.process = o->process;
+  ctx.cfg.caps = o->caps;
+  ctx.cfg.init_pidfd = init_pidfd;
+  ctx.cfg.ns_flags = namespaces_to_join(st.init_pid);
+  ctx.cfg.console_sock = -1;
+  ctx.cfg.preserve_fds = o->preserve_fds;
+  if (prepare_console(&ctx, o, &relay_end, err) < 0)
+    goto out;
+  if (enter_for_children(init_pidfd, err) < 0)
+    goto out;
+  if (!o->detach)
+    relay_block_signals(&old);
+  if (spawn_and_sync(&ctx, o, &st, &pid, &pidfd, err) < 0)
+    goto out;
+  if (relay_end >= 0) {
+    int master = -1;
+    if (fd_recv(relay_end, &master, NULL, 0, err) < 0) {
+      ocirun_error_prefix(err, "receive the terminal of the exec process");
+      goto out;
+    }
+    close(relay_end);
+    relay_end = master;
+  }
+  if (o->pid_file) {
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+    if (fs_write_file_atomic(o->pid_file, buf, (size_t)n, 0644, err) < 0)
+      goto out;
+  }
+  if (o->pidfd_socket && send_pidfd(o->pidfd_socket, pidfd, err) < 0)
+    goto out;
+  if (o->detach) {
+    r = 0;
+    goto out;
+  }
+  int status = 0;
+  if (relay_foreground(pid, pidfd, relay_end, &status, err) < 0)
+    goto out;
+  *exit_code = spawn_exit_code(status);
+  r = 0;
+out:
+  if (ctx.parent_sync >= 0)
+    close(ctx.parent_sync);
+  if (ctx.cfg.console_sock >= 0)
+    close(ctx.cfg.console_sock);
+  state_clear(&st);
+  return r;
+}

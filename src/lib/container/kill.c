@@ -1,0 +1,53 @@
+/* `kill`: signal the init through a pidfd (checked against the recorded start
+ * time, so a reused pid is never signalled), or every process of the cgroup. */
+#include <errno.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "container/lifecycle.h"
+#include "util/cleanup.h"
+
+int container_kill(const char *root, const char *id, int signo, bool all, ocirun_error_t **err) {
+  struct container_state st = {0};
+  _cleanup_close_ int pidfd = -1;
+  struct cgroup *cg = NULL;
+  enum container_status status;
+  int r = -1;
+
+  if (container_id_validate(id, err) < 0)
+    return -1;
+  if (state_read(root, id, &st, err) < 0)
+    return -1;
+  status = state_status(root, &st);
+  if (status == CONTAINER_STOPPED && !all) {
+    ocirun_error_set(err, 0, "container not running");
+    goto out;
+  }
+  if (all) {
+    if (st.cgroup_path == NULL) {
+      ocirun_error_set(err, 0, "container %s has no cgroup", id);
+      goto out;
+    }
+    if (cgroup_open_existing(id, st.cgroup_path, st.systemd_cgroup, &cg, err) < 0 ||
+        cgroup_kill_all(cg, signo, err) < 0)
+      goto out;
+    r = 0;
+    goto out;
+  }
+  pidfd = (int)syscall(SYS_pidfd_open, st.init_pid, 0);
+  if (pidfd < 0 || !process_is_same(st.init_pid, st.init_start_time)) {
+    ocirun_error_set(err, 0, "container not running");
+    goto out;
+  }
+  if (syscall(SYS_pidfd_send_signal, pidfd, signo, NULL, 0) < 0) {
+    ocirun_error_set(err, errno, "send signal %d to container init %d", signo, (int)st.init_pid);
+    goto out;
+  }
+  r = 0;
+out:
+  if (cg)
+    cgroup_close(cg);
+  state_clear(&st);
+  return r;
+}

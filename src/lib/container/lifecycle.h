@@ -1,0 +1,66 @@
+/* Container lifecycle operations (create, start, run, kill, delete), each under
+ * the container's lock.  The CLI calls these and prints their errors. */
+#ifndef OCIRUN_CONTAINER_LIFECYCLE_H
+#define OCIRUN_CONTAINER_LIFECYCLE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cgroup/cgroup.h"
+#include "container/state.h"
+#include "spec/spec.h"
+#include "util/error.h"
+
+struct create_options {
+  const char *root;
+  const char *id;
+  const char *bundle; /* NULL: current directory */
+  const char *console_socket;
+  const char *pid_file;
+  bool no_pivot;
+  bool no_new_keyring;
+  bool systemd_cgroup;
+  int preserve_fds;
+  /* `run`: no exec fifo; the init waits for START on the sync socket, and a
+   * terminal without --console-socket is relayed by the caller. */
+  bool for_run;
+  bool detach;
+  bool subreaper;
+};
+
+/* A container made by container_create, still held by this process. */
+struct container {
+  struct spec *spec;
+  struct container_state state;
+  struct cgroup *cgroup;
+  pid_t pid;
+  int pidfd;
+  int sync_fd;        /* `run` only: parent end of the sync socket, else -1 */
+  int console_master; /* `run` with a terminal and no console socket, else -1 */
+  int lock_fd;
+  char *state_dir;
+};
+
+int container_create(const struct create_options *opts, struct container *c,
+                     ocirun_error_t **err);
+/* `run`: let the init go (START), record running, poststart hooks. */
+int container_start_held(struct container *c, ocirun_error_t **err);
+void container_release(struct container *c);
+
+int container_start(const char *root, const char *id, ocirun_error_t **err);
+int container_kill(const char *root, const char *id, int signo, bool all, ocirun_error_t **err);
+int container_delete(const char *root, const char *id, bool force, ocirun_error_t **err);
+
+/* Remove everything of a container whose init is gone or killed: wait for the
+ * cgroup to empty, destroy it, run poststop hooks, remove the state dir. */
+int container_destroy(const char *root, struct container_state *st, const struct spec *spec,
+                      ocirun_error_t **err);
+
+/* Read <state dir>/config.json (the copy taken at create). */
+int container_load_spec(const char *root, const char *id, struct spec **spec,
+                        ocirun_error_t **err);
+
+/* Current time as RFC 3339 with nanoseconds (malloc'd). */
+char *container_now_rfc3339(void);
+
+#endif

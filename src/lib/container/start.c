@@ -1,0 +1,126 @@
+/* `start`: release a created container's init (it waits on the exec fifo), then
+ * run the poststart hooks.  Under the lock, so that of concurrent starts of one
+ * container exactly one opens the fifo and the others see it running. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "container/lifecycle.h"
+#include "linux/hooks.h"
+#include "process/sync.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+static void run_poststart(const char *root, struct container_state *st) {
+  struct spec *spec = NULL;
+  ocirun_error_t *err = NULL;
+  _cleanup_free_ char *json = NULL;
+
+  if (container_load_spec(root, st->id, &spec, &err) < 0) {
+    log_warn("poststart hooks: %s", err->msg);
+    ocirun_error_free(&err);
+    return;
+  }
+  if (spec->hooks.poststart.len > 0) {
+    json = state_to_hook_json(st, CONTAINER_RUNNING);
+    /* As the reference runtime: a failing poststart hook is reported, not fatal. */
+    if (json && hooks_run(&spec->hooks.poststart, "poststart", json, &err) < 0) {
+      log_warn("%s", err->msg);
+      ocirun_error_free(&err);
+    }
+  }
+  spec_free(spec);
+}
+
+/* Open the fifo without blocking and wait for the init's byte, or its death. */
+static int release_init(const char *dir, const struct container_state *st,
+                        ocirun_error_t **err) {
+  _cleanup_free_ char *fifo = NULL;
+  _cleanup_close_ int fd = -1, pidfd = -1;
+  struct pollfd pfd[2];
+  char byte;
+
+  if (asprintf(&fifo, "%s/exec.fifo", dir) < 0)
+    return ocirun_error_set(err, ENOMEM, "exec fifo");
+  fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return ocirun_error_set(err, errno, "open exec fifo %s", fifo);
+  pidfd = (int)syscall(SYS_pidfd_open, st->init_pid, 0);
+  if (pidfd < 0)
+    return ocirun_error_set(err, errno, "pidfd_open container init %d", (int)st->init_pid);
+  pfd[0] = (struct pollfd){.fd = fd, .events = POLLIN};
+  pfd[1] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+  for (;;) {
+    int n = poll(pfd, 2, -1);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return ocirun_error_set(err, errno, "wait for container init");
+    if (pfd[0].revents & POLLIN) {
+      ssize_t r = read(fd, &byte, 1);
+      if (r == 1)
+        break;
+      if (r < 0 && errno == EAGAIN)
+        continue;
+    }
+    if (pfd[1].revents)
+      return ocirun_error_set(err, 0, "container init exited before start");
+  }
+  if (unlink(fifo) < 0)
+    return ocirun_error_set(err, errno, "remove exec fifo %s", fifo);
+  return 0;
+}
+
+int container_start(const char *root, const char *id, ocirun_error_t **err) {
+  struct container_state st = {0};
+  _cleanup_close_ int lock = -1;
+  _cleanup_free_ char *dir = NULL;
+  int r = -1;
+
+  if (container_id_validate(id, err) < 0)
+    return -1;
+  lock = state_lock(root, id, err);
+  if (lock < 0 || state_read(root, id, &st, err) < 0)
+    return -1;
+  switch (state_status(root, &st)) {
+  case CONTAINER_CREATED:
+    break;
+  case CONTAINER_STOPPED:
+    ocirun_error_set(err, 0, "cannot start a container that has stopped");
+    goto out;
+  case CONTAINER_CREATING:
+    ocirun_error_set(err, 0, "cannot start a container that is still being created");
+    goto out;
+  default:
+    ocirun_error_set(err, 0, "cannot start an already running container");
+    goto out;
+  }
+  dir = state_dir_path(root, id);
+  if (dir == NULL || release_init(dir, &st, err) < 0)
+    goto out;
+  run_poststart(root, &st);
+  r = 0;
+out:
+  state_clear(&st);
+  return r;
+}
+
+int container_start_held(struct container *c, ocirun_error_t **err) {
+  if (sync_send(c->sync_fd, SYNC_START, 0, err) < 0)
+    return ocirun_error_prefix(err, "start container");
+  close(c->sync_fd);
+  c->sync_fd = -1;
+  if (c->spec->hooks.poststart.len > 0) {
+    _cleanup_free_ char *json = state_to_hook_json(&c->state, CONTAINER_RUNNING);
+    ocirun_error_t *hook_err = NULL;
+    if (json && hooks_run(&c->spec->hooks.poststart, "poststart", json, &hook_err) < 0) {
+      log_warn("%s", hook_err->msg);
+      ocirun_error_free(&hook_err);
+    }
+  }
+  return 0;
+}

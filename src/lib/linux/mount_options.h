@@ -1,0 +1,47 @@
+/* The "options" array of a spec mount, translated once into what the kernel
+ * takes: mount(2) flags, propagation changes, mount_setattr(2) attributes
+ * for the recursive forms, and the filesystem data string for everything
+ * the runtime does not know itself (the filesystem parses it). */
+#ifndef OCIRUN_LINUX_MOUNT_OPTIONS_H
+#define OCIRUN_LINUX_MOUNT_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spec/spec.h"
+#include "util/error.h"
+
+#define MOUNT_OPTIONS_MAX_PROPAGATION 8
+
+struct mount_options {
+  unsigned long flags; /* MS_* requested (the last of "ro"/"rw" etc. wins) */
+  unsigned long clear; /* MS_* explicitly turned off ("rw", "suid", "dev", ...) */
+  /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, possibly | MS_REC, in order */
+  unsigned long propagation[MOUNT_OPTIONS_MAX_PROPAGATION];
+  size_t propagation_len;
+  uint64_t rec_attr_set; /* MOUNT_ATTR_* applied with AT_RECURSIVE ("rro", ...) */
+  uint64_t rec_attr_clr;
+  char *data;     /* unknown options joined by ',' (NULL when none) */
+  bool tmpcopyup; /* copy the destination's content into the new tmpfs */
+  bool idmap;     /* idmapped mount of the top mount */
+  bool ridmap;    /* idmapped, recursively */
+};
+
+/* Parse options[] of .mounts[index].  Unknown options go to ->data; errors name
+ * the JSON path (.mounts[3].options[1]).  Free with mount_options_clear(). */
+int mount_options_parse(const struct spec_strv *options, size_t index, struct mount_options *out,
+                        ocirun_error_t **err);
+void mount_options_clear(struct mount_options *o);
+
+/* Per-mount attributes (MOUNT_ATTR_*) for the non-recursive mount flags: what a
+ * bind mount has to set and clear with mount_setattr(2).  Superblock flags
+ * (sync, dirsync, mand, lazytime, ...) have no per-mount form and are left out,
+ * as a bind remount ignores them too. */
+void mount_options_attrs(const struct mount_options *o, uint64_t *set, uint64_t *clr);
+
+/* Propagation flags of a rootfsPropagation value ("rslave", "shared", ...);
+ * 0 when the name is unknown. */
+unsigned long mount_propagation_from_name(const char *name);
+
+#endif

@@ -1,0 +1,218 @@
+/* One entry of the spec's "mounts", mounted where its destination resolves
+ * inside the rootfs. */
+#include "linux/mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "linux/path_resolve.h"
+#include "util/cleanup.h"
+
+/* Files of /proc that may be covered (by bind mounts, e.g. from LXCFS): runc's
+ * list.  Anything else inside a mounted /proc is refused, so that a container
+ * config cannot hide or redirect the procfs files the runtime relies on. */
+static const char *const proc_allowed[] = {
+    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",
+    "/proc/stat",    "/proc/swaps",     "/proc/uptime",
+    "/proc/loadavg", "/proc/slabinfo",  "/proc/sys/kernel/ns_last_pid",
+};
+
+struct entry {
+  struct rootfs_ctx *ctx;
+  size_t index;
+  const struct spec_mount *m;
+  const char *type;
+  char dest[PATH_MAX]; /* cleaned destination, for messages and checks */
+};
+
+static int entry_error(const struct entry *e, int errno_, const char *what, ocirun_error_t **err) {
+  return ocirun_error_set(err, errno_, "%s %s on %s (in rootfs %s)", what,
+                          e->m->source ? e->m->source : e->type, e->dest, e->ctx->opts->rootfs);
+}
+
+static bool is_proc_allowed(const char *dest) {
+  for (size_t i = 0; i < sizeof(proc_allowed) / sizeof(proc_allowed[0]); i++) {
+    if (strcmp(dest, proc_allowed[i]) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* Refuse a target that lives on a procfs (inside a /proc mounted earlier),
+ * unless it is a proc mount itself or one of the files runc lets through. */
+static int check_proc_target(const struct entry *e, int target_fd, ocirun_error_t **err) {
+  struct statfs sfs;
+
+  if (fstatfs(target_fd, &sfs) < 0)
+    return entry_error(e, errno, "statfs target of", err);
+  if (sfs.f_type != PROC_SUPER_MAGIC)
+    return 0;
+  if (strcmp(e->type, "proc") == 0 || is_proc_allowed(e->dest))
+    return 0;
+  return ocirun_error_set(err, 0,
+                          ".mounts[%zu]: %s cannot be mounted on %s because it is inside /proc",
+                          e->index, e->m->source ? e->m->source : e->type, e->dest);
+}
+
+/* bind / rbind: clone the source tree, set its attributes while it is still
+ * detached (no window where it is writable), then move it into place. */
+static int mount_bind(struct entry *e, const struct mount_options *mo, ocirun_error_t **err) {
+  const char *source = e->m->source;
+  bool recursive = (mo->flags & MS_REC) != 0;
+  _cleanup_close_ int tree = -1, target = -1;
+  struct stat st;
+  uint64_t set, clr;
+
+  if (source == NULL || *source == '\0')
+    return ocirun_error_set(err, 0, ".mounts[%zu].source: a bind mount needs a source", e->index);
+  /* Relative sources are relative to the bundle, the caller's cwd. */
+  tree = open_tree(AT_FDCWD, source,
+                   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+  if (tree < 0)
+    return entry_error(e, errno, "open source of bind mount", err);
+  if (fstat(tree, &st) < 0)
+    return entry_error(e, errno, "stat source of bind mount", err);
+  target = path_open_in_root(e->ctx->root_fd, e->dest,
+                             S_ISDIR(st.st_mode) ? PATH_CREATE_DIR : PATH_CREATE_FILE, false);
+  if (target < 0)
+    return entry_error(e, errno, "create destination for bind mount of", err);
+  if (check_proc_target(e, target, err) < 0)
+    return -1;
+  mount_options_attrs(mo, &set, &clr);
+  if ((set | clr) && mount_set_attrs(tree, false, set, clr) < 0)
+    return entry_error(e, errno, "set attributes of bind mount", err);
+  if ((mo->rec_attr_set | mo->rec_attr_clr) &&
+      mount_set_attrs(tree, true, mo->rec_attr_set, mo->rec_attr_clr) < 0)
+    return entry_error(e, errno, "set recursive attributes of bind mount", err);
+  if (mount_move_onto(tree, target) < 0)
+    return entry_error(e, errno, "bind mount", err);
+  if (mount_apply_propagation(tree, mo) < 0)
+    return entry_error(e, errno, "set propagation of", err);
+  return 0;
+}
+
+/* tmpfs with tmpcopyup: build the tmpfs detached, copy the destination's
+ * content into it, then move it over the destination. */
+static int mount_tmpfs_copyup(struct entry *e, const struct mount_options *mo, int target,
+                              ocirun_error_t **err) {
+  _cleanup_close_ int mnt = -1, src = -1, dst = -1;
+  char msg[256];
+  uint64_t set, clr;
+
+  mount_options_attrs(mo, &set, &clr);
+  mnt = mount_new_detached("tmpfs", e->m->source ? e->m->source : "tmpfs", mo->data,
+                           mo->flags & ~(unsigned long)MS_RDONLY,
+                           set & ~(uint64_t)MOUNT_ATTR_RDONLY & ~(uint64_t)MOUNT_ATTR__ATIME, msg,
+                           sizeof(msg));
+  if (mnt < 0) {
+    if (msg[0])
+      return ocirun_error_set(err, errno, "mount tmpfs on %s (in rootfs %s): %s", e->dest,
+                              e->ctx->opts->rootfs, msg);
+    return entry_error(e, errno, "mount", err);
+  }
+  src = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  dst = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (src < 0 || dst < 0)
+    return entry_error(e, errno, "tmpcopyup: open", err);
+  if (copy_tree(src, dst) < 0)
+    return entry_error(e, errno, "tmpcopyup: copy content for", err);
+  if ((set & MOUNT_ATTR_RDONLY) && mount_set_attrs(mnt, false, MOUNT_ATTR_RDONLY, 0) < 0)
+    return entry_error(e, errno, "tmpcopyup: make read-only", err);
+  if (mount_move_onto(mnt, target) < 0)
+    return entry_error(e, errno, "mount", err);
+  if ((mo->rec_attr_set | mo->rec_attr_clr) &&
+      mount_set_attrs(mnt, true, mo->rec_attr_set, mo->rec_attr_clr) < 0)
+    return entry_error(e, errno, "set recursive attributes of", err);
+  if (mount_apply_propagation(mnt, mo) < 0)
+    return entry_error(e, errno, "set propagation of", err);
+  return 0;
+}
+
+/* Every other type: a new filesystem instance on the resolved directory. */
+static int mount_filesystem(struct entry *e, const struct mount_options *mo, ocirun_error_t **err) {
+  bool proc_like = strcmp(e->type, "proc") == 0 || strcmp(e->type, "sysfs") == 0;
+  _cleanup_close_ int target = -1, top = -1;
+  unsigned long flags = mo->flags;
+  struct stat st;
+
+  /* proc and sysfs only on real directories: never through a symlink,
+   * never onto a file (the CVE-2019-19921 class of attacks). */
+  target = path_open_in_root(e->ctx->root_fd, e->dest, PATH_CREATE_DIR, proc_like);
+  if (target < 0)
+    return entry_error(e, errno, "create destination for", err);
+  if (fstat(target, &st) < 0)
+    return entry_error(e, errno, "stat destination of", err);
+  if (proc_like && !S_ISDIR(st.st_mode))
+    return ocirun_error_set(err, 0, ".mounts[%zu]: %s must be mounted on a directory, %s is %s",
+                            e->index, e->type, e->dest,
+                            S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
+  if (check_proc_target(e, target, err) < 0)
+    return -1;
+  if (mo->tmpcopyup && strcmp(e->type, "tmpfs") == 0)
+    return mount_tmpfs_copyup(e, mo, target, err);
+  /* A read-only /dev is made read-only only once the devices are in it. */
+  if (strcmp(e->dest, "/dev") == 0)
+    flags &= ~(unsigned long)MS_RDONLY;
+  if (mount_fs_on_fd(e->m->source ? e->m->source : e->type, target, e->type, flags, mo->data) < 0)
+    return entry_error(e, errno, "mount", err);
+  if (!(mo->rec_attr_set | mo->rec_attr_clr) && mo->propagation_len == 0)
+    return 0;
+  /* The fd still names the covered directory; the new mount is on top. */
+  top = path_open_in_root(e->ctx->root_fd, e->dest, PATH_CREATE_NONE, false);
+  if (top < 0)
+    return entry_error(e, errno, "open new mount", err);
+  if ((mo->rec_attr_set | mo->rec_attr_clr) &&
+      mount_set_attrs(top, true, mo->rec_attr_set, mo->rec_attr_clr) < 0)
+    return entry_error(e, errno, "set recursive attributes of", err);
+  if (mount_apply_propagation(top, mo) < 0)
+    return entry_error(e, errno, "set propagation of", err);
+  return 0;
+}
+
+int mount_spec_entry(struct rootfs_ctx *ctx, size_t index, ocirun_error_t **err) {
+  const struct spec_mount *m = &ctx->spec->mounts[index];
+  struct entry e = {.ctx = ctx, .index = index, .m = m};
+  struct mount_options mo;
+  bool bind;
+  int r;
+
+  if (m->destination == NULL || *m->destination == '\0')
+    return ocirun_error_set(err, 0, ".mounts[%zu].destination: empty", index);
+  if (path_clean(m->destination, e.dest, sizeof(e.dest)) < 0)
+    return ocirun_error_set(err, ENAMETOOLONG, ".mounts[%zu].destination", index);
+  if (mount_options_parse(&m->options, index, &mo, err) < 0)
+    return -1;
+  if (mo.idmap || mo.ridmap) {
+    mount_options_clear(&mo);
+    return ocirun_error_set(err, 0, ".mounts[%zu].options: idmapped mounts (%s): not supported",
+                            index, mo.ridmap ? "ridmap" : "idmap");
+  }
+  e.type = m->type && *m->type ? m->type : NULL;
+  bind = (mo.flags & MS_BIND) || (e.type && strcmp(e.type, "bind") == 0);
+  if (bind) {
+    e.type = "bind";
+    r = mount_bind(&e, &mo, err);
+  } else if (e.type == NULL) {
+    r = ocirun_error_set(err, 0, ".mounts[%zu].type: required for a mount that is not a bind",
+                         index);
+  } else if (strcmp(e.type, "cgroup") == 0) {
+    _cleanup_close_ int target = path_open_in_root(ctx->root_fd, e.dest, PATH_CREATE_DIR, false);
+    if (target < 0)
+      r = entry_error(&e, errno, "create destination for", err);
+    else
+      r = mount_cgroup(ctx, index, &mo, target, err);
+  } else {
+    r = mount_filesystem(&e, &mo, err);
+  }
+  mount_options_clear(&mo);
+  return r;
+}

@@ -1,0 +1,40 @@
+/* linux.namespaces: new ones become clone flags, paths are opened and checked
+ * in the parent, then joined in the child. */
+#ifndef OCIRUN_LINUX_NAMESPACES_H
+#define OCIRUN_LINUX_NAMESPACES_H
+
+#include "spec/spec.h"
+#include "util/error.h"
+
+/* CLONE_NEW* for every namespace without a path.  CLONE_NEWTIME is never in
+ * the result: a time namespace takes its offsets only before a process enters
+ * it, so the child creates it with timens_enter().  CLONE_NEWCGROUP is
+ * included: the caller must make sure the child is in its cgroup when the
+ * namespace is made (clone3 CLONE_INTO_CGROUP), or drop the flag and unshare
+ * it after joining.  A namespace type listed twice is an error. */
+int namespaces_clone_flags(const struct spec *spec, unsigned long *flags, ocirun_error_t **err);
+
+/* Opens each namespace path (fds[type], -1 when none) and checks with
+ * NS_GET_NSTYPE that it is a namespace of the declared type; errors name
+ * ".linux.namespaces[i].path".  On error no fd is left open. */
+int namespaces_open_paths(const struct spec *spec, int fds[SPEC_NS_COUNT], ocirun_error_t **err);
+
+/* setns into every open fd: user first (the others may belong to it), then
+ * ipc, uts, net, pid (children only), cgroup, time, and mount last. */
+int namespaces_join(const int fds[SPEC_NS_COUNT], ocirun_error_t **err);
+
+void namespaces_close(int fds[SPEC_NS_COUNT]);
+
+/* The CLONE_NEW* value of a namespace type. */
+int namespace_clone_flag(enum spec_namespace_type type);
+
+/* Writes linux.timeOffsets to /proc/self/timens_offsets; the calling process
+ * must have unshared CLONE_NEWTIME with no process in the new namespace yet. */
+int timens_set_offsets(const struct spec *spec, ocirun_error_t **err);
+
+/* For a time namespace without a path: unshare(CLONE_NEWTIME), write the
+ * offsets, then move the calling process into it (setns on
+ * /proc/self/ns/time_for_children).  No-op when the config has none. */
+int timens_enter(const struct spec *spec, ocirun_error_t **err);
+
+#endif

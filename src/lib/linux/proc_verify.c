@@ -1,0 +1,127 @@
+#include "linux/proc_verify.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+
+/* The root directory of every procfs mount has this inode number. */
+#define PROC_ROOT_INO 1
+
+static int open_beneath(int dirfd, const char *path, int flags) {
+  struct open_how how = {
+      /* openat2 rejects O_PATH combined with anything but O_DIRECTORY/O_NOFOLLOW. */
+      .flags = (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
+      .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+  };
+  return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+static int check_procfs(int fd, const char *what, ocirun_error_t **err) {
+  struct statfs sfs;
+  if (fstatfs(fd, &sfs) < 0)
+    return ocirun_error_set(err, errno, "fstatfs %s", what);
+  if (sfs.f_type != PROC_SUPER_MAGIC)
+    return ocirun_error_set(err, 0, "%s is not on procfs (filesystem type %#lx)", what,
+                            (unsigned long)sfs.f_type);
+  return 0;
+}
+
+int proc_open_verified(const char *proc_root, int *fd, ocirun_error_t **err) {
+  _cleanup_close_ int dfd = -1;
+  struct stat st;
+
+  dfd = open(proc_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return ocirun_error_set(err, errno, "open %s", proc_root);
+  if (check_procfs(dfd, proc_root, err) < 0)
+    return -1;
+  if (fstat(dfd, &st) < 0)
+    return ocirun_error_set(err, errno, "stat %s", proc_root);
+  if (st.st_ino != PROC_ROOT_INO)
+    return ocirun_error_set(err, 0, "%s is not the root of a procfs mount", proc_root);
+  *fd = steal_fd(&dfd);
+  return 0;
+}
+
+int proc_open_sys(int proc_fd, int *fd, ocirun_error_t **err) {
+  _cleanup_close_ int dfd = open_beneath(proc_fd, "sys", O_PATH | O_DIRECTORY);
+  if (dfd < 0) {
+    if (errno == EXDEV)
+      return ocirun_error_set(err, errno,
+                              "open /proc/sys: it is a separate mount (sysctls must be written "
+                              "before it is made read-only)");
+    return ocirun_error_set(err, errno, "open /proc/sys");
+  }
+  if (check_procfs(dfd, "/proc/sys", err) < 0)
+    return -1;
+  *fd = steal_fd(&dfd);
+  return 0;
+}
+
+/* Replaces a leading "self" or "thread-self" by what the procfs link says
+ * ("1234" or "1234/task/1234"), read without following it. */
+static int resolve_self(int proc_fd, const char *relpath, char *buf, size_t size, const char **out,
+                        ocirun_error_t **err) {
+  static const char *const links[] = {"thread-self", "self"};
+  *out = relpath;
+  for (size_t i = 0; i < 2; i++) {
+    size_t n = strlen(links[i]);
+    char target[64];
+    ssize_t len;
+    if (strncmp(relpath, links[i], n) != 0 || (relpath[n] != '/' && relpath[n] != '\0'))
+      continue;
+    len = readlinkat(proc_fd, links[i], target, sizeof(target) - 1);
+    if (len < 0)
+      return ocirun_error_set(err, errno, "readlink /proc/%s", links[i]);
+    target[len] = '\0';
+    if (target[0] < '0' || target[0] > '9')
+      return ocirun_error_set(err, 0, "/proc/%s points to unexpected \"%s\"", links[i], target);
+    if ((size_t)snprintf(buf, size, "%s%s", target, relpath + n) >= size)
+      return ocirun_error_set(err, ENAMETOOLONG, "proc path %s", relpath);
+    *out = buf;
+    return 0;
+  }
+  return 0;
+}
+
+int proc_open_at(int proc_fd, const char *relpath, int flags, int *fd, ocirun_error_t **err) {
+  char buf[4096];
+  const char *path;
+  _cleanup_close_ int f = -1;
+
+  if (resolve_self(proc_fd, relpath, buf, sizeof(buf), &path, err) < 0)
+    return -1;
+  f = open_beneath(proc_fd, path, flags);
+  if (f < 0)
+    return ocirun_error_set(err, errno, "open proc file %s", relpath);
+  if (check_procfs(f, relpath, err) < 0)
+    return -1;
+  *fd = steal_fd(&f);
+  return 0;
+}
+
+int proc_write_at(int proc_fd, const char *relpath, const char *value, ocirun_error_t **err) {
+  _cleanup_close_ int fd = -1;
+  size_t len = strlen(value);
+  ssize_t n;
+
+  if (proc_open_at(proc_fd, relpath, O_WRONLY, &fd, err) < 0)
+    return -1;
+  /* procfs files take a value in one write; a short write is a refusal. */
+  n = write(fd, value, len);
+  if (n < 0)
+    return ocirun_error_set(err, errno, "write \"%s\" to proc file %s", value, relpath);
+  if ((size_t)n != len)
+    return ocirun_error_set(err, EIO, "write \"%s\" to proc file %s: short write", value, relpath);
+  return 0;
+}

@@ -1,0 +1,99 @@
+/* Mount propagation of the container's mount namespace.
+ * Before anything is mounted, "/" gets linux.rootfsPropagation (default
+ * rslave): mounts made for the container never reach the host, host mounts
+ * still reach the container.  pivot_root(2) refuses shared mounts around the
+ * new root, so when the chosen propagation keeps the rootfs' parent mount
+ * shared, that one mount is made private.  After the switch the propagation
+ * is applied again to the new "/". */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "linux/mounts.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+static int root_propagation(const struct spec *spec, unsigned long *out, ocirun_error_t **err) {
+  const char *name = spec->linux_.rootfs_propagation;
+
+  if (name == NULL || *name == '\0') {
+    *out = MS_SLAVE | MS_REC;
+    return 0;
+  }
+  *out = mount_propagation_from_name(name);
+  if (*out == 0)
+    return ocirun_error_set(err, 0, ".linux.rootfsPropagation: unknown propagation \"%s\"", name);
+  return 0;
+}
+
+/* The mount point of the mount holding `path`, when that mount is shared. */
+static int shared_parent_mount(const char *path, char *out, size_t size, bool *shared,
+                               ocirun_error_t **err) {
+  _cleanup_free_ char *info = NULL;
+  struct statx stx;
+  char *save = NULL;
+
+  *shared = false;
+  if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) < 0)
+    return ocirun_error_set(err, errno, "statx %s", path);
+  if (fs_read_file("/proc/self/mountinfo", 16 << 20, &info, NULL, err) < 0)
+    return -1;
+  for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    unsigned long long id;
+    char mp[PATH_MAX];
+    const char *sep = strstr(line, " - ");
+
+    if (sscanf(line, "%llu %*s %*s %*s %4095s", &id, mp) != 2 || id != stx.stx_mnt_id)
+      continue;
+    /* Optional fields ("shared:N master:M") sit between the mount options and " - ". */
+    if (sep) {
+      const char *s = strstr(line, " shared:");
+      *shared = s != NULL && s < sep;
+    }
+    snprintf(out, size, "%s", mp);
+    return 0;
+  }
+  return 0;
+}
+
+int propagation_prepare(const struct spec *spec, const char *rootfs, ocirun_error_t **err) {
+  unsigned long flags;
+
+  if (root_propagation(spec, &flags, err) < 0)
+    return -1;
+  if (mount(NULL, "/", NULL, flags, NULL) < 0)
+    return ocirun_error_set(err, errno, "set propagation of / (rootfsPropagation)");
+  /* A recursive slave/private/unbindable leaves nothing shared: the common
+   * rslave case skips the mountinfo read. */
+  if ((flags & MS_SHARED) || !(flags & MS_REC)) {
+    char mp[PATH_MAX] = "";
+    bool shared;
+    if (shared_parent_mount(rootfs, mp, sizeof(mp), &shared, err) < 0)
+      return -1;
+    if (shared && mount(NULL, mp, NULL, MS_PRIVATE, NULL) < 0)
+      return ocirun_error_set(err, errno, "make parent mount %s of rootfs %s private", mp, rootfs);
+  }
+  /* The rootfs must be a mount point of its own for pivot_root(2). */
+  if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return ocirun_error_set(err, errno, "bind mount rootfs %s onto itself", rootfs);
+  return 0;
+}
+
+int propagation_finalize(const struct spec *spec, ocirun_error_t **err) {
+  unsigned long flags;
+
+  if (spec->linux_.rootfs_propagation == NULL || *spec->linux_.rootfs_propagation == '\0')
+    return 0;
+  if (root_propagation(spec, &flags, err) < 0)
+    return -1;
+  if (mount(NULL, "/", NULL, flags, NULL) < 0)
+    return ocirun_error_set(err, errno, "set propagation %s of the container's /",
+                            spec->linux_.rootfs_propagation);
+  return 0;
+}

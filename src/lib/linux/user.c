@@ -1,0 +1,26 @@
+#include "linux/user.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int user_apply(const struct spec_user *u, bool setgroups_allowed, ocirun_error_t **err) {
+  if (setgroups_allowed) {
+    /* gid_t and uint32_t are the same type on Linux. */
+    if (setgroups(u->additional_gids_len, (const gid_t *)u->additional_gids) < 0)
+      return ocirun_error_set(err, errno, "setgroups (%zu additional gids)",
+                              u->additional_gids_len);
+  } else if (u->additional_gids_len > 0) {
+    return ocirun_error_set(err, 0,
+                            ".process.user.additionalGids: cannot be set: setgroups is denied "
+                            "in this user namespace");
+  }
+  if (setresgid(u->gid, u->gid, u->gid) < 0)
+    return ocirun_error_set(err, errno, "setresgid(%u)", u->gid);
+  if (setresuid(u->uid, u->uid, u->uid) < 0)
+    return ocirun_error_set(err, errno, "setresuid(%u)", u->uid);
+  if (u->has_umask)
+    umask((mode_t)(u->umask & 0777));
+  return 0;
+}

@@ -1,0 +1,92 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "linux/process_attrs.h"
+#include "linux/proc_verify.h"
+#include "linux/oom_score.h"
+#include "linux/user.h"
+#include "process/console.h"
+#include "process/exec_process.h"
+#include "process/fd_passing.h"
+#include "process/init.h"
+#include "process/init_env.h"
+#include "process/sync.h"
+#include "util/cleanup.h"
+
+static int open_terminal(struct exec_config *cfg, ocirun_error_t **err) {
+  _cleanup_close_ int root = -1, master = -1, slave = -1;
+  const struct spec_process *p = cfg->process;
+
+  root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return ocirun_error_set(err, errno, "open the container root");
+  if (console_open_pty(root, &master, &slave, err) < 0)
+    return -1;
+  if (console_make_stdio(slave, p->has_console_size, p->console_height, p->console_width, err) <
+      0)
+    return -1;
+  if (fd_send(cfg->console_sock, master, "console", 7, err) < 0)
+    return -1;
+  close(cfg->console_sock);
+  cfg->console_sock = -1;
+  return 0;
+}
+
+static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error_t **err) {
+  const struct spec_process *p = cfg->process;
+  sigset_t none;
+
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  if (sync_expect(cfg->sync_fd, SYNC_GO, NULL, err) < 0)
+    return -1;
+  /* The user namespace comes first inside this one call; root and cwd move to
+   * the container's root with the mount namespace. */
+  if (setns(cfg->init_pidfd, (int)cfg->ns_flags) < 0)
+    return ocirun_error_set(err, errno, "enter the namespaces of the container init");
+  close(cfg->init_pidfd);
+  if (p->terminal && cfg->console_sock >= 0 && open_terminal(cfg, err) < 0)
+    return -1;
+  if (p->cwd && chdir(p->cwd) < 0)
+    return ocirun_error_set(err, errno, "chdir to cwd %s", p->cwd);
+  if (p->has_oom_score_adj) {
+    _cleanup_close_ int proc_fd = -1;
+    if (proc_open_verified("/proc", &proc_fd, err) < 0 ||
+        oom_score_adj_apply(proc_fd, p->oom_score_adj, err) < 0)
+      return -1;
+  }
+  if (scheduler_apply(&p->scheduler, err) < 0 || io_priority_apply(&p->io_priority, err) < 0)
+    return -1;
+  if (caps_keep_on_setuid(err) < 0 || user_apply(&p->user, true, err) < 0 ||
+      caps_apply(&cfg->caps, err) < 0)
+    return -1;
+  if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return ocirun_error_set(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+  if (process_env_build(&p->env, false, 0, p->user.uid, env, err) < 0)
+    return -1;
+  if (exec_path_lookup(p->args.items[0], *env, path, err) < 0)
+    return -1;
+  if (p->exec_cpu_affinity.final && cpu_affinity_apply(p->exec_cpu_affinity.final, err) < 0)
+    return -1;
+  return fds_close_for_exec(cfg->preserve_fds, cfg->sync_fd, err);
+}
+
+int exec_child_run(struct exec_config *cfg) {
+  ocirun_error_t *err = NULL;
+  char *path = NULL;
+  char **env = NULL;
+
+  if (setup(cfg, &path, &env, &err) == 0) {
+    /* The sync socket is close-on-exec: the parent reads EOF once execve succeeded. */
+    execve(path, cfg->process->args.items, env);
+    ocirun_error_set(&err, errno, "exec %s", path);
+  }
+  sync_send_error(cfg->sync_fd, &err);
+  return 127;
+}

@@ -1,0 +1,56 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "process/init.h"
+
+static const char *env_path(char *const env[]) {
+  for (size_t i = 0; env && env[i]; i++)
+    if (strncmp(env[i], "PATH=", 5) == 0)
+      return env[i] + 5;
+  /* execvp's default when PATH is unset */
+  return "/usr/local/bin:/bin:/usr/bin";
+}
+
+static int is_executable_file(const char *path) {
+  struct stat st;
+  if (stat(path, &st) < 0)
+    return -errno;
+  if (!S_ISREG(st.st_mode))
+    return -EACCES;
+  if (access(path, X_OK) < 0)
+    return -errno;
+  return 0;
+}
+
+int exec_path_lookup(const char *file, char *const env[], char **out, ocirun_error_t **err) {
+  const char *path;
+
+  if (file == NULL || file[0] == '\0')
+    return ocirun_error_set(err, EINVAL, "exec: no command given (.process.args is empty)");
+  if (strchr(file, '/')) {
+    int r = is_executable_file(file);
+    if (r < 0)
+      return ocirun_error_set(err, -r, "exec: \"%s\"", file);
+    *out = strdup(file);
+    return *out ? 0 : ocirun_error_set(err, ENOMEM, "exec: \"%s\"", file);
+  }
+  path = env_path(env);
+  while (path) {
+    const char *colon = strchr(path, ':');
+    size_t dlen = colon ? (size_t)(colon - path) : strlen(path);
+    char *candidate = NULL;
+    if (asprintf(&candidate, "%.*s/%s", (int)dlen, dlen ? path : ".", file) < 0)
+      return ocirun_error_set(err, ENOMEM, "exec: \"%s\"", file);
+    if (is_executable_file(candidate) == 0) {
+      *out = candidate;
+      return 0;
+    }
+    free(candidate);
+    path = colon ? colon + 1 : NULL;
+  }
+  return ocirun_error_set(err, 0, "exec: \"%s\": executable file not found in $PATH", file);
+}

@@ -1,0 +1,75 @@
+#include "process/fd_passing.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+int unix_socket_connect(const char *path, ocirun_error_t **err) {
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  int fd;
+
+  if (strlen(path) >= sizeof(addr.sun_path))
+    return ocirun_error_set(err, ENAMETOOLONG, "connect to %s", path);
+  strcpy(addr.sun_path, path);
+  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return ocirun_error_set(err, errno, "socket for %s", path);
+  if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+    int saved = errno;
+    close(fd);
+    return ocirun_error_set(err, saved, "connect to %s", path);
+  }
+  return fd;
+}
+
+int fd_send(int sock, int fd, const char *data, size_t len, ocirun_error_t **err) {
+  char control[CMSG_SPACE(sizeof(int))];
+  char dummy = '\0';
+  struct iovec iov = {.iov_base = len ? (void *)data : &dummy, .iov_len = len ? len : 1};
+  struct msghdr msg = {.msg_iov = &iov,
+                       .msg_iovlen = 1,
+                       .msg_control = control,
+                       .msg_controllen = sizeof(control)};
+  struct cmsghdr *cmsg;
+  ssize_t n;
+
+  memset(control, 0, sizeof(control));
+  cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  do
+    n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return ocirun_error_set(err, errno, "send file descriptor over unix socket");
+  return 0;
+}
+
+int fd_recv(int sock, int *fd, char *buf, size_t cap, ocirun_error_t **err) {
+  char control[CMSG_SPACE(sizeof(int))];
+  char dummy[256];
+  struct iovec iov = {.iov_base = buf ? buf : dummy, .iov_len = buf ? cap - 1 : sizeof(dummy)};
+  struct msghdr msg = {.msg_iov = &iov,
+                       .msg_iovlen = 1,
+                       .msg_control = control,
+                       .msg_controllen = sizeof(control)};
+  struct cmsghdr *cmsg;
+  ssize_t n;
+
+  do
+    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return ocirun_error_set(err, errno, "receive file descriptor");
+  if (buf)
+    buf[n] = '\0';
+  cmsg = CMSG_FIRSTHDR(&msg);
+  if (cmsg == NULL || cmsg->cmsg_type != SCM_RIGHTS)
+    return ocirun_error_set(err, EPROTO, "receive file descriptor: none in the message");
+  memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
+  return 0;
+}

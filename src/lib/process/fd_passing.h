@@ -1,0 +1,17 @@
+/* File descriptors over unix sockets (SCM_RIGHTS): the pty master to
+ * --console-socket, the seccomp listener to its agent, a pidfd to --pidfd-socket. */
+#ifndef OCIRUN_PROCESS_FD_PASSING_H
+#define OCIRUN_PROCESS_FD_PASSING_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+/* Connect to the unix socket at path (SOCK_STREAM); returns the fd. */
+int unix_socket_connect(const char *path, ocirun_error_t **err);
+/* Send fd with `data` as the message payload (runc sends the pty name). */
+int fd_send(int sock, int fd, const char *data, size_t len, ocirun_error_t **err);
+/* Receive one fd (and up to cap-1 bytes of payload into buf when buf is not NULL). */
+int fd_recv(int sock, int *fd, char *buf, size_t cap, ocirun_error_t **err);
+
+#endif

@@ -1,0 +1,48 @@
+/* The container's init process: what the parent hands to the child (a fork of
+ * the runtime, so the parsed spec is simply inherited — nothing is serialised)
+ * and the child-side setup sequence. */
+#ifndef OCIRUN_PROCESS_INIT_H
+#define OCIRUN_PROCESS_INIT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "container/state.h"
+#include "linux/capabilities.h"
+#include "linux/rootfs.h"
+#include "spec/spec.h"
+#include "util/error.h"
+
+struct init_config {
+  const struct spec *spec;
+  const char *id;
+  struct rootfs_options rootfs;
+  int sync_fd;          /* child end of the sync socketpair */
+  int console_sock;     /* connected socket that receives the pty master, or -1 */
+  int fifo_fd;          /* O_PATH fd of <state>/exec.fifo, or -1 (`run`: wait for START) */
+  int preserve_fds;     /* --preserve-fds plus LISTEN_FDS */
+  bool listen_fds_env;  /* set LISTEN_FDS/LISTEN_PID=1 in the process env */
+  int listen_fds;
+  bool no_new_keyring;
+  int ns_fds[SPEC_NS_COUNT]; /* namespaces to join (setns), -1 for none */
+  unsigned long clone_flags; /* namespaces created by clone */
+  bool unshare_cgroupns;     /* make the cgroup namespace after joining the cgroup */
+  struct caps_sets caps;
+  const struct container_state *state; /* for the hooks run inside the container */
+};
+
+/* Child side: runs the whole setup and execs the user process.  Returns only on
+ * failure, after reporting the error over the sync socket; the return value is
+ * the exit status for the child. */
+int init_child_run(struct init_config *cfg);
+
+/* Look up the executable like execvp, with the PATH of the process env, inside
+ * the container's root (called after pivot_root).  *out is malloc'd. */
+int exec_path_lookup(const char *file, char *const env[], char **out, ocirun_error_t **err);
+
+/* Close every fd >= 3 + preserve (stdio and preserved fds stay) except keep_fd
+ * (a close-on-exec fd still needed until execve, or -1), and clear FD_CLOEXEC on
+ * the preserved ones so they survive execve. */
+int fds_close_for_exec(int preserve, int keep_fd, ocirun_error_t **err);
+
+#endif

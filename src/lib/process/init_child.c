@@ -1,0 +1,247 @@
+/* Child side of `create`: runs inside the new namespaces, builds the container
+ * and execs the user process.  Every failure is sent to the parent over the
+ * sync socket; the parent turns it into the command's error. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <linux/keyctl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "container/state.h"
+#include "linux/capabilities.h"
+#include "linux/hooks.h"
+#include "linux/namespaces.h"
+#include "linux/network_loopback.h"
+#include "linux/oom_score.h"
+#include "linux/proc_verify.h"
+#include "linux/process_attrs.h"
+#include "linux/rootfs.h"
+#include "linux/sysctl.h"
+#include "linux/user.h"
+#include "process/console.h"
+#include "process/fd_passing.h"
+#include "process/init.h"
+#include "process/init_env.h"
+#include "process/sync.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+static bool has_hooks(const struct spec_hook_list *l) { return l->len > 0; }
+
+static int join_session_keyring(const char *id, ocirun_error_t **err) {
+  char name[CONTAINER_ID_MAX + 8];
+  snprintf(name, sizeof(name), "_ses.%s", id);
+  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0) < 0) {
+    /* Kernels or seccomp policies without keyrings: a keyring is a nicety, not isolation. */
+    if (errno == ENOSYS || errno == EACCES || errno == EPERM)
+      return 0;
+    return ocirun_error_set(err, errno, "join session keyring %s", name);
+  }
+  return 0;
+}
+
+static int set_names(const struct spec *spec, ocirun_error_t **err) {
+  if (spec->hostname && spec->hostname[0] &&
+      sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+    return ocirun_error_set(err, errno, "sethostname %s", spec->hostname);
+  if (spec->domainname && spec->domainname[0] &&
+      setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+    return ocirun_error_set(err, errno, "setdomainname %s", spec->domainname);
+  return 0;
+}
+
+static int run_container_hooks(struct init_config *cfg, const struct spec_hook_list *hooks,
+                               const char *phase, pid_t host_pid, ocirun_error_t **err) {
+  struct container_state st;
+  _cleanup_free_ char *json = NULL;
+
+  if (!has_hooks(hooks))
+    return 0;
+  st = *cfg->state;
+  st.init_pid = host_pid;
+  json = state_to_hook_json(&st, CONTAINER_CREATING);
+  if (json == NULL)
+    return ocirun_error_set(err, ENOMEM, "%s hooks: state", phase);
+  return hooks_run(hooks, phase, json, err);
+}
+
+static int setup_terminal(struct init_config *cfg, ocirun_error_t **err) {
+  _cleanup_close_ int rootfs_fd = -1, master = -1, slave = -1;
+  const struct spec_process *p = &cfg->spec->process;
+
+  rootfs_fd = open(cfg->rootfs.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfs_fd < 0)
+    return ocirun_error_set(err, errno, "open rootfs %s", cfg->rootfs.rootfs);
+  if (console_open_pty(rootfs_fd, &master, &slave, err) < 0)
+    return -1;
+  if (console_bind(rootfs_fd, slave, err) < 0)
+    return -1;
+  if (console_make_stdio(slave, p->has_console_size, p->console_height, p->console_width, err) <
+      0)
+    return -1;
+  if (fd_send(cfg->console_sock, master, "console", 7, err) < 0)
+    return -1;
+  close(cfg->console_sock);
+  cfg->console_sock = -1;
+  return 0;
+}
+
+/* sysctl and oom_score_adj go through the container's own procfs, verified to
+ * be one, and before readonlyPaths make /proc/sys read-only. */
+static int write_proc_settings(struct init_config *cfg, ocirun_error_t **err) {
+  const struct spec *spec = cfg->spec;
+  _cleanup_close_ int proc_fd = -1, sys_fd = -1;
+  _cleanup_free_ char *proc_path = NULL;
+
+  if (spec->linux_.sysctl.len == 0 && !spec->process.has_oom_score_adj)
+    return 0;
+  if (asprintf(&proc_path, "%s/proc", cfg->rootfs.rootfs) < 0)
+    return ocirun_error_set(err, ENOMEM, "proc path");
+  if (proc_open_verified(proc_path, &proc_fd, err) < 0)
+    return -1;
+  if (spec->linux_.sysctl.len > 0) {
+    if (proc_open_sys(proc_fd, &sys_fd, err) < 0 || sysctl_apply(spec, sys_fd, err) < 0)
+      return -1;
+  }
+  if (spec->process.has_oom_score_adj &&
+      oom_score_adj_apply(proc_fd, spec->process.oom_score_adj, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* Everything from the namespaces to the root filesystem, as root. */
+static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error_t **err) {
+  const struct spec *spec = cfg->spec;
+  bool needs_hook_sync = has_hooks(&spec->hooks.prestart) ||
+                         has_hooks(&spec->hooks.create_runtime);
+
+  if (namespaces_join(cfg->ns_fds, err) < 0)
+    return -1;
+  if (cfg->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+    return ocirun_error_set(err, errno, "unshare the cgroup namespace");
+  if (timens_enter(spec, err) < 0)
+    return -1;
+  if ((cfg->clone_flags & CLONE_NEWNET) && network_loopback_up(err) < 0)
+    return -1;
+  if (set_names(spec, err) < 0)
+    return -1;
+  if (!cfg->no_new_keyring && join_session_keyring(cfg->id, err) < 0)
+    return -1;
+  if (rootfs_prepare(spec, &cfg->rootfs, err) < 0)
+    return -1;
+  if (spec->process.terminal && cfg->console_sock >= 0 && setup_terminal(cfg, err) < 0)
+    return -1;
+  if (needs_hook_sync) {
+    if (sync_send(cfg->sync_fd, SYNC_HOOKS, 0, err) < 0 ||
+        sync_expect(cfg->sync_fd, SYNC_RESUME, NULL, err) < 0)
+      return -1;
+  }
+  if (run_container_hooks(cfg, &spec->hooks.create_container, "createContainer", host_pid, err) <
+      0)
+    return -1;
+  if (write_proc_settings(cfg, err) < 0)
+    return -1;
+  if (rootfs_finalize(spec, &cfg->rootfs, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* Process attributes, then the switch to the container user. */
+static int setup_process(struct init_config *cfg, char **exec_path, ocirun_error_t **err) {
+  const struct spec *spec = cfg->spec;
+  const struct spec_process *p = &spec->process;
+
+  /* rootfs_finalize made a missing cwd inside the root, as the reference runtime does. */
+  if (p->cwd && p->cwd[0] && chdir(p->cwd) < 0)
+    return ocirun_error_set(err, errno, "chdir to cwd %s", p->cwd);
+  if (personality_apply(&spec->linux_.personality, err) < 0 ||
+      scheduler_apply(&p->scheduler, err) < 0 || io_priority_apply(&p->io_priority, err) < 0 ||
+      memory_policy_apply(&spec->linux_.memory_policy, err) < 0)
+    return -1;
+  if (caps_keep_on_setuid(err) < 0)
+    return -1;
+  if (user_apply(&p->user, true, err) < 0)
+    return -1;
+  if (caps_apply(&cfg->caps, err) < 0)
+    return -1;
+  if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return ocirun_error_set(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+  if (exec_path_lookup(p->args.items[0], p->env.items, exec_path, err) < 0)
+    return -1;
+  if (p->exec_cpu_affinity.final && cpu_affinity_apply(p->exec_cpu_affinity.final, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* Block until `start` opens the exec fifo for reading, then tell it we go. */
+static int wait_for_start(struct init_config *cfg, ocirun_error_t **err) {
+  char path[64];
+  _cleanup_close_ int fd = -1;
+
+  if (cfg->fifo_fd < 0 && sync_expect(cfg->sync_fd, SYNC_START, NULL, err) < 0)
+    return -1;
+  /* From here on nobody reads the sync socket: errors go to the container's stderr. */
+  close(cfg->sync_fd);
+  cfg->sync_fd = -1;
+  if (cfg->fifo_fd < 0)
+    return 0;
+  snprintf(path, sizeof(path), "/proc/self/fd/%d", cfg->fifo_fd);
+  fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return ocirun_error_set(err, errno, "open exec fifo");
+  if (write(fd, "0", 1) != 1)
+    return ocirun_error_set(err, errno, "write exec fifo");
+  close(cfg->fifo_fd);
+  cfg->fifo_fd = -1;
+  return 0;
+}
+
+int init_child_run(struct init_config *cfg) {
+  ocirun_error_t *err = NULL;
+  struct sync_msg msg;
+  _cleanup_free_ char *exec_path = NULL;
+  char **env = NULL;
+  pid_t host_pid;
+
+  if (sync_expect(cfg->sync_fd, SYNC_GO, &msg, &err) < 0)
+    goto fail;
+  host_pid = msg.arg;
+  if (setup_container(cfg, host_pid, &err) < 0)
+    goto fail;
+  if (setup_process(cfg, &exec_path, &err) < 0)
+    goto fail;
+  if (process_env_build(&cfg->spec->process.env, cfg->listen_fds_env, cfg->listen_fds,
+                        cfg->spec->process.user.uid, &env, &err) < 0)
+    goto fail;
+  if (sync_send(cfg->sync_fd, SYNC_READY, 0, &err) < 0 ||
+      sync_expect(cfg->sync_fd, SYNC_RUN, NULL, &err) < 0)
+    goto fail;
+  if (wait_for_start(cfg, &err) < 0)
+    goto fail_late;
+  if (run_container_hooks(cfg, &cfg->spec->hooks.start_container, "startContainer", host_pid,
+                          &err) < 0)
+    goto fail_late;
+  if (fds_close_for_exec(cfg->preserve_fds, -1, &err) < 0)
+    goto fail_late;
+  execve(exec_path, cfg->spec->process.args.items, env);
+  ocirun_error_set(&err, errno, "exec %s", exec_path);
+  goto fail_late;
+
+fail:
+  sync_send_error(cfg->sync_fd, &err);
+  return 1;
+fail_late:
+  /* create has returned: the container's stderr is the only place left to report. */
+  if (cfg->sync_fd >= 0)
+    sync_send_error(cfg->sync_fd, &err);
+  else if (err) {
+    dprintf(STDERR_FILENO, "ocirun: container init: %s\n", err->msg);
+    ocirun_error_free(&err);
+  }
+  return 127;
+}

@@ -1,0 +1,24 @@
+/* Starting a child in new namespaces with clone3: one syscall gives the pid, a
+ * pidfd (no pid-reuse races when we wait or signal) and, on cgroup v2, the
+ * cgroup placement (CLONE_INTO_CGROUP) without a write to cgroup.procs. */
+#ifndef OCIRUN_PROCESS_SPAWN_H
+#define OCIRUN_PROCESS_SPAWN_H
+
+#include <sys/types.h>
+
+#include "util/error.h"
+
+typedef int (*spawn_child_fn)(void *arg);
+
+/* Runs fn(arg) in the child and _exit()s with its return value.
+ * cgroup_fd < 0: no CLONE_INTO_CGROUP.  On success *pid and *pidfd are set. */
+int spawn_clone(unsigned long ns_flags, int cgroup_fd, spawn_child_fn fn, void *arg, pid_t *pid,
+                int *pidfd, ocirun_error_t **err);
+
+/* Wait for the process behind pidfd; returns its wait status (as waitpid's). */
+int spawn_wait(pid_t pid, int *status, ocirun_error_t **err);
+
+/* Exit code of a wait status as a shell reports it (128+N for a signal). */
+int spawn_exit_code(int status);
+
+#endif

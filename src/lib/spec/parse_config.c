@@ -1,0 +1,175 @@
+/* Entry points: config.json (spec_parse, spec_load_file) and process.json
+ * (spec_process_parse), and the top-level members of config.json. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec/bignum.h"
+#include "spec/parse.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+/* runc has no limit; this one only guards against reading a device or a runaway file. */
+#define SPEC_FILE_MAX (64u << 20)
+
+json_t *spec_load_json(struct pctx *c, const char *data, size_t len) {
+  _cleanup_free_ char *rewritten = NULL;
+  size_t rewritten_len = 0;
+  json_error_t jerr;
+  json_t *root;
+
+  bignum_make_tag(c->bignum_tag, sizeof(c->bignum_tag));
+  int r = bignum_rewrite(data, len, c->bignum_tag, &rewritten, &rewritten_len);
+  if (r < 0) {
+    ocirun_error_set(c->err, ENOMEM, "%s", c->name);
+    return NULL;
+  }
+  if (r == 0)
+    c->bignum_tag[0] = '\0'; /* nothing rewritten: no string may be taken for a number */
+
+  /* Duplicate keys are accepted, the last one wins, as with runc's Go decoder. */
+  root = r ? json_loadb(rewritten, rewritten_len, 0, &jerr) : json_loadb(data, len, 0, &jerr);
+  if (root == NULL) {
+    /* Report positions of the document as written, not of the rewritten copy. */
+    if (r) {
+      json_t *again = json_loadb(data, len, 0, &jerr);
+      json_decref(again);
+    }
+    /* jansson words this one after its own flag; say what is wrong instead */
+    const char *text = strncmp(jerr.text, "\\u0000 is not allowed", 21) == 0
+                           ? "\\u0000 (NUL) is not allowed in a string"
+                           : jerr.text;
+    ocirun_error_set(c->err, 0, "%s: invalid JSON at line %d, column %d: %s", c->name, jerr.line,
+                     jerr.column, text);
+    return NULL;
+  }
+  if (!json_is_object(root)) {
+    pctx_fail_type(c, "an object", root);
+    json_decref(root);
+    return NULL;
+  }
+  return root;
+}
+
+static int parse_root(struct pctx *c, json_t *obj, struct spec_root *out) {
+  json_t *root;
+  int r = get_object(c, obj, "root", &root);
+  if (r == 0)
+    return pctx_fail_key(c, "root", "required");
+  if (r < 0)
+    return -1;
+  size_t saved = pctx_push_key(c, "root");
+  if (need_string(c, root, "path", &out->path) < 0)
+    return -1;
+  if (out->path[0] == '\0')
+    return pctx_fail_key(c, "path", "must not be empty");
+  if (get_bool(c, root, "readonly", &out->readonly) < 0)
+    return -1;
+  pctx_pop(c, saved);
+  return 0;
+}
+
+static int parse_config(struct pctx *c, json_t *doc, struct spec *s) {
+  json_t *v;
+  int r;
+
+  if (need_string(c, doc, "ociVersion", &s->oci_version) < 0)
+    return -1;
+  if (parse_root(c, doc, &s->root) < 0)
+    return -1;
+  if ((r = get_array(c, doc, "mounts", &v)) < 0)
+    return -1;
+  if (r > 0) {
+    size_t saved = pctx_push_key(c, "mounts");
+    if (parse_mounts(c, v, s) < 0)
+      return -1;
+    pctx_pop(c, saved);
+  }
+  if ((r = get_object(c, doc, "process", &v)) < 0)
+    return -1;
+  if (r > 0) {
+    size_t saved = pctx_push_key(c, "process");
+    if (parse_process(c, v, &s->process) < 0)
+      return -1;
+    pctx_pop(c, saved);
+  }
+  if (get_string(c, doc, "hostname", &s->hostname) < 0 ||
+      get_string(c, doc, "domainname", &s->domainname) < 0)
+    return -1;
+  if ((r = get_object(c, doc, "hooks", &v)) < 0)
+    return -1;
+  if (r > 0) {
+    size_t saved = pctx_push_key(c, "hooks");
+    if (parse_hooks(c, v, &s->hooks) < 0)
+      return -1;
+    pctx_pop(c, saved);
+  }
+  if (get_string_map(c, doc, "annotations", &s->annotations) < 0)
+    return -1;
+  if ((r = get_object(c, doc, "linux", &v)) < 0)
+    return -1;
+  if (r > 0) {
+    size_t saved = pctx_push_key(c, "linux");
+    if (parse_linux(c, v, &s->linux_) < 0)
+      return -1;
+    pctx_pop(c, saved);
+  }
+  return spec_validate(c, s);
+}
+
+int spec_parse(const char *name, const char *data, size_t len, struct spec **out,
+               ocirun_error_t **err) {
+  struct pctx c;
+  struct spec *s;
+  json_t *doc;
+  int r;
+
+  pctx_init(&c, name, err);
+  doc = spec_load_json(&c, data, len);
+  if (doc == NULL)
+    return -1;
+  s = calloc(1, sizeof(*s));
+  if (s == NULL) {
+    json_decref(doc);
+    return ocirun_error_set(err, ENOMEM, "%s", name);
+  }
+  r = parse_config(&c, doc, s);
+  json_decref(doc);
+  if (r < 0) {
+    spec_free(s);
+    return -1;
+  }
+  *out = s;
+  return 0;
+}
+
+int spec_load_file(const char *path, struct spec **out, ocirun_error_t **err) {
+  _cleanup_free_ char *data = NULL;
+  size_t len = 0;
+  const char *slash = strrchr(path, '/');
+  const char *name = slash ? slash + 1 : path;
+
+  if (fs_read_file(path, SPEC_FILE_MAX, &data, &len, err) < 0)
+    return -1;
+  return spec_parse(name, data, len, out, err);
+}
+
+int spec_process_parse(const char *name, const char *data, size_t len, struct spec_process *out,
+                       ocirun_error_t **err) {
+  struct pctx c;
+  json_t *doc;
+  int r;
+
+  memset(out, 0, sizeof(*out));
+  pctx_init(&c, name, err);
+  doc = spec_load_json(&c, data, len);
+  if (doc == NULL)
+    return -1;
+  r = parse_process(&c, doc, out);
+  json_decref(doc);
+  if (r < 0) {
+    spec_process_clear(out);
+    return -1;
+  }
+  return 0;
+}

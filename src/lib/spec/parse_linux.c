@@ -1,0 +1,215 @@
+/* .linux of config.json: namespaces, id mappings, time offsets, devices and the
+ * plain members; resources, seccomp and the rarer objects have their own files. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec/parse.h"
+
+int parse_id_mappings(struct pctx *c, json_t *obj, const char *key, struct spec_id_mapping **out,
+                      size_t *out_len) {
+  json_t *arr, *item;
+  size_t i;
+  int r = get_array(c, obj, key, &arr);
+  if (r <= 0)
+    return r;
+  *out = pctx_calloc(c, json_array_size(arr), sizeof(**out));
+  if (*out == NULL && json_array_size(arr) > 0)
+    return -1;
+  size_t saved = pctx_push_key(c, key);
+  json_array_foreach(arr, i, item) {
+    struct spec_id_mapping *m = &(*out)[i];
+    size_t s2 = pctx_push_index(c, i);
+    if (value_object(c, item) < 0 || need_u32(c, item, "containerID", &m->container_id) < 0 ||
+        need_u32(c, item, "hostID", &m->host_id) < 0 || need_u32(c, item, "size", &m->size) < 0)
+      return -1;
+    (*out_len)++;
+    pctx_pop(c, s2);
+  }
+  pctx_pop(c, saved);
+  return 1;
+}
+
+static int parse_namespaces(struct pctx *c, json_t *lnx, struct spec_linux *out) {
+  json_t *arr, *item;
+  size_t i;
+  int type, r = get_array(c, lnx, "namespaces", &arr);
+  if (r <= 0)
+    return r;
+  out->namespaces = pctx_calloc(c, json_array_size(arr), sizeof(*out->namespaces));
+  if (out->namespaces == NULL && json_array_size(arr) > 0)
+    return -1;
+  size_t saved = pctx_push_key(c, "namespaces");
+  json_array_foreach(arr, i, item) {
+    struct spec_namespace *ns = &out->namespaces[i];
+    size_t s2 = pctx_push_index(c, i);
+    if (value_object(c, item) < 0)
+      return -1;
+    r = get_enum(c, item, "type", spec_namespace_names, NULL, &type);
+    if (r == 0)
+      return pctx_fail_key(c, "type", "required");
+    if (r < 0)
+      return -1;
+    ns->type = (enum spec_namespace_type)type;
+    for (size_t j = 0; j < i; j++)
+      if (out->namespaces[j].type == ns->type)
+        return pctx_fail_key(c, "type", "duplicate namespace type \"%s\"",
+                             spec_namespace_name(ns->type));
+    out->namespaces_len++;
+    if (get_string(c, item, "path", &ns->path) < 0)
+      return -1;
+    /* runc: an empty path means "create", like no path at all */
+    if (ns->path && ns->path[0] == '\0') {
+      free(ns->path);
+      ns->path = NULL;
+    }
+    pctx_pop(c, s2);
+  }
+  pctx_pop(c, saved);
+  return 1;
+}
+
+static int parse_time_offsets(struct pctx *c, json_t *lnx, struct spec_linux *out) {
+  json_t *obj, *v;
+  const char *clock;
+  int r = get_object(c, lnx, "timeOffsets", &obj);
+  if (r <= 0)
+    return r;
+  out->time_offsets = pctx_calloc(c, json_object_size(obj), sizeof(*out->time_offsets));
+  if (out->time_offsets == NULL && json_object_size(obj) > 0)
+    return -1;
+  size_t saved = pctx_push_key(c, "timeOffsets");
+  json_object_foreach(obj, clock, v) {
+    struct spec_time_offset *t = &out->time_offsets[out->time_offsets_len];
+    size_t s2 = pctx_push_key(c, clock);
+    /* the kernel's timens_offsets knows these two clocks only */
+    if (strcmp(clock, "monotonic") != 0 && strcmp(clock, "boottime") != 0)
+      return pctx_fail(c, "unknown clock (expected \"boottime\" or \"monotonic\")");
+    if (json_is_null(v)) {
+      pctx_pop(c, s2);
+      continue;
+    }
+    if (value_object(c, v) < 0)
+      return -1;
+    out->time_offsets_len++;
+    if ((t->clock = strdup(clock)) == NULL)
+      return pctx_fail(c, "out of memory");
+    if ((r = get_i64(c, v, "secs", &t->secs)) < 0)
+      return -1;
+    t->has_secs = r > 0;
+    if ((r = get_u32(c, v, "nanosecs", &t->nanosecs)) < 0)
+      return -1;
+    t->has_nanosecs = r > 0;
+    pctx_pop(c, s2);
+  }
+  pctx_pop(c, saved);
+  return 1;
+}
+
+static const char *const device_types[] = {"c", "b", "u", "p", NULL};
+
+static int parse_device(struct pctx *c, json_t *obj, struct spec_device *d) {
+  int type, r;
+  if (value_object(c, obj) < 0)
+    return -1;
+  r = get_enum(c, obj, "type", device_types, NULL, &type);
+  if (r == 0)
+    return pctx_fail_key(c, "type", "required");
+  if (r < 0)
+    return -1;
+  d->type = device_types[type][0];
+  if (need_string(c, obj, "path", &d->path) < 0)
+    return -1;
+  if (d->path[0] == '\0')
+    return pctx_fail_key(c, "path", "must not be empty");
+  if (get_i64(c, obj, "major", &d->major) < 0 || get_i64(c, obj, "minor", &d->minor) < 0)
+    return -1;
+  /* runc takes a full os.FileMode here, so the schema's 0..511 is not enforced */
+  if ((r = get_u32(c, obj, "fileMode", &d->file_mode)) < 0)
+    return -1;
+  d->has_file_mode = r > 0;
+  if ((r = get_u32(c, obj, "uid", &d->uid)) < 0)
+    return -1;
+  d->has_uid = r > 0;
+  if ((r = get_u32(c, obj, "gid", &d->gid)) < 0)
+    return -1;
+  d->has_gid = r > 0;
+  return 0;
+}
+
+static int parse_devices(struct pctx *c, json_t *lnx, struct spec_linux *out) {
+  json_t *arr, *item;
+  size_t i;
+  int r = get_array(c, lnx, "devices", &arr);
+  if (r <= 0)
+    return r;
+  out->devices = pctx_calloc(c, json_array_size(arr), sizeof(*out->devices));
+  if (out->devices == NULL && json_array_size(arr) > 0)
+    return -1;
+  size_t saved = pctx_push_key(c, "devices");
+  json_array_foreach(arr, i, item) {
+    size_t s2 = pctx_push_index(c, i);
+    out->devices_len++;
+    if (parse_device(c, item, &out->devices[i]) < 0)
+      return -1;
+    pctx_pop(c, s2);
+  }
+  pctx_pop(c, saved);
+  return 1;
+}
+
+/* The spec's four, plus the recursive forms runc also accepts. */
+static const char *const propagations[] = {"private",    "shared",      "slave",
+                                           "unbindable", "rprivate",    "rshared",
+                                           "rslave",     "runbindable", NULL};
+
+static int parse_rootfs_propagation(struct pctx *c, json_t *lnx, struct spec_linux *out) {
+  json_t *v = json_object_get(lnx, "rootfsPropagation");
+  int idx, r;
+  /* "" is Go's zero value: no propagation change */
+  if (json_is_string(v) && json_string_length(v) == 0)
+    return 0;
+  r = get_enum(c, lnx, "rootfsPropagation", propagations, NULL, &idx);
+  if (r <= 0)
+    return r;
+  out->rootfs_propagation = strdup(propagations[idx]);
+  return out->rootfs_propagation ? 1 : pctx_fail(c, "out of memory");
+}
+
+static int parse_sub_object(struct pctx *c, json_t *lnx, const char *key,
+                            int (*fn)(struct pctx *, json_t *, void *), void *out) {
+  json_t *obj;
+  int r = get_object(c, lnx, key, &obj);
+  if (r <= 0)
+    return r;
+  size_t saved = pctx_push_key(c, key);
+  if (fn(c, obj, out) < 0)
+    return -1;
+  pctx_pop(c, saved);
+  return 1;
+}
+
+static int resources_fn(struct pctx *c, json_t *obj, void *out) {
+  return parse_resources(c, obj, out);
+}
+
+static int seccomp_fn(struct pctx *c, json_t *obj, void *out) {
+  return parse_seccomp(c, obj, out);
+}
+
+int parse_linux(struct pctx *c, json_t *obj, struct spec_linux *out) {
+  out->present = true;
+  if (parse_namespaces(c, obj, out) < 0 ||
+      parse_id_mappings(c, obj, "uidMappings", &out->uid_mappings, &out->uid_mappings_len) < 0 ||
+      parse_id_mappings(c, obj, "gidMappings", &out->gid_mappings, &out->gid_mappings_len) < 0 ||
+      parse_time_offsets(c, obj, out) < 0 || parse_devices(c, obj, out) < 0 ||
+      get_string(c, obj, "cgroupsPath", &out->cgroups_path) < 0 ||
+      parse_sub_object(c, obj, "resources", resources_fn, &out->resources) < 0 ||
+      get_string_map(c, obj, "sysctl", &out->sysctl) < 0 ||
+      parse_sub_object(c, obj, "seccomp", seccomp_fn, &out->seccomp) < 0 ||
+      parse_rootfs_propagation(c, obj, out) < 0 ||
+      get_strv(c, obj, "maskedPaths", &out->masked_paths) < 0 ||
+      get_strv(c, obj, "readonlyPaths", &out->readonly_paths) < 0 ||
+      get_string(c, obj, "mountLabel", &out->mount_label) < 0 || parse_linux_misc(c, obj, out) < 0)
+    return -1;
+  return 0;
+}

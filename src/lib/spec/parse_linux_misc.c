@@ -1,0 +1,106 @@
+/* The rarer objects of .linux: intelRdt, personality, netDevices, memoryPolicy. */
+#include <string.h>
+
+#include "spec/parse.h"
+
+/* runtime-spec pattern ^MB:[^\n]*$ */
+static bool is_mem_bw_schema(const char *s) {
+  return strncmp(s, "MB:", 3) == 0 && strchr(s, '\n') == NULL;
+}
+
+static int parse_intel_rdt(struct pctx *c, json_t *lnx, struct spec_intel_rdt *out) {
+  json_t *obj;
+  int r = get_object(c, lnx, "intelRdt", &obj);
+  if (r <= 0)
+    return r;
+  out->present = true;
+  size_t saved = pctx_push_key(c, "intelRdt");
+  if (get_string(c, obj, "closID", &out->clos_id) < 0 ||
+      get_string(c, obj, "l3CacheSchema", &out->l3_cache_schema) < 0 ||
+      get_string_checked(c, obj, "memBwSchema", is_mem_bw_schema,
+                         "a memory bandwidth schema (\"MB:...\")", &out->mem_bw_schema) < 0 ||
+      get_strv(c, obj, "schemata", &out->schemata) < 0 ||
+      get_bool(c, obj, "enableMonitoring", &out->enable_monitoring) < 0)
+    return -1;
+  pctx_pop(c, saved);
+  return 1;
+}
+
+static const char *const personality_domains[] = {"LINUX", "LINUX32", NULL};
+
+static int parse_personality(struct pctx *c, json_t *lnx, struct spec_personality *out) {
+  json_t *obj;
+  int idx, r = get_object(c, lnx, "personality", &obj);
+  if (r <= 0)
+    return r;
+  out->present = true;
+  size_t saved = pctx_push_key(c, "personality");
+  if ((r = get_enum(c, obj, "domain", personality_domains, NULL, &idx)) < 0)
+    return -1;
+  if (r > 0 && (out->domain = strdup(personality_domains[idx])) == NULL)
+    return pctx_fail(c, "out of memory");
+  if (get_strv(c, obj, "flags", &out->flags) < 0)
+    return -1;
+  pctx_pop(c, saved);
+  return 1;
+}
+
+static int parse_net_devices(struct pctx *c, json_t *lnx, struct spec_linux *out) {
+  json_t *obj, *v;
+  const char *host_name;
+  int r = get_object(c, lnx, "netDevices", &obj);
+  if (r <= 0)
+    return r;
+  out->net_devices = pctx_calloc(c, json_object_size(obj), sizeof(*out->net_devices));
+  if (out->net_devices == NULL && json_object_size(obj) > 0)
+    return -1;
+  size_t saved = pctx_push_key(c, "netDevices");
+  json_object_foreach(obj, host_name, v) {
+    struct spec_net_device *d = &out->net_devices[out->net_devices_len];
+    size_t s2 = pctx_push_key(c, host_name);
+    if (host_name[0] == '\0')
+      return pctx_fail(c, "a device name must not be empty");
+    if (value_object(c, v) < 0)
+      return -1;
+    out->net_devices_len++;
+    if ((d->host_name = strdup(host_name)) == NULL)
+      return pctx_fail(c, "out of memory");
+    if (get_string(c, v, "name", &d->name) < 0)
+      return -1;
+    pctx_pop(c, s2);
+  }
+  pctx_pop(c, saved);
+  return 1;
+}
+
+static const char *const mempolicy_modes[] = {
+    "MPOL_DEFAULT",   "MPOL_BIND",           "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
+    "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL",      NULL};
+static const char *const mempolicy_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
+                                              "MPOL_F_STATIC_NODES", NULL};
+
+static int parse_memory_policy(struct pctx *c, json_t *lnx, struct spec_memory_policy *out) {
+  json_t *obj;
+  int idx, r = get_object(c, lnx, "memoryPolicy", &obj);
+  if (r <= 0)
+    return r;
+  out->present = true;
+  size_t saved = pctx_push_key(c, "memoryPolicy");
+  if ((r = get_enum(c, obj, "mode", mempolicy_modes, "a memory policy mode (MPOL_...)", &idx)) < 0)
+    return -1;
+  if (r > 0 && (out->mode = strdup(mempolicy_modes[idx])) == NULL)
+    return pctx_fail(c, "out of memory");
+  if (get_string(c, obj, "nodes", &out->nodes) < 0 ||
+      get_enum_strv(c, obj, "flags", mempolicy_flags, NULL, &out->flags) < 0)
+    return -1;
+  pctx_pop(c, saved);
+  return 1;
+}
+
+int parse_linux_misc(struct pctx *c, json_t *lnx, struct spec_linux *out) {
+  if (parse_intel_rdt(c, lnx, &out->intel_rdt) < 0 ||
+      parse_personality(c, lnx, &out->personality) < 0 || parse_net_devices(c, lnx, out) < 0 ||
+      parse_memory_policy(c, lnx, &out->memory_policy) < 0)
+    return -1;
+  return 0;
+}

@@ -1,0 +1,225 @@
+/* .linux.resources: cgroup limits.  Only syntax and ranges here; whether the host's
+ * cgroup can apply a value is the cgroup driver's business. */
+#include <string.h>
+
+#include "spec/parse.h"
+
+/* One optional member with its has_ flag. */
+#define OPT(getter, key, field)                                                                    \
+  do {                                                                                             \
+    int r_ = getter(c, obj, key, &out->field);                                                     \
+    if (r_ < 0)                                                                                    \
+      return -1;                                                                                   \
+    out->has_##field = r_ > 0;                                                                     \
+  } while (0)
+
+static bool is_device_access(const char *s) {
+  return strspn(s, "rwm") == strlen(s);
+}
+
+static const char *const cgroup_device_types[] = {"a", "b", "c", "", NULL};
+
+static int parse_device_rule(struct pctx *c, json_t *obj, struct spec_device_cgroup_rule *out) {
+  int idx, r;
+  if (value_object(c, obj) < 0)
+    return -1;
+  if ((r = get_bool(c, obj, "allow", &out->allow)) < 0)
+    return -1;
+  if (r == 0)
+    return pctx_fail_key(c, "allow", "required");
+  if ((r = get_enum(c, obj, "type", cgroup_device_types, "one of \"a\", \"b\", \"c\"", &idx)) < 0)
+    return -1;
+  out->type = (r > 0 && idx < 3) ? cgroup_device_types[idx][0] : 'a';
+  out->major = out->minor = -1;
+  OPT(get_i64, "major", major);
+  OPT(get_i64, "minor", minor);
+  if (get_string_checked(c, obj, "access", is_device_access,
+                         "an access string of \"r\", \"w\" and \"m\"", &out->access) < 0)
+    return -1;
+  return 0;
+}
+
+static int parse_memory(struct pctx *c, json_t *obj, struct spec_memory *out) {
+  out->present = true;
+  OPT(get_i64, "limit", limit);
+  OPT(get_i64, "reservation", reservation);
+  OPT(get_i64, "swap", swap);
+  OPT(get_i64, "kernel", kernel);
+  OPT(get_i64, "kernelTCP", kernel_tcp);
+  OPT(get_u64, "swappiness", swappiness);
+  OPT(get_bool, "disableOOMKiller", disable_oom_killer);
+  OPT(get_bool, "useHierarchy", use_hierarchy);
+  OPT(get_bool, "checkBeforeUpdate", check_before_update);
+  return 0;
+}
+
+static int parse_cpu(struct pctx *c, json_t *obj, struct spec_cpu *out) {
+  out->present = true;
+  OPT(get_u64, "shares", shares);
+  OPT(get_i64, "quota", quota);
+  OPT(get_u64, "burst", burst);
+  OPT(get_u64, "period", period);
+  OPT(get_i64, "realtimeRuntime", realtime_runtime);
+  OPT(get_u64, "realtimePeriod", realtime_period);
+  OPT(get_i64, "idle", idle);
+  if (get_string(c, obj, "cpus", &out->cpus) < 0 || get_string(c, obj, "mems", &out->mems) < 0)
+    return -1;
+  return 0;
+}
+
+static int parse_weight_device(struct pctx *c, json_t *obj, struct spec_weight_device *out) {
+  if (value_object(c, obj) < 0 || need_i64(c, obj, "major", &out->major) < 0 ||
+      need_i64(c, obj, "minor", &out->minor) < 0)
+    return -1;
+  OPT(get_u16, "weight", weight);
+  OPT(get_u16, "leafWeight", leaf_weight);
+  return 0;
+}
+
+static int parse_throttle_device(struct pctx *c, json_t *obj, struct spec_throttle_device *out) {
+  if (value_object(c, obj) < 0 || need_i64(c, obj, "major", &out->major) < 0 ||
+      need_i64(c, obj, "minor", &out->minor) < 0 || get_u64(c, obj, "rate", &out->rate) < 0)
+    return -1;
+  return 0;
+}
+
+/* runtime-spec pattern ^[1-9][0-9]*[KMG]B$ */
+static bool is_page_size(const char *s) {
+  size_t n = strspn(s, "0123456789");
+  return n > 0 && s[0] != '0' && strchr("KMG", s[n]) && s[n] != '\0' && strcmp(s + n + 1, "B") == 0;
+}
+
+static int parse_hugepage_limit(struct pctx *c, json_t *obj, struct spec_hugepage_limit *out) {
+  int r;
+  if (value_object(c, obj) < 0)
+    return -1;
+  r = get_string_checked(c, obj, "pageSize", is_page_size, "a page size such as \"2MB\"",
+                         &out->page_size);
+  if (r == 0)
+    return pctx_fail_key(c, "pageSize", "required");
+  if (r < 0 || need_u64(c, obj, "limit", &out->limit) < 0)
+    return -1;
+  return 0;
+}
+
+static int parse_net_priority(struct pctx *c, json_t *obj, struct spec_net_priority *out) {
+  if (value_object(c, obj) < 0 || need_string(c, obj, "name", &out->name) < 0 ||
+      need_u32(c, obj, "priority", &out->priority) < 0)
+    return -1;
+  return 0;
+}
+
+/* Arrays of objects: allocate *items and parse each element with fn. */
+#define PARSE_ARRAY(parent, key, items, len, fn)                                                   \
+  do {                                                                                             \
+    json_t *arr_, *item_;                                                                          \
+    size_t i_;                                                                                     \
+    int r_ = get_array(c, parent, key, &arr_);                                                     \
+    if (r_ < 0)                                                                                    \
+      return -1;                                                                                   \
+    if (r_ > 0) {                                                                                  \
+      items = pctx_calloc(c, json_array_size(arr_), sizeof(*(items)));                             \
+      if ((items) == NULL && json_array_size(arr_) > 0)                                            \
+        return -1;                                                                                 \
+      size_t saved_ = pctx_push_key(c, key);                                                       \
+      json_array_foreach(arr_, i_, item_) {                                                        \
+        size_t s2_ = pctx_push_index(c, i_);                                                       \
+        (len)++;                                                                                   \
+        if (fn(c, item_, &(items)[i_]) < 0)                                                        \
+          return -1;                                                                               \
+        pctx_pop(c, s2_);                                                                          \
+      }                                                                                            \
+      pctx_pop(c, saved_);                                                                         \
+    }                                                                                              \
+  } while (0)
+
+static int parse_block_io(struct pctx *c, json_t *obj, struct spec_block_io *out) {
+  out->present = true;
+  OPT(get_u16, "weight", weight);
+  OPT(get_u16, "leafWeight", leaf_weight);
+  PARSE_ARRAY(obj, "weightDevice", out->weight_device, out->weight_device_len, parse_weight_device);
+  PARSE_ARRAY(obj, "throttleReadBpsDevice", out->throttle_read_bps.items,
+              out->throttle_read_bps.len, parse_throttle_device);
+  PARSE_ARRAY(obj, "throttleWriteBpsDevice", out->throttle_write_bps.items,
+              out->throttle_write_bps.len, parse_throttle_device);
+  PARSE_ARRAY(obj, "throttleReadIOPSDevice", out->throttle_read_iops.items,
+              out->throttle_read_iops.len, parse_throttle_device);
+  PARSE_ARRAY(obj, "throttleWriteIOPSDevice", out->throttle_write_iops.items,
+              out->throttle_write_iops.len, parse_throttle_device);
+  return 0;
+}
+
+static int parse_network(struct pctx *c, json_t *obj, struct spec_network_resources *out) {
+  out->present = true;
+  OPT(get_u32, "classID", class_id);
+  PARSE_ARRAY(obj, "priorities", out->priorities, out->priorities_len, parse_net_priority);
+  return 0;
+}
+
+static int parse_rdma_limit(struct pctx *c, json_t *obj, struct spec_rdma_limit *out) {
+  OPT(get_u32, "hcaHandles", hca_handles);
+  OPT(get_u32, "hcaObjects", hca_objects);
+  return 0;
+}
+
+static int parse_rdma(struct pctx *c, json_t *res, struct spec_resources *out) {
+  json_t *map, *obj;
+  const char *device;
+  int r = get_object(c, res, "rdma", &map);
+  if (r <= 0)
+    return r;
+  out->rdma = pctx_calloc(c, json_object_size(map), sizeof(*out->rdma));
+  if (out->rdma == NULL && json_object_size(map) > 0)
+    return -1;
+  size_t saved = pctx_push_key(c, "rdma");
+  json_object_foreach(map, device, obj) {
+    struct spec_rdma_limit *l = &out->rdma[out->rdma_len];
+    size_t s2 = pctx_push_key(c, device);
+    if (value_object(c, obj) < 0)
+      return -1;
+    out->rdma_len++;
+    if ((l->device = strdup(device)) == NULL)
+      return pctx_fail(c, "out of memory");
+    if (parse_rdma_limit(c, obj, l) < 0)
+      return -1;
+    pctx_pop(c, s2);
+  }
+  pctx_pop(c, saved);
+  return 1;
+}
+
+/* An optional sub-object parsed by fn(c, obj, field). */
+#define SUB_OBJECT(parent, key, fn, field)                                                         \
+  do {                                                                                             \
+    json_t *o_;                                                                                    \
+    int r_ = get_object(c, parent, key, &o_);                                                      \
+    if (r_ < 0)                                                                                    \
+      return -1;                                                                                   \
+    if (r_ > 0) {                                                                                  \
+      size_t saved_ = pctx_push_key(c, key);                                                       \
+      if (fn(c, o_, field) < 0)                                                                    \
+        return -1;                                                                                 \
+      pctx_pop(c, saved_);                                                                         \
+    }                                                                                              \
+  } while (0)
+
+static int parse_pids(struct pctx *c, json_t *obj, struct spec_resources *out) {
+  /* runc reads an absent limit as 0 ("no change") rather than refusing it */
+  OPT(get_i64, "limit", pids_limit);
+  return 0;
+}
+
+int parse_resources(struct pctx *c, json_t *obj, struct spec_resources *out) {
+  out->present = true;
+  PARSE_ARRAY(obj, "devices", out->devices, out->devices_len, parse_device_rule);
+  SUB_OBJECT(obj, "memory", parse_memory, &out->memory);
+  SUB_OBJECT(obj, "cpu", parse_cpu, &out->cpu);
+  SUB_OBJECT(obj, "pids", parse_pids, out);
+  SUB_OBJECT(obj, "blockIO", parse_block_io, &out->block_io);
+  PARSE_ARRAY(obj, "hugepageLimits", out->hugepage_limits, out->hugepage_limits_len,
+              parse_hugepage_limit);
+  SUB_OBJECT(obj, "network", parse_network, &out->network);
+  if (parse_rdma(c, obj, out) < 0 || get_string_map(c, obj, "unified", &out->unified) < 0)
+    return -1;
+  return 0;
+}

@@ -1,0 +1,127 @@
+/* .linux.seccomp: the filter as written.  Names are checked here for form only (an
+ * action must be one the spec defines, an architecture looks like SCMP_ARCH_*); what
+ * libseccomp and the kernel support is checked when the filter is built. */
+#include <string.h>
+
+#include "spec/parse.h"
+
+static const char *const seccomp_actions[] = {"SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
+                                              "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
+                                              "SCMP_ACT_ERRNO",       "SCMP_ACT_TRACE",
+                                              "SCMP_ACT_ALLOW",       "SCMP_ACT_LOG",
+                                              "SCMP_ACT_NOTIFY",      NULL};
+static const char *const seccomp_ops[] = {"SCMP_CMP_NE",        "SCMP_CMP_LT", "SCMP_CMP_LE",
+                                          "SCMP_CMP_EQ",        "SCMP_CMP_GE", "SCMP_CMP_GT",
+                                          "SCMP_CMP_MASKED_EQ", NULL};
+
+static bool has_upper_suffix(const char *s, const char *prefix) {
+  size_t n = strlen(prefix);
+  if (strncmp(s, prefix, n) != 0 || s[n] == '\0')
+    return false;
+  return strspn(s + n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(s + n);
+}
+
+static bool is_arch_name(const char *s) {
+  return has_upper_suffix(s, "SCMP_ARCH_");
+}
+
+static bool is_flag_name(const char *s) {
+  return has_upper_suffix(s, "SECCOMP_FILTER_FLAG_");
+}
+
+static int need_action(struct pctx *c, json_t *obj, const char *key, char **out) {
+  int idx, r = get_enum(c, obj, key, seccomp_actions, "a seccomp action (SCMP_ACT_...)", &idx);
+  if (r == 0)
+    return pctx_fail_key(c, key, "required");
+  if (r < 0)
+    return -1;
+  *out = strdup(seccomp_actions[idx]);
+  return *out ? 0 : pctx_fail(c, "out of memory");
+}
+
+static int parse_arg(struct pctx *c, json_t *obj, struct spec_seccomp_arg *out) {
+  int idx, r;
+  if (value_object(c, obj) < 0 || need_u32(c, obj, "index", &out->index) < 0 ||
+      need_u64(c, obj, "value", &out->value) < 0)
+    return -1;
+  if ((r = get_u64(c, obj, "valueTwo", &out->value_two)) < 0)
+    return -1;
+  out->has_value_two = r > 0;
+  r = get_enum(c, obj, "op", seccomp_ops, "a seccomp operator (SCMP_CMP_...)", &idx);
+  if (r == 0)
+    return pctx_fail_key(c, "op", "required");
+  if (r < 0)
+    return -1;
+  out->op = strdup(seccomp_ops[idx]);
+  return out->op ? 0 : pctx_fail(c, "out of memory");
+}
+
+static int parse_syscall(struct pctx *c, json_t *obj, struct spec_seccomp_syscall *out) {
+  json_t *args, *item;
+  size_t i;
+  int r;
+  if (value_object(c, obj) < 0)
+    return -1;
+  if ((r = get_strv(c, obj, "names", &out->names)) < 0)
+    return -1;
+  if (r == 0)
+    return pctx_fail_key(c, "names", "required");
+  if (need_action(c, obj, "action", &out->action) < 0)
+    return -1;
+  if ((r = get_u32(c, obj, "errnoRet", &out->errno_ret)) < 0)
+    return -1;
+  out->has_errno_ret = r > 0;
+  if ((r = get_array(c, obj, "args", &args)) < 0)
+    return -1;
+  if (r > 0) {
+    out->args = pctx_calloc(c, json_array_size(args), sizeof(*out->args));
+    if (out->args == NULL && json_array_size(args) > 0)
+      return -1;
+    size_t saved = pctx_push_key(c, "args");
+    json_array_foreach(args, i, item) {
+      size_t s2 = pctx_push_index(c, i);
+      out->args_len++;
+      if (parse_arg(c, item, &out->args[i]) < 0)
+        return -1;
+      pctx_pop(c, s2);
+    }
+    pctx_pop(c, saved);
+  }
+  return 0;
+}
+
+int parse_seccomp(struct pctx *c, json_t *obj, struct spec_seccomp *out) {
+  json_t *arr, *item;
+  size_t i;
+  int r;
+  out->present = true;
+  if (need_action(c, obj, "defaultAction", &out->default_action) < 0)
+    return -1;
+  if ((r = get_u32(c, obj, "defaultErrnoRet", &out->default_errno_ret)) < 0)
+    return -1;
+  out->has_default_errno_ret = r > 0;
+  if (get_checked_strv(c, obj, "architectures", is_arch_name, "an architecture (SCMP_ARCH_...)",
+                       &out->architectures) < 0 ||
+      get_checked_strv(c, obj, "flags", is_flag_name, "a filter flag (SECCOMP_FILTER_FLAG_...)",
+                       &out->flags) < 0 ||
+      get_string(c, obj, "listenerPath", &out->listener_path) < 0 ||
+      get_string(c, obj, "listenerMetadata", &out->listener_metadata) < 0)
+    return -1;
+  if ((r = get_array(c, obj, "syscalls", &arr)) < 0)
+    return -1;
+  if (r > 0) {
+    out->syscalls = pctx_calloc(c, json_array_size(arr), sizeof(*out->syscalls));
+    if (out->syscalls == NULL && json_array_size(arr) > 0)
+      return -1;
+    size_t saved = pctx_push_key(c, "syscalls");
+    json_array_foreach(arr, i, item) {
+      size_t s2 = pctx_push_index(c, i);
+      out->syscalls_len++;
+      if (parse_syscall(c, item, &out->syscalls[i]) < 0)
+        return -1;
+      pctx_pop(c, s2);
+    }
+    pctx_pop(c, saved);
+  }
+  return 0;
+}

@@ -1,0 +1,340 @@
+/* Typed getters: each checks the JSON type and range and fills a C value. */
+#include "spec/parse_util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec/bignum.h"
+
+static int pctx_oom(struct pctx *c) {
+  return pctx_fail(c, "out of memory");
+}
+
+void *pctx_calloc(struct pctx *c, size_t n, size_t sz) {
+  void *p;
+  if (n == 0)
+    return NULL;
+  p = calloc(n, sz);
+  if (p == NULL)
+    pctx_oom(c);
+  return p;
+}
+
+static bool is_bignum(struct pctx *c, json_t *v) {
+  return json_is_string(v) && bignum_digits(c->bignum_tag, json_string_value(v)) != NULL;
+}
+
+int value_object(struct pctx *c, json_t *v) {
+  return json_is_object(v) ? 0 : pctx_fail_type(c, "an object", v);
+}
+
+int value_array(struct pctx *c, json_t *v) {
+  return json_is_array(v) ? 0 : pctx_fail_type(c, "an array", v);
+}
+
+int value_string(struct pctx *c, json_t *v, char **out) {
+  if (!json_is_string(v) || is_bignum(c, v))
+    return pctx_fail_type(c, "a string", v);
+  *out = strdup(json_string_value(v));
+  return *out ? 0 : pctx_oom(c);
+}
+
+int value_bool(struct pctx *c, json_t *v, bool *out) {
+  if (!json_is_boolean(v))
+    return pctx_fail_type(c, "a boolean", v);
+  *out = json_is_true(v);
+  return 0;
+}
+
+/* Sign and magnitude of an integer value, including rewritten big ones.  Returns -1
+ * when v is not an integer; *overflow is set when the magnitude exceeds 2^64-1. */
+static int integer_parts(struct pctx *c, json_t *v, bool *neg, uint64_t *mag, bool *overflow) {
+  *overflow = false;
+  if (json_is_integer(v)) {
+    json_int_t i = json_integer_value(v);
+    *neg = i < 0;
+    *mag = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+    return 0;
+  }
+  if (is_bignum(c, v)) {
+    const char *d = bignum_digits(c->bignum_tag, json_string_value(v));
+    *neg = d[0] == '-';
+    if (*neg)
+      d++;
+    errno = 0;
+    *mag = strtoull(d, NULL, 10);
+    *overflow = errno == ERANGE;
+    return 0;
+  }
+  return -1;
+}
+
+static int value_unsigned(struct pctx *c, json_t *v, uint64_t max, uint64_t *out) {
+  bool neg, overflow;
+  uint64_t mag;
+  if (integer_parts(c, v, &neg, &mag, &overflow) < 0 || (neg && mag != 0))
+    return pctx_fail_type(c, "an unsigned integer", v);
+  if (overflow || mag > max) {
+    char what[64];
+    snprintf(what, sizeof(what), "an integer from 0 to %" PRIu64, max);
+    return pctx_fail_type(c, what, v);
+  }
+  *out = mag;
+  return 0;
+}
+
+static int value_signed(struct pctx *c, json_t *v, int64_t min, int64_t max, int64_t *out) {
+  bool neg, overflow;
+  uint64_t mag;
+  if (integer_parts(c, v, &neg, &mag, &overflow) < 0)
+    return pctx_fail_type(c, "an integer", v);
+  /* the bounds as magnitudes: -min fits in uint64 for every int64 min */
+  uint64_t limit = neg ? (uint64_t)0 - (uint64_t)min : (uint64_t)max;
+  if (overflow || mag > limit) {
+    char what[80];
+    snprintf(what, sizeof(what), "an integer from %" PRId64 " to %" PRId64, min, max);
+    return pctx_fail_type(c, what, v);
+  }
+  *out = neg ? (int64_t)((uint64_t)0 - mag) : (int64_t)mag;
+  return 0;
+}
+
+int value_u64(struct pctx *c, json_t *v, uint64_t *out) {
+  return value_unsigned(c, v, UINT64_MAX, out);
+}
+
+int value_u32(struct pctx *c, json_t *v, uint32_t *out) {
+  uint64_t u = 0;
+  if (value_unsigned(c, v, UINT32_MAX, &u) < 0)
+    return -1;
+  *out = (uint32_t)u;
+  return 0;
+}
+
+int value_u16(struct pctx *c, json_t *v, uint16_t *out) {
+  uint64_t u = 0;
+  if (value_unsigned(c, v, UINT16_MAX, &u) < 0)
+    return -1;
+  *out = (uint16_t)u;
+  return 0;
+}
+
+int value_i64(struct pctx *c, json_t *v, int64_t *out) {
+  return value_signed(c, v, INT64_MIN, INT64_MAX, out);
+}
+
+int value_i32(struct pctx *c, json_t *v, int32_t *out) {
+  int64_t i = 0;
+  if (value_signed(c, v, INT32_MIN, INT32_MAX, &i) < 0)
+    return -1;
+  *out = (int32_t)i;
+  return 0;
+}
+
+/* Look up key in obj; null counts as absent.  Pushes the key when present. */
+static json_t *member(struct pctx *c, json_t *obj, const char *key, size_t *saved) {
+  json_t *v = obj ? json_object_get(obj, key) : NULL;
+  if (v == NULL || json_is_null(v))
+    return NULL;
+  *saved = pctx_push_key(c, key);
+  return v;
+}
+
+#define DEFINE_GETTER(fn, type, value_fn)                                                          \
+  int fn(struct pctx *c, json_t *obj, const char *key, type *out) {                                \
+    size_t saved;                                                                                  \
+    json_t *v = member(c, obj, key, &saved);                                                       \
+    if (v == NULL)                                                                                 \
+      return 0;                                                                                    \
+    int r = value_fn(c, v, out);                                                                   \
+    pctx_pop(c, saved);                                                                            \
+    return r < 0 ? -1 : 1;                                                                         \
+  }
+
+DEFINE_GETTER(get_string, char *, value_string)
+DEFINE_GETTER(get_bool, bool, value_bool)
+DEFINE_GETTER(get_u64, uint64_t, value_u64)
+DEFINE_GETTER(get_u32, uint32_t, value_u32)
+DEFINE_GETTER(get_u16, uint16_t, value_u16)
+DEFINE_GETTER(get_i64, int64_t, value_i64)
+DEFINE_GETTER(get_i32, int32_t, value_i32)
+
+int get_object(struct pctx *c, json_t *obj, const char *key, json_t **out) {
+  size_t saved;
+  json_t *v = member(c, obj, key, &saved);
+  if (v == NULL)
+    return 0;
+  int r = value_object(c, v);
+  pctx_pop(c, saved);
+  *out = v;
+  return r < 0 ? -1 : 1;
+}
+
+int get_array(struct pctx *c, json_t *obj, const char *key, json_t **out) {
+  size_t saved;
+  json_t *v = member(c, obj, key, &saved);
+  if (v == NULL)
+    return 0;
+  int r = value_array(c, v);
+  pctx_pop(c, saved);
+  *out = v;
+  return r < 0 ? -1 : 1;
+}
+
+int get_strv(struct pctx *c, json_t *obj, const char *key, struct spec_strv *out) {
+  json_t *arr, *item;
+  size_t i, saved;
+  int r = get_array(c, obj, key, &arr);
+  if (r <= 0)
+    return r;
+  out->len = 0;
+  out->items = pctx_calloc(c, json_array_size(arr) + 1, sizeof(char *));
+  if (out->items == NULL)
+    return -1;
+  saved = pctx_push_key(c, key);
+  json_array_foreach(arr, i, item) {
+    size_t s2 = pctx_push_index(c, i);
+    if (value_string(c, item, &out->items[i]) < 0)
+      return -1;
+    out->len++;
+    pctx_pop(c, s2);
+  }
+  pctx_pop(c, saved);
+  return 1;
+}
+
+int get_string_map(struct pctx *c, json_t *obj, const char *key, struct spec_kv_list *out) {
+  json_t *map, *v;
+  const char *k;
+  size_t saved;
+  int r = get_object(c, obj, key, &map);
+  if (r <= 0)
+    return r;
+  out->len = 0;
+  out->items = pctx_calloc(c, json_object_size(map), sizeof(*out->items));
+  if (out->items == NULL && json_object_size(map) > 0)
+    return -1;
+  saved = pctx_push_key(c, key);
+  json_object_foreach(map, k, v) {
+    struct spec_kv *kv = &out->items[out->len];
+    size_t s2 = pctx_push_key(c, k);
+    if (value_string(c, v, &kv->value) < 0)
+      return -1;
+    kv->key = strdup(k);
+    out->len++;
+    if (kv->key == NULL)
+      return pctx_oom(c);
+    pctx_pop(c, s2);
+  }
+  pctx_pop(c, saved);
+  return 1;
+}
+
+static int required(struct pctx *c, int r, const char *key) {
+  if (r == 0)
+    return pctx_fail_key(c, key, "required");
+  return r;
+}
+
+int need_string(struct pctx *c, json_t *obj, const char *key, char **out) {
+  return required(c, get_string(c, obj, key, out), key);
+}
+
+int need_u32(struct pctx *c, json_t *obj, const char *key, uint32_t *out) {
+  return required(c, get_u32(c, obj, key, out), key);
+}
+
+int need_u64(struct pctx *c, json_t *obj, const char *key, uint64_t *out) {
+  return required(c, get_u64(c, obj, key, out), key);
+}
+
+int need_i64(struct pctx *c, json_t *obj, const char *key, int64_t *out) {
+  return required(c, get_i64(c, obj, key, out), key);
+}
+
+int value_enum(struct pctx *c, json_t *v, const char *const *names, const char *what, int *index) {
+  if (json_is_string(v) && !is_bignum(c, v)) {
+    for (int i = 0; names[i]; i++) {
+      if (strcmp(json_string_value(v), names[i]) == 0) {
+        *index = i;
+        return 0;
+      }
+    }
+  }
+  if (what)
+    return pctx_fail_type(c, what, v);
+  /* list the accepted names: "one of \"a\", \"b\"" */
+  char list[512] = "one of ";
+  size_t n = strlen(list);
+  for (int i = 0; names[i] && n < sizeof(list) - 1; i++)
+    n += (size_t)snprintf(list + n, sizeof(list) - n, "%s\"%s\"", i ? ", " : "", names[i]);
+  return pctx_fail_type(c, list, v);
+}
+
+int get_enum(struct pctx *c, json_t *obj, const char *key, const char *const *names,
+             const char *what, int *index) {
+  size_t saved;
+  json_t *v = member(c, obj, key, &saved);
+  if (v == NULL)
+    return 0;
+  int r = value_enum(c, v, names, what, index);
+  pctx_pop(c, saved);
+  return r < 0 ? -1 : 1;
+}
+
+int get_string_checked(struct pctx *c, json_t *obj, const char *key, string_check_fn check,
+                       const char *what, char **out) {
+  size_t saved;
+  json_t *v = member(c, obj, key, &saved);
+  if (v == NULL)
+    return 0;
+  int r = -1;
+  if (!json_is_string(v) || is_bignum(c, v) || !check(json_string_value(v)))
+    pctx_fail_type(c, what, v);
+  else
+    r = value_string(c, v, out);
+  pctx_pop(c, saved);
+  return r < 0 ? -1 : 1;
+}
+
+int get_enum_strv(struct pctx *c, json_t *obj, const char *key, const char *const *names,
+                  const char *what, struct spec_strv *out) {
+  json_t *arr, *item;
+  size_t i, saved;
+  int idx, r = get_strv(c, obj, key, out);
+  if (r <= 0)
+    return r;
+  /* get_strv checked the types; now the names, with the element's path */
+  arr = json_object_get(obj, key);
+  saved = pctx_push_key(c, key);
+  json_array_foreach(arr, i, item) {
+    size_t s2 = pctx_push_index(c, i);
+    if (value_enum(c, item, names, what, &idx) < 0)
+      return -1;
+    pctx_pop(c, s2);
+  }
+  pctx_pop(c, saved);
+  return 1;
+}
+
+int get_checked_strv(struct pctx *c, json_t *obj, const char *key, string_check_fn check,
+                     const char *what, struct spec_strv *out) {
+  json_t *arr, *item;
+  size_t i, saved;
+  int r = get_strv(c, obj, key, out);
+  if (r <= 0)
+    return r;
+  arr = json_object_get(obj, key);
+  saved = pctx_push_key(c, key);
+  json_array_foreach(arr, i, item) {
+    size_t s2 = pctx_push_index(c, i);
+    if (!check(json_string_value(item)))
+      return pctx_fail_type(c, what, item);
+    pctx_pop(c, s2);
+  }
+  pctx_pop(c, saved);
+  return 1;
+}

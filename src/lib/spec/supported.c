@@ -1,0 +1,151 @@
+/* Fields that are parsed but not applied by this build.  A container must not start
+ * silently without something its config asks for, so create refuses them.  Remove an
+ * entry when the feature lands. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "spec/parse.h"
+
+/* Each finder returns -1 when the field is not set, else the array index where it is
+ * set (0 for a plain field). */
+typedef ssize_t (*find_fn)(const struct spec *s);
+
+static bool set(const char *s) {
+  return s != NULL && s[0] != '\0';
+}
+
+static ssize_t apparmor(const struct spec *s) {
+  return set(s->process.apparmor_profile) ? 0 : -1;
+}
+static ssize_t selinux_label(const struct spec *s) {
+  return set(s->process.selinux_label) ? 0 : -1;
+}
+static ssize_t scheduler(const struct spec *s) {
+  return s->process.scheduler.present ? 0 : -1;
+}
+static ssize_t io_priority(const struct spec *s) {
+  return s->process.io_priority.present ? 0 : -1;
+}
+static ssize_t exec_cpu_affinity(const struct spec *s) {
+  return set(s->process.exec_cpu_affinity.initial) || set(s->process.exec_cpu_affinity.final) ? 0
+                                                                                              : -1;
+}
+static ssize_t mount_uid_mappings(const struct spec *s) {
+  for (size_t i = 0; i < s->mounts_len; i++)
+    if (s->mounts[i].uid_mappings_len > 0)
+      return (ssize_t)i;
+  return -1;
+}
+static ssize_t mount_gid_mappings(const struct spec *s) {
+  for (size_t i = 0; i < s->mounts_len; i++)
+    if (s->mounts[i].gid_mappings_len > 0)
+      return (ssize_t)i;
+  return -1;
+}
+static ssize_t user_namespace(const struct spec *s) {
+  for (size_t i = 0; i < s->linux_.namespaces_len; i++)
+    if (s->linux_.namespaces[i].type == SPEC_NS_USER)
+      return (ssize_t)i;
+  return -1;
+}
+static ssize_t uid_mappings(const struct spec *s) {
+  return s->linux_.uid_mappings_len > 0 ? 0 : -1;
+}
+static ssize_t gid_mappings(const struct spec *s) {
+  return s->linux_.gid_mappings_len > 0 ? 0 : -1;
+}
+static ssize_t rdma(const struct spec *s) {
+  return s->linux_.resources.rdma_len > 0 ? 0 : -1;
+}
+static ssize_t intel_rdt(const struct spec *s) {
+  return s->linux_.intel_rdt.present ? 0 : -1;
+}
+static ssize_t seccomp(const struct spec *s) {
+  return s->linux_.seccomp.present ? 0 : -1;
+}
+static ssize_t mount_label(const struct spec *s) {
+  return set(s->linux_.mount_label) ? 0 : -1;
+}
+static ssize_t personality(const struct spec *s) {
+  return s->linux_.personality.present ? 0 : -1;
+}
+static ssize_t net_devices(const struct spec *s) {
+  return s->linux_.net_devices_len > 0 ? 0 : -1;
+}
+static ssize_t memory_policy(const struct spec *s) {
+  return s->linux_.memory_policy.present ? 0 : -1;
+}
+
+enum reason { NO_REASON, NO_APPARMOR, NO_SELINUX, NO_USERNS };
+
+static const struct {
+  const char *path;   /* for arrays: the array's path, index appended */
+  const char *suffix; /* for arrays: the member after the index; NULL for plain fields */
+  find_fn find;
+  enum reason reason;
+} unsupported[] = {
+    {".process.apparmorProfile", NULL, apparmor, NO_APPARMOR},
+    {".process.selinuxLabel", NULL, selinux_label, NO_SELINUX},
+    {".process.scheduler", NULL, scheduler, NO_REASON},
+    {".process.ioPriority", NULL, io_priority, NO_REASON},
+    {".process.execCPUAffinity", NULL, exec_cpu_affinity, NO_REASON},
+    {".mounts", ".uidMappings", mount_uid_mappings, NO_REASON},
+    {".mounts", ".gidMappings", mount_gid_mappings, NO_REASON},
+    {".linux.namespaces", "", user_namespace, NO_USERNS},
+    {".linux.uidMappings", NULL, uid_mappings, NO_USERNS},
+    {".linux.gidMappings", NULL, gid_mappings, NO_USERNS},
+    {".linux.resources.rdma", NULL, rdma, NO_REASON},
+    {".linux.intelRdt", NULL, intel_rdt, NO_REASON},
+    {".linux.seccomp", NULL, seccomp, NO_REASON},
+    {".linux.mountLabel", NULL, mount_label, NO_SELINUX},
+    {".linux.personality", NULL, personality, NO_REASON},
+    {".linux.netDevices", NULL, net_devices, NO_REASON},
+    {".linux.memoryPolicy", NULL, memory_policy, NO_REASON},
+};
+
+/* Whether the kernel has the named LSM active (/sys/kernel/security/lsm). */
+static bool lsm_active(const char *name) {
+  char buf[512];
+  FILE *f = fopen("/sys/kernel/security/lsm", "re");
+  size_t n;
+  if (f == NULL)
+    return false;
+  n = fread(buf, 1, sizeof(buf) - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  for (char *tok = strtok(buf, ",\n"); tok; tok = strtok(NULL, ",\n"))
+    if (strcmp(tok, name) == 0)
+      return true;
+  return false;
+}
+
+static const char *reason_text(enum reason r) {
+  switch (r) {
+  case NO_APPARMOR:
+    return lsm_active("apparmor") ? " (AppArmor profiles are not applied by this build)"
+                                  : " (AppArmor is not enabled on this host)";
+  case NO_SELINUX:
+    return lsm_active("selinux") ? " (SELinux labels are not applied by this build)"
+                                 : " (SELinux is not enabled on this host)";
+  case NO_USERNS:
+    return " (user namespaces are not supported yet)";
+  case NO_REASON:
+    break;
+  }
+  return "";
+}
+
+int spec_check_supported(const struct spec *spec, ocirun_error_t **err) {
+  for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
+    ssize_t at = unsupported[i].find(spec);
+    if (at < 0)
+      continue;
+    if (unsupported[i].suffix)
+      return ocirun_error_set(err, 0, "not supported: %s[%zd]%s%s", unsupported[i].path, at,
+                              unsupported[i].suffix, reason_text(unsupported[i].reason));
+    return ocirun_error_set(err, 0, "not supported: %s%s", unsupported[i].path,
+                            reason_text(unsupported[i].reason));
+  }
+  return 0;
+}

@@ -1,0 +1,37 @@
+/* Fuzz target: signal names and numbers (kill's argument); whatever parses
+ * must be a signal number whose name, when it has one, parses back to it. */
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/signals.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  ocirun_error_t *err = NULL;
+  char *s = malloc(size + 1);
+  int signo = -1, again = -1;
+  const char *name;
+
+  if (s == NULL)
+    return 0;
+  memcpy(s, data, size);
+  s[size] = '\0';
+  if (signal_parse(s, &signo, &err) < 0) {
+    if (err == NULL)
+      abort();
+    ocirun_error_free(&err);
+    free(s);
+    return 0;
+  }
+  if (err != NULL || signo < 0 || signo > SIGRTMAX)
+    abort();
+  name = signal_name(signo);
+  if (name != NULL && (signal_parse(name, &again, &err) < 0 || again != signo))
+    abort();
+  free(s);
+  return 0;
+}
