@@ -49,7 +49,8 @@ extern const struct cli_command cli_commands[];
  * after printing an "flag provided but not defined" error. */
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 
-/* Command-line argument checks shared by every command taking a container id. */
+/* Count of positional arguments in [min, max] (max < 0: no limit); prints a usage
+ * error and returns -1 otherwise. */
 int cli_require_args(const struct cli_command *cmd, int argc, char **argv, int min, int max);
 
 /* Commands (one file each). */

@@ -31,9 +31,9 @@ static const struct option events_options[] = {{"interval", required_argument, N
                                                {"stats", no_argument, NULL, OPT_STATS},
                                                {"help", no_argument, NULL, 'h'},
                                                {NULL, 0, NULL, 0}};
-static const char *const events_descriptions[] = {
-    "set the stats collection interval (default: 5s)", "display the container's stats then exit",
-    "show help"};
+static const char *const events_descriptions[] = {"set the stats collection interval (default: 5s)",
+                                                  "display the container's stats then exit",
+                                                  "show help"};
 
 static bool events_paused_hook(const struct container_state *st) {
   return st->cgroup_path && cgroup_path_is_frozen(st->cgroup_path, st->systemd_cgroup);
@@ -62,7 +62,7 @@ static int print_stats(struct cgroup *cg, const char *id, ocirun_error_t **err) 
 }
 
 struct oom_watch {
-  int fd;      /* eventfd (v1) or inotify (v2); -1 without a memory controller */
+  int fd; /* eventfd (v1) or inotify (v2); -1 without a memory controller */
   bool v2;
   const char *dir;
   uint64_t kills;

@@ -135,14 +135,15 @@ int cli_require_args(const struct cli_command *cmd, int argc, char **argv, int m
   int n = argc - optind;
   (void)argv;
   if (n < min) {
-    if (min == 1 && strstr(cmd->usage, "<container-id>"))
-      return cli_usage_error(cmd, "\"%s\" requires a minimum of %d argument%s", cmd->name, min,
-                             min == 1 ? "" : "s");
-    return cli_usage_error(cmd, "\"%s\" requires a minimum of %d arguments", cmd->name, min);
+    cli_usage_error(cmd, "\"%s\" requires a minimum of %d argument%s", cmd->name, min,
+                    min == 1 ? "" : "s");
+    return -1;
   }
-  if (max >= 0 && n > max)
-    return cli_usage_error(cmd, "\"%s\" requires a maximum of %d argument%s", cmd->name, max,
-                           max == 1 ? "" : "s");
+  if (max >= 0 && n > max) {
+    cli_usage_error(cmd, "\"%s\" requires a maximum of %d argument%s", cmd->name, max,
+                    max == 1 ? "" : "s");
+    return -1;
+  }
   return 0;
 }
 

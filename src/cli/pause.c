@@ -10,8 +10,7 @@ static bool pause_paused_hook(const struct container_state *st) {
   return st->cgroup_path && cgroup_path_is_frozen(st->cgroup_path, st->systemd_cgroup);
 }
 
-static const struct option pause_options[] = {{"help", no_argument, NULL, 'h'},
-                                              {NULL, 0, NULL, 0}};
+static const struct option pause_options[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 static const char *const pause_descriptions[] = {"show help"};
 
 static int pause_container(const char *root, const char *id, ocirun_error_t **err) {

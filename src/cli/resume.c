@@ -11,7 +11,7 @@ static bool resume_paused_hook(const struct container_state *st) {
 }
 
 static const struct option resume_options[] = {{"help", no_argument, NULL, 'h'},
-                                              {NULL, 0, NULL, 0}};
+                                               {NULL, 0, NULL, 0}};
 static const char *const resume_descriptions[] = {"show help"};
 
 static int resume_container(const char *root, const char *id, ocirun_error_t **err) {

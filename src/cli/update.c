@@ -148,10 +148,10 @@ static int parse_resources_json(const char *name, const char *data, size_t len,
         json_i64(o, "quota", "cpu", &c->has_quota, &c->quota, err) < 0 ||
         json_u64(o, "burst", "cpu", &c->has_burst, &c->burst, err) < 0 ||
         json_u64(o, "period", "cpu", &c->has_period, &c->period, err) < 0 ||
-        json_i64(o, "realtimeRuntime", "cpu", &c->has_realtime_runtime, &c->realtime_runtime,
-                 err) < 0 ||
-        json_u64(o, "realtimePeriod", "cpu", &c->has_realtime_period, &c->realtime_period,
-                 err) < 0 ||
+        json_i64(o, "realtimeRuntime", "cpu", &c->has_realtime_runtime, &c->realtime_runtime, err) <
+            0 ||
+        json_u64(o, "realtimePeriod", "cpu", &c->has_realtime_period, &c->realtime_period, err) <
+            0 ||
         json_i64(o, "idle", "cpu", &c->has_idle, &c->idle, err) < 0)
       goto out;
     if ((s = json_object_get(o, "cpus")) && json_is_string(s))
@@ -210,8 +210,10 @@ static int flag_u64(const char *flag, const char *val, uint64_t *out, ocirun_err
   errno = 0;
   *out = strtoull(val, &end, 10);
   if (errno || end == val || *end || val[0] == '-')
-    return ocirun_error_set(err, 0, "invalid value for %s: strconv.ParseUint: parsing \"%s\": "
-                                    "invalid syntax", flag, val);
+    return ocirun_error_set(err, 0,
+                            "invalid value for %s: strconv.ParseUint: parsing \"%s\": "
+                            "invalid syntax",
+                            flag, val);
   return 0;
 }
 
@@ -220,8 +222,10 @@ static int flag_i64(const char *flag, const char *val, int64_t *out, ocirun_erro
   errno = 0;
   *out = strtoll(val, &end, 10);
   if (errno || end == val || *end)
-    return ocirun_error_set(err, 0, "invalid value for %s: strconv.ParseInt: parsing \"%s\": "
-                                    "invalid syntax", flag, val);
+    return ocirun_error_set(err, 0,
+                            "invalid value for %s: strconv.ParseInt: parsing \"%s\": "
+                            "invalid syntax",
+                            flag, val);
   return 0;
 }
 
@@ -362,8 +366,10 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
   if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
     goto out;
   if (rdt) {
-    ocirun_error_set(&err, 0, "Intel RDT: --%s: not supported on this host (resctrl is not "
-                              "mounted)", rdt);
+    ocirun_error_set(&err, 0,
+                     "Intel RDT: --%s: not supported on this host (resctrl is not "
+                     "mounted)",
+                     rdt);
     ret = cli_fail(&err);
     goto out;
   }
@@ -373,8 +379,8 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
     (void)flags; /* as runc: with -r the value flags are ignored */
     resources_free(&r);
     memset(&r, 0, sizeof(r));
-    if (fs_read_file(strcmp(resources, "-") == 0 ? "/dev/stdin" : resources, 16 << 20, &data,
-                     &len, &err) < 0 ||
+    if (fs_read_file(strcmp(resources, "-") == 0 ? "/dev/stdin" : resources, 16 << 20, &data, &len,
+                     &err) < 0 ||
         parse_resources_json(strcmp(resources, "-") == 0 ? "stdin" : resources, data, len, &r,
                              &err) < 0) {
       ret = cli_fail(&err);

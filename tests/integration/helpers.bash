@@ -77,12 +77,21 @@ set_args() {
 	update_config '.process.args = $a' --argjson a "$args"
 }
 
-# runtime ARG...: run "$OCIRUN --root $ROOT ARG..." like bats' run (status, output, lines),
-# stdin from /dev/null, bounded by a timeout so that a hang fails the test.
+# runtime ARG...: run "$OCIRUN --root $ROOT ARG..." like bats' run (sets status, output,
+# lines), stdin from /dev/null, bounded by a timeout so that a hang fails the test. Output
+# goes through a file, not a pipe: a created container keeps the stdout it was given.
+RUNTIME_CALLS=0
 runtime() {
-	run timeout -k 5 "${RUNTIME_TIMEOUT:-60}" "$OCIRUN" --root "$ROOT" "$@" </dev/null
+	local out
+	RUNTIME_CALLS=$((RUNTIME_CALLS + 1))
+	out=$BATS_TEST_TMPDIR/.runtime.$RUNTIME_CALLS.out
+	status=0
+	timeout -k 5 "${RUNTIME_TIMEOUT:-60}" "$OCIRUN" --root "$ROOT" "$@" </dev/null >"$out" 2>&1 || status=$?
+	output=$(cat "$out")
+	mapfile -t lines <"$out"
 	echo "# $RUNTIME_NAME $* -> status $status" >&2
 	[ -z "$output" ] || printf '%s\n' "$output" | sed 's/^/#   /' >&2
+	return 0
 }
 
 # rt ARG...: the runtime without bats' run (for pipelines and background jobs).

@@ -338,8 +338,7 @@ bool cgroup_is_frozen(struct cgroup *cg) {
 int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *count, ocirun_error_t **err) {
   const char *dir = cg->drv->procs_dir(cg);
   if (dir == NULL)
-    return ocirun_error_set(err, ENOENT, "cgroup of %s: no hierarchy lists its processes",
-                            cg->id);
+    return ocirun_error_set(err, ENOENT, "cgroup of %s: no hierarchy lists its processes", cg->id);
   return cg_collect_pids(dir, pids, count, err);
 }
 

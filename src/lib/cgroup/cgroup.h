@@ -17,9 +17,9 @@ struct cgroup;
 struct cgroup_stats; /* see cgroup_stats.h */
 
 struct cgroup_options {
-  const char *id;           /* container id (default path, systemd unit name) */
-  const char *cgroups_path; /* linux.cgroupsPath, NULL/empty = default */
-  bool systemd;             /* --systemd-cgroup */
+  const char *id;                         /* container id (default path, systemd unit name) */
+  const char *cgroups_path;               /* linux.cgroupsPath, NULL/empty = default */
+  bool systemd;                           /* --systemd-cgroup */
   const struct spec_resources *resources; /* may be NULL */
   /* linux.devices: allowed (rwm) in the device cgroup besides the defaults. */
   const struct spec_device *devices;
@@ -53,8 +53,7 @@ int cgroup_apply_like_pid(struct cgroup *cg, pid_t pid, pid_t other_pid, ocirun_
  * domain with children). */
 int cgroup_apply_like_pid(struct cgroup *cg, pid_t pid, pid_t like_pid, ocirun_error_t **err);
 /* Write linux.resources; an error names the resource and the file. */
-int cgroup_set_resources(struct cgroup *cg, const struct spec_resources *res,
-                         ocirun_error_t **err);
+int cgroup_set_resources(struct cgroup *cg, const struct spec_resources *res, ocirun_error_t **err);
 int cgroup_freeze(struct cgroup *cg, ocirun_error_t **err);
 int cgroup_thaw(struct cgroup *cg, ocirun_error_t **err);
 bool cgroup_is_frozen(struct cgroup *cg);

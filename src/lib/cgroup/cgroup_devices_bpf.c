@@ -19,7 +19,8 @@ static int sys_bpf(int cmd, union bpf_attr *attr) {
   return (int)syscall(__NR_bpf, cmd, attr, sizeof(*attr));
 }
 
-#define INSN(c, d, s, o, i) ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
+#define INSN(c, d, s, o, i)                                                                        \
+  ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 
 static bool is_wildcard(const struct spec_device_cgroup_rule *r) {
   const char *a = r->access ? r->access : "rwm";
@@ -129,8 +130,8 @@ int cgroup_devices_bpf_attached_count(const char *dir) {
   return (int)n;
 }
 
-int cgroup_devices_bpf_apply(const char *dir, const struct spec_device_cgroup_rule *rules,
-                             size_t n, ocirun_error_t **err) {
+int cgroup_devices_bpf_apply(const char *dir, const struct spec_device_cgroup_rule *rules, size_t n,
+                             ocirun_error_t **err) {
   _cleanup_free_ struct bpf_insn *insns = NULL;
   _cleanup_close_ int cgfd = -1, progfd = -1;
   uint32_t old[64], nold = 64;

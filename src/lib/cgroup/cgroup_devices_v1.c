@@ -40,7 +40,8 @@ int cgroup_device_rules(const struct cgroup *cg, const struct spec_resources *re
     char t = d->type == 'u' ? 'c' : d->type;
     if (t != 'c' && t != 'b')
       continue; /* fifos need no device access */
-    v[k++] = (struct spec_device_cgroup_rule){true, t, true, d->major, true, d->minor, (char *)"rwm"};
+    v[k++] =
+        (struct spec_device_cgroup_rule){true, t, true, d->major, true, d->minor, (char *)"rwm"};
   }
   *out = v;
   *n = k;
@@ -65,8 +66,8 @@ static void rule_string(const struct spec_device_cgroup_rule *r, char *buf, size
   snprintf(buf, len, "%c %s:%s %s", r->type, maj, min, r->access ? r->access : "rwm");
 }
 
-int cgroup_devices_v1_apply(const char *dir, const struct spec_device_cgroup_rule *rules,
-                            size_t n, ocirun_error_t **err) {
+int cgroup_devices_v1_apply(const char *dir, const struct spec_device_cgroup_rule *rules, size_t n,
+                            ocirun_error_t **err) {
   size_t start = 0;
   bool deny_all = false;
   /* Rules before the last "all devices" rule are overridden by it. */

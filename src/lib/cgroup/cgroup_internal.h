@@ -16,8 +16,7 @@ struct cgroup_driver {
   int (*create)(struct cgroup *cg, ocirun_error_t **err);
   int (*clone_fd)(struct cgroup *cg);
   int (*apply)(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err);
-  int (*set_resources)(struct cgroup *cg, const struct spec_resources *res,
-                       ocirun_error_t **err);
+  int (*set_resources)(struct cgroup *cg, const struct spec_resources *res, ocirun_error_t **err);
   int (*freeze)(struct cgroup *cg, bool frozen, ocirun_error_t **err);
   bool (*is_frozen)(struct cgroup *cg);
   /* Optional fast path (v2 cgroup.kill); returns 1 when it did not apply. */
@@ -59,7 +58,7 @@ struct cgroup {
   /* systemd */
   char *unit;
   char *slice;
-  void *sd; /* systemd driver state */
+  void *sd;     /* systemd driver state */
   int clone_fd; /* cached cgroup_clone_fd, -1 until opened */
 };
 
@@ -107,13 +106,13 @@ bool cgroup_v1_freezer_is_frozen_at(const char *dir);
  * then linux.devices (allowed rwm).  *out is malloc'd (items borrowed). */
 int cgroup_device_rules(const struct cgroup *cg, const struct spec_resources *res,
                         struct spec_device_cgroup_rule **out, size_t *n);
-int cgroup_devices_v1_apply(const char *dir, const struct spec_device_cgroup_rule *rules,
-                            size_t n, ocirun_error_t **err);
+int cgroup_devices_v1_apply(const char *dir, const struct spec_device_cgroup_rule *rules, size_t n,
+                            ocirun_error_t **err);
 
 /* v2: load a BPF_PROG_TYPE_CGROUP_DEVICE program for the rules and attach it
  * to dir (BPF_F_ALLOW_MULTI), detaching the programs attached before. */
-int cgroup_devices_bpf_apply(const char *dir, const struct spec_device_cgroup_rule *rules,
-                             size_t n, ocirun_error_t **err);
+int cgroup_devices_bpf_apply(const char *dir, const struct spec_device_cgroup_rule *rules, size_t n,
+                             ocirun_error_t **err);
 /* "mlx5_0 hca_handle=3 hca_object=100" for rdma.max; -1 when nothing is set. */
 int cgroup_rdma_line(const struct spec_rdma_limit *l, char *buf, size_t len);
 

@@ -133,9 +133,9 @@ static void unescape(char *s) {
 }
 
 static bool known_v1_controller(const char *c) {
-  static const char *const names[] = {"cpuset", "cpu",        "cpuacct", "memory",  "devices",
-                                      "freezer", "blkio",     "pids",    "net_cls", "net_prio",
-                                      "perf_event", "hugetlb", "rdma",   "misc",    NULL};
+  static const char *const names[] = {"cpuset",     "cpu",     "cpuacct", "memory",  "devices",
+                                      "freezer",    "blkio",   "pids",    "net_cls", "net_prio",
+                                      "perf_event", "hugetlb", "rdma",    "misc",    NULL};
   if (strcmp(c, "name=systemd") == 0)
     return true;
   for (size_t i = 0; names[i]; i++)

@@ -34,8 +34,8 @@ int cgroup_stats_add_kv(struct cgroup_kv **v, size_t *n, const char *key, uint64
   return 0;
 }
 
-int cgroup_stats_add_blkio(struct cgroup_blkio_entry **v, size_t *n, uint64_t major,
-                           uint64_t minor, const char *op, uint64_t value) {
+int cgroup_stats_add_blkio(struct cgroup_blkio_entry **v, size_t *n, uint64_t major, uint64_t minor,
+                           const char *op, uint64_t value) {
   struct cgroup_blkio_entry *nv = realloc(*v, (*n + 1) * sizeof(**v));
   if (nv == NULL)
     return -1;
@@ -141,8 +141,7 @@ static void mem_entry_v1(const char *dir, const char *prefix, struct cgroup_mem_
   e->limit = rd(dir, f);
 }
 
-static void blkio_v1(const char *dir, const char *file, struct cgroup_blkio_entry **v,
-                     size_t *n) {
+static void blkio_v1(const char *dir, const char *file, struct cgroup_blkio_entry **v, size_t *n) {
   _cleanup_free_ char *s = rds(dir, file);
   for (char *line = s, *nl; line && *line; line = nl ? nl + 1 : NULL) {
     unsigned long long maj, min, val;
@@ -332,9 +331,8 @@ static int cmp_kv(const void *a, const void *b) {
 }
 
 char *cgroup_stats_to_json(const struct cgroup_stats *st) {
-  json_t *root = json_object(), *cpu = json_object(), *usage = json_object(),
-         *thr = json_object(), *mem = json_object(), *pids = json_object(),
-         *blk = json_object(), *cs = json_object();
+  json_t *root = json_object(), *cpu = json_object(), *usage = json_object(), *thr = json_object(),
+         *mem = json_object(), *pids = json_object(), *blk = json_object(), *cs = json_object();
   char *out;
 
   set_u64(usage, "total", st->cpu_total, true);

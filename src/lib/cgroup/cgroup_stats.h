@@ -67,7 +67,7 @@ char *cgroup_stats_to_json(const struct cgroup_stats *st);
 /* Helpers for the drivers. */
 int cgroup_stats_add_kv(struct cgroup_kv **v, size_t *n, const char *key, uint64_t value);
 int cgroup_stats_add_u64(uint64_t **v, size_t *n, uint64_t value);
-int cgroup_stats_add_blkio(struct cgroup_blkio_entry **v, size_t *n, uint64_t major,
-                           uint64_t minor, const char *op, uint64_t value);
+int cgroup_stats_add_blkio(struct cgroup_blkio_entry **v, size_t *n, uint64_t major, uint64_t minor,
+                           const char *op, uint64_t value);
 
 #endif

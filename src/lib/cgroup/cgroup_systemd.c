@@ -24,8 +24,8 @@ struct sd_bus_error_compat {
 struct sd_api {
   void *handle;
   int (*open_system)(void **bus);
-  int (*new_method_call)(void *bus, void **m, const char *dest, const char *path,
-                         const char *iface, const char *member);
+  int (*new_method_call)(void *bus, void **m, const char *dest, const char *path, const char *iface,
+                         const char *member);
   int (*append)(void *m, const char *types, ...);
   int (*append_array)(void *m, char type, const void *ptr, size_t size);
   int (*open_container)(void *m, char type, const char *contents);
@@ -50,7 +50,7 @@ static int sd_load(struct sd_api *api, ocirun_error_t **err) {
   do {                                                                                             \
     *(void **)&api->field = dlsym(api->handle, name);                                              \
     if (api->field == NULL)                                                                        \
-      return ocirun_error_set(err, 0, "systemd cgroup driver: libsystemd.so.0 lacks %s", name);   \
+      return ocirun_error_set(err, 0, "systemd cgroup driver: libsystemd.so.0 lacks %s", name);    \
   } while (0)
   SYM(open_system, "sd_bus_open_system");
   SYM(new_method_call, "sd_bus_message_new_method_call");
@@ -265,8 +265,8 @@ int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, ocirun_erro
   _cleanup_free_ char *expanded = NULL, *rel = NULL, *canon = NULL;
   struct sd_state *st;
   if (access("/run/systemd/system", F_OK) != 0)
-    return ocirun_error_set(err, 0,
-                            "systemd cgroup driver: systemd is not running (no /run/systemd/system)");
+    return ocirun_error_set(
+        err, 0, "systemd cgroup driver: systemd is not running (no /run/systemd/system)");
   if (cgroup_systemd_parse_path(cgroups_path, cg->id, &cg->slice, &cg->unit, err) < 0)
     return -1;
   if (cgroup_systemd_expand_slice(cg->slice, &expanded, err) < 0)

@@ -11,8 +11,8 @@
 #include "cgroup/cgroup_convert.h"
 #include "util/cleanup.h"
 
-int cgroup_systemd_parse_path(const char *cgroups_path, const char *id, char **slice,
-                              char **unit, ocirun_error_t **err) {
+int cgroup_systemd_parse_path(const char *cgroups_path, const char *id, char **slice, char **unit,
+                              ocirun_error_t **err) {
   _cleanup_free_ char *copy = NULL;
   const char *parts[3] = {"system.slice", "runc", id};
   if (cgroups_path && cgroups_path[0]) {

@@ -68,8 +68,8 @@ int units_parse_duration(const char *orig, int64_t *out, ocirun_error_t **err) {
     }
     if (ul == 0) {
       if (err)
-        ocirun_error_set(err, 0, "time: %s unit in duration \"%s\"",
-                         *s ? "unknown" : "missing", orig);
+        ocirun_error_set(err, 0, "time: %s unit in duration \"%s\"", *s ? "unknown" : "missing",
+                         orig);
       return -1;
     }
     s += ul;
@@ -114,12 +114,28 @@ int units_parse_ram_bytes(const char *orig, int64_t *out, ocirun_error_t **err) 
   if (*s == ' ')
     s++;
   switch (tolower((unsigned char)*s)) {
-  case 'k': mult = 1ULL << 10; s++; break;
-  case 'm': mult = 1ULL << 20; s++; break;
-  case 'g': mult = 1ULL << 30; s++; break;
-  case 't': mult = 1ULL << 40; s++; break;
-  case 'p': mult = 1ULL << 50; s++; break;
-  default: break;
+  case 'k':
+    mult = 1ULL << 10;
+    s++;
+    break;
+  case 'm':
+    mult = 1ULL << 20;
+    s++;
+    break;
+  case 'g':
+    mult = 1ULL << 30;
+    s++;
+    break;
+  case 't':
+    mult = 1ULL << 40;
+    s++;
+    break;
+  case 'p':
+    mult = 1ULL << 50;
+    s++;
+    break;
+  default:
+    break;
   }
   if (tolower((unsigned char)*s) == 'i')
     s++;

@@ -131,8 +131,8 @@ static int v1_freeze(struct cgroup *cg, bool frozen, ocirun_error_t **err) {
   }
   if (frozen)
     cg_write(h->path, "freezer.state", "THAWED", NULL, NULL);
-  return ocirun_error_set(err, ETIMEDOUT, "%s %s/freezer.state: still %s", frozen ? "freeze" : "thaw",
-                          h->path, state);
+  return ocirun_error_set(err, ETIMEDOUT, "%s %s/freezer.state: still %s",
+                          frozen ? "freeze" : "thaw", h->path, state);
 }
 
 bool cgroup_v1_freezer_is_frozen_at(const char *dir) {

@@ -18,8 +18,7 @@ static const char *need(struct cgroup *cg, const char *controller, const char *w
                         ocirun_error_t **err) {
   struct cgroup_hier *h = cgroup_v1_find(cg, controller);
   if (h == NULL) {
-    ocirun_error_set(err, ENOENT, "%s: the %s cgroup controller is not mounted", what,
-                     controller);
+    ocirun_error_set(err, ENOENT, "%s: the %s cgroup controller is not mounted", what, controller);
     return NULL;
   }
   return h->path;
@@ -60,8 +59,7 @@ static int write_limit(const char *dir, const char *file, int64_t v, const char 
 
 /* memory.limit_in_bytes and memory.memsw.limit_in_bytes: memsw must stay >=
  * the limit at every step, so the order depends on the direction. */
-static int set_memory_and_swap(const char *dir, const struct spec_memory *m,
-                               ocirun_error_t **err) {
+static int set_memory_and_swap(const char *dir, const struct spec_memory *m, ocirun_error_t **err) {
   int64_t limit = m->has_limit ? m->limit : 0, swap = m->has_swap ? m->swap : 0;
   bool swap_first = false;
 
@@ -117,8 +115,8 @@ static int set_memory(struct cgroup *cg, const struct spec_memory *m, ocirun_err
   if (set_memory_and_swap(dir, m, err) < 0)
     return -1;
   if (m->has_reservation && m->reservation != 0 &&
-      write_limit(dir, "memory.soft_limit_in_bytes", m->reservation, R "memory.reservation",
-                  err) < 0)
+      write_limit(dir, "memory.soft_limit_in_bytes", m->reservation, R "memory.reservation", err) <
+          0)
     return -1;
   if (m->has_disable_oom_killer && m->disable_oom_killer &&
       cg_write(dir, "memory.oom_control", "1", R "memory.disableOOMKiller", err) < 0)
@@ -135,9 +133,8 @@ static int set_memory(struct cgroup *cg, const struct spec_memory *m, ocirun_err
         return -1;
     }
   }
-  if (m->has_use_hierarchy &&
-      cg_write(dir, "memory.use_hierarchy", m->use_hierarchy ? "1" : "0", R "memory.useHierarchy",
-               err) < 0)
+  if (m->has_use_hierarchy && cg_write(dir, "memory.use_hierarchy", m->use_hierarchy ? "1" : "0",
+                                       R "memory.useHierarchy", err) < 0)
     return -1;
   return 0;
 }
@@ -270,7 +267,8 @@ static int set_blkio(struct cgroup *cg, const struct spec_block_io *b, ocirun_er
  * controller must be enabled in every ancestor's cgroup.subtree_control. */
 static const char *unified_with(struct cgroup *cg, const char *controller, ocirun_error_t **err) {
   _cleanup_free_ char *ctrls = NULL, *want = NULL;
-  if (cg->unified_path == NULL || cg_read(cg->unified_mount, "cgroup.controllers", &ctrls, NULL) < 0)
+  if (cg->unified_path == NULL ||
+      cg_read(cg->unified_mount, "cgroup.controllers", &ctrls, NULL) < 0)
     return NULL;
   size_t cl = strlen(controller);
   bool found = false;
@@ -315,7 +313,8 @@ static int set_hugetlb(struct cgroup *cg, const struct spec_resources *res, ocir
         ocirun_error_move(err, &uerr);
         return ocirun_error_prefix(err, R "hugepageLimits");
       }
-      return ocirun_error_set(err, ENOENT, R "hugepageLimits: the hugetlb cgroup controller is not mounted");
+      return ocirun_error_set(err, ENOENT,
+                              R "hugepageLimits: the hugetlb cgroup controller is not mounted");
     }
     v2 = true;
   }

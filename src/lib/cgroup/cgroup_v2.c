@@ -107,11 +107,20 @@ int cgroup_v2_freeze_at(const char *dir, bool frozen, ocirun_error_t **err) {
     return ocirun_error_set(err, errno, "open %s", events);
   if (cg_write(dir, "cgroup.freeze", frozen ? "1" : "0", NULL, err) < 0)
     return -1;
-  for (int i = 0; i < 400; i++) {
+  /* kernfs keeps reporting POLLPRI once an event was seen, so the wait is
+   * bounded by time, with a short pause between reads. */
+  struct timespec start, now;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (int i = 0;; i++) {
     struct pollfd pfd = {.fd = fd, .events = POLLPRI};
+    struct timespec pause = {0, (i < 10 ? 1 : 10) * 1000000L};
     if (cgroup_v2_is_frozen_at(dir) == frozen)
       return 0;
-    poll(&pfd, 1, 10);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec - start.tv_sec >= 5)
+      break;
+    if (poll(&pfd, 1, 10) > 0)
+      nanosleep(&pause, NULL);
   }
   if (frozen)
     cg_write(dir, "cgroup.freeze", "0", NULL, NULL);

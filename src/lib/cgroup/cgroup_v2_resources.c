@@ -65,7 +65,8 @@ static int set_memory(const char *dir, const struct spec_memory *m, ocirun_error
       ocirun_error_free(&serr);
     }
   }
-  if (cgroup_convert_num(limit, buf)[0] && cg_write(dir, "memory.max", buf, R "memory.limit", err) < 0)
+  if (cgroup_convert_num(limit, buf)[0] &&
+      cg_write(dir, "memory.max", buf, R "memory.limit", err) < 0)
     return -1;
   if (m->has_reservation && cgroup_convert_num(m->reservation, buf)[0] &&
       cg_write(dir, "memory.low", buf, R "memory.reservation", err) < 0)
@@ -79,11 +80,11 @@ static int write_io_max(const char *dir, const struct spec_throttle_list *l, con
     const struct spec_throttle_device *t = &l->items[i];
     /* rate 0 removes the limit */
     if (t->rate == 0) {
-      if (cg_writef(dir, "io.max", what, err, "%" PRId64 ":%" PRId64 " %s=max", t->major,
-                    t->minor, key) < 0)
+      if (cg_writef(dir, "io.max", what, err, "%" PRId64 ":%" PRId64 " %s=max", t->major, t->minor,
+                    key) < 0)
         return -1;
-    } else if (cg_writef(dir, "io.max", what, err, "%" PRId64 ":%" PRId64 " %s=%" PRIu64,
-                         t->major, t->minor, key, t->rate) < 0)
+    } else if (cg_writef(dir, "io.max", what, err, "%" PRId64 ":%" PRId64 " %s=%" PRIu64, t->major,
+                         t->minor, key, t->rate) < 0)
       return -1;
   }
   return 0;
@@ -110,19 +111,19 @@ static int set_io(const char *dir, const struct spec_block_io *b, ocirun_error_t
     if (!w->has_weight || w->weight == 0)
       continue;
     if (!bfq)
-      return ocirun_error_set(err, ENOENT,
-                              R "blockIO.weightDevice: needs the BFQ I/O scheduler (no %s/io.bfq.weight)",
-                              dir);
-    if (cg_writef(dir, "io.bfq.weight", R "blockIO.weightDevice", err,
-                  "%" PRId64 ":%" PRId64 " %u", w->major, w->minor, w->weight) < 0)
+      return ocirun_error_set(
+          err, ENOENT, R "blockIO.weightDevice: needs the BFQ I/O scheduler (no %s/io.bfq.weight)",
+          dir);
+    if (cg_writef(dir, "io.bfq.weight", R "blockIO.weightDevice", err, "%" PRId64 ":%" PRId64 " %u",
+                  w->major, w->minor, w->weight) < 0)
       return -1;
   }
   if (write_io_max(dir, &b->throttle_read_bps, "rbps", R "blockIO.throttleReadBpsDevice", err) <
           0 ||
       write_io_max(dir, &b->throttle_write_bps, "wbps", R "blockIO.throttleWriteBpsDevice", err) <
           0 ||
-      write_io_max(dir, &b->throttle_read_iops, "riops", R "blockIO.throttleReadIOPSDevice",
-                   err) < 0 ||
+      write_io_max(dir, &b->throttle_read_iops, "riops", R "blockIO.throttleReadIOPSDevice", err) <
+          0 ||
       write_io_max(dir, &b->throttle_write_iops, "wiops", R "blockIO.throttleWriteIOPSDevice",
                    err) < 0)
     return -1;
@@ -145,8 +146,7 @@ static int set_cpu(const char *dir, const struct spec_cpu *c, ocirun_error_t **e
   if (cgroup_convert_cpu_max(c->has_quota ? c->quota : 0, c->has_period ? c->period : 0, buf) &&
       cg_write(dir, "cpu.max", buf, R "cpu.quota", err) < 0)
     return -1;
-  if (c->has_burst &&
-      cg_writef(dir, "cpu.max.burst", R "cpu.burst", err, "%" PRIu64, c->burst) < 0)
+  if (c->has_burst && cg_writef(dir, "cpu.max.burst", R "cpu.burst", err, "%" PRIu64, c->burst) < 0)
     return -1;
   return 0;
 }
@@ -184,11 +184,11 @@ static int set_rdma(const char *dir, const struct spec_resources *res, ocirun_er
 
 static int set_network(const struct spec_network_resources *n, ocirun_error_t **err) {
   if (n->present && n->has_class_id)
-    return ocirun_error_set(err, ENOENT,
-                            R "network.classID: the net_cls controller does not exist on cgroup v2");
+    return ocirun_error_set(
+        err, ENOENT, R "network.classID: the net_cls controller does not exist on cgroup v2");
   if (n->present && n->priorities_len)
-    return ocirun_error_set(err, ENOENT,
-                            R "network.priorities: the net_prio controller does not exist on cgroup v2");
+    return ocirun_error_set(
+        err, ENOENT, R "network.priorities: the net_prio controller does not exist on cgroup v2");
   return 0;
 }
 
@@ -199,8 +199,9 @@ static int set_unified(const char *dir, const struct spec_kv_list *u, ocirun_err
       return ocirun_error_set(err, EINVAL, R "unified: %s: invalid key", key);
     if (!cg_exists(dir, key)) {
       _cleanup_free_ char *ctrl = strndup(key, strcspn(key, "."));
-      return ocirun_error_set(err, ENOENT, R "unified: %s: no such file in %s (cgroup controller %s not available)",
-                              key, dir, ctrl ? ctrl : key);
+      return ocirun_error_set(
+          err, ENOENT, R "unified: %s: no such file in %s (cgroup controller %s not available)",
+          key, dir, ctrl ? ctrl : key);
     }
     if (cg_write(dir, key, u->items[i].value, R "unified", err) < 0)
       return -1;

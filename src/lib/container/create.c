@@ -56,6 +56,9 @@ static int child_entry(void *arg) {
    * (CVE-2019-5736).  execve of the user's program makes it dumpable again. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   close(ctx->parent_sync);
+  /* The flock belongs to the open file: a copy held here would keep the container
+   * locked for as long as the init waits for `start`. */
+  close(ctx->c->lock_fd);
   return init_child_run(&ctx->init);
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "linux/seccomp_program.h"
 #include "ocirun-config.h"
 
 static const char *const features_oci_version_min = "1.0.0";
@@ -147,8 +148,10 @@ static const struct {
   const char *name;
   bool enabled;
 } features_linux_switches[] = {
-    {"seccomp", false},  {"apparmor", false},   {"selinux", false},
-    {"intelRdt", false}, {"netDevices", false},
+    {"apparmor", false},
+    {"selinux", false},
+    {"intelRdt", false},
+    {"netDevices", false},
 };
 
 static const bool features_idmap_mounts = false;
@@ -184,6 +187,7 @@ static json_t *linux_features(void) {
   for (size_t i = 0; i < sizeof(features_linux_switches) / sizeof(features_linux_switches[0]); i++)
     rc |= json_object_set_new(linux_obj, features_linux_switches[i].name,
                               enabled_object(features_linux_switches[i].enabled));
+  rc |= json_object_set_new(linux_obj, "seccomp", seccomp_features_json());
   rc |= json_object_set_new(linux_obj, "mountExtensions",
                             json_pack("{s:o}", "idmap", enabled_object(features_idmap_mounts)));
   if (rc != 0) {

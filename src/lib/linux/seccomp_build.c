@@ -40,13 +40,11 @@ static struct scmp_arg_cmp make_cmp(const struct spec_seccomp_arg *a) {
   return c;
 }
 
-static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, const char *name,
-                    unsigned count, const struct scmp_arg_cmp *cmps, size_t i,
-                    ocirun_error_t **err) {
+static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, const char *name, unsigned count,
+                    const struct scmp_arg_cmp *cmps, size_t i, ocirun_error_t **err) {
   int r = seccomp_rule_add_array(ctx, action, nr, count, cmps);
   if (r < 0)
-    return ocirun_error_set(err, -r, SECCOMP_JSON_PATH ".syscalls[%zu]: add rule for %s", i,
-                            name);
+    return ocirun_error_set(err, -r, SECCOMP_JSON_PATH ".syscalls[%zu]: add rule for %s", i, name);
   return 0;
 }
 
@@ -114,8 +112,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **insns, unsigned 
   return 0;
 }
 
-static int build_filter(const struct spec_seccomp *s, uint32_t default_action,
-                        scmp_filter_ctx ctx, ocirun_error_t **err) {
+static int build_filter(const struct spec_seccomp *s, uint32_t default_action, scmp_filter_ctx ctx,
+                        ocirun_error_t **err) {
   uint32_t token;
   int r;
 
@@ -154,8 +152,7 @@ int seccomp_compile(const struct spec_seccomp *s, struct seccomp_program **out,
   if (ctx == NULL)
     return ocirun_error_set(err, EINVAL, SECCOMP_JSON_PATH ".defaultAction: %s not supported",
                             s->default_action);
-  if (build_filter(s, default_action, ctx, err) < 0 ||
-      export_bpf(ctx, &body, &body_len, err) < 0 ||
+  if (build_filter(s, default_action, ctx, err) < 0 || export_bpf(ctx, &body, &body_len, err) < 0 ||
       seccomp_enosys_stub(s, default_action, &stub, &stub_len, err) < 0)
     return -1;
   if (body_len + stub_len > SECCOMP_PROGRAM_MAX_INSNS)

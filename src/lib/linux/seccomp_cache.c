@@ -145,8 +145,8 @@ int seccomp_cache_lookup(const char *dir, const uint8_t key[SECCOMP_CACHE_KEY_LE
   /* A program someone else could have written is not one to load into a container. */
   if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
     return ocirun_error_set(err, 0, "%s: not a private regular file, not used", path);
-  if (st.st_size > (off_t)(sizeof(struct cache_header) +
-                           SECCOMP_PROGRAM_MAX_INSNS * sizeof(struct sock_filter)))
+  if (st.st_size >
+      (off_t)(sizeof(struct cache_header) + SECCOMP_PROGRAM_MAX_INSNS * sizeof(struct sock_filter)))
     bad = "too large";
   else {
     data = malloc((size_t)st.st_size + 1);

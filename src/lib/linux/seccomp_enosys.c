@@ -37,9 +37,9 @@
 #define MAX_ARCH_SECTIONS 24
 
 struct arch_section {
-  uint32_t audit;      /* AUDIT_ARCH_* as seen in seccomp_data.arch */
-  int64_t max;         /* highest syscall number named, -1 when none */
-  int64_t max_x32;     /* x86_64 only: the same for x32 syscalls, -1 when none */
+  uint32_t audit;  /* AUDIT_ARCH_* as seen in seccomp_data.arch */
+  int64_t max;     /* highest syscall number named, -1 when none */
+  int64_t max_x32; /* x86_64 only: the same for x32 syscalls, -1 when none */
   bool x86_64, s390;
 };
 
@@ -117,8 +117,7 @@ static int64_t highest_syscall(const struct spec_seccomp *s, uint32_t token) {
   return max;
 }
 
-static struct arch_section *section_for(struct arch_section *secs, size_t *nsecs,
-                                        uint32_t audit) {
+static struct arch_section *section_for(struct arch_section *secs, size_t *nsecs, uint32_t audit) {
   for (size_t i = 0; i < *nsecs; i++)
     if (secs[i].audit == audit)
       return &secs[i];
@@ -158,8 +157,7 @@ int seccomp_enosys_stub(const struct spec_seccomp *s, uint32_t default_action,
 
   *stub = NULL;
   *len = 0;
-  if (seccomp_action_is_permissive(default_action) ||
-      default_action == SCMP_ACT_ERRNO(ENOSYS))
+  if (seccomp_action_is_permissive(default_action) || default_action == SCMP_ACT_ERRNO(ENOSYS))
     return 0;
   if (add_arch(s, seccomp_arch_native(), secs, &nsecs, err) < 0)
     return -1;

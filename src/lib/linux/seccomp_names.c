@@ -2,6 +2,7 @@
  * libseccomp and kernel values, and the validation of a whole section, so that every
  * mistake is reported with its JSON path before anything is compiled or started. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "linux/seccomp_internal.h"
@@ -11,8 +12,7 @@
 /* errnoRet is the 16-bit data of SECCOMP_RET_ERRNO / SECCOMP_RET_TRACE. */
 #define SECCOMP_RET_DATA_MAX 0xffffu
 
-bool seccomp_action_lookup(const char *name, bool has_errno, uint32_t errno_ret,
-                           uint32_t *action) {
+bool seccomp_action_lookup(const char *name, bool has_errno, uint32_t errno_ret, uint32_t *action) {
   /* ERRNO and TRACE without errnoRet return EPERM, as the reference runtime does. */
   uint32_t data = has_errno ? errno_ret : EPERM;
 
@@ -52,9 +52,12 @@ static const struct {
   const char *name;
   enum scmp_compare op;
 } seccomp_ops[] = {
-    {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT},
-    {"SCMP_CMP_LE", SCMP_CMP_LE}, {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-    {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
+    {"SCMP_CMP_NE", SCMP_CMP_NE},
+    {"SCMP_CMP_LT", SCMP_CMP_LT},
+    {"SCMP_CMP_LE", SCMP_CMP_LE},
+    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+    {"SCMP_CMP_GE", SCMP_CMP_GE},
+    {"SCMP_CMP_GT", SCMP_CMP_GT},
     {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 };
 
@@ -175,14 +178,13 @@ static int validate_arg(const struct spec_seccomp_arg *a, size_t i, size_t j,
                                               "(a syscall has arguments 0 to 5)",
                             i, j, a->index);
   if (!seccomp_op_lookup(a->op, &op))
-    return ocirun_error_set(err, 0,
-                            SECCOMP_JSON_PATH ".syscalls[%zu].args[%zu].op: unknown operator \"%s\"",
-                            i, j, a->op ? a->op : "");
+    return ocirun_error_set(
+        err, 0, SECCOMP_JSON_PATH ".syscalls[%zu].args[%zu].op: unknown operator \"%s\"", i, j,
+        a->op ? a->op : "");
   return 0;
 }
 
-static int validate_syscall(const struct spec_seccomp_syscall *sc, size_t i,
-                            ocirun_error_t **err) {
+static int validate_syscall(const struct spec_seccomp_syscall *sc, size_t i, ocirun_error_t **err) {
   char path[96];
   uint32_t action;
 
@@ -190,8 +192,9 @@ static int validate_syscall(const struct spec_seccomp_syscall *sc, size_t i,
   if (check_errno_ret(sc->has_errno_ret, sc->errno_ret, path, err) < 0)
     return -1;
   if (!seccomp_action_lookup(sc->action, sc->has_errno_ret, sc->errno_ret, &action))
-    return ocirun_error_set(err, 0, SECCOMP_JSON_PATH ".syscalls[%zu].action: unknown action \"%s\"",
-                            i, sc->action ? sc->action : "");
+    return ocirun_error_set(err, 0,
+                            SECCOMP_JSON_PATH ".syscalls[%zu].action: unknown action \"%s\"", i,
+                            sc->action ? sc->action : "");
   if (sc->names.len == 0)
     return ocirun_error_set(err, 0, SECCOMP_JSON_PATH ".syscalls[%zu].names: empty", i);
   for (size_t j = 0; j < sc->names.len; j++) {
@@ -231,8 +234,9 @@ int seccomp_validate(const struct spec_seccomp *s, ocirun_error_t **err) {
                                               "default action");
   for (size_t i = 0; i < s->architectures.len; i++)
     if (!seccomp_arch_lookup(s->architectures.items[i], &token))
-      return ocirun_error_set(err, 0, SECCOMP_JSON_PATH ".architectures[%zu]: unknown architecture "
-                                                        "\"%s\"",
+      return ocirun_error_set(err, 0,
+                              SECCOMP_JSON_PATH ".architectures[%zu]: unknown architecture "
+                                                "\"%s\"",
                               i, s->architectures.items[i]);
   for (size_t i = 0; i < s->flags.len; i++)
     if (!seccomp_flag_lookup(s->flags.items[i], &flag))

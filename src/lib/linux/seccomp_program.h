@@ -19,8 +19,8 @@
  * With SCMP_ACT_NOTIFY rules the load returns the listener fd; the child tells the
  * parent its number (SYNC_SECCOMP), the parent takes it with seccomp_notify_take_fd()
  * and hands it to the agent at listenerPath with seccomp_notify_send(). */
-#ifndef OCIRUN_LINUX_SECCOMP_H
-#define OCIRUN_LINUX_SECCOMP_H
+#ifndef OCIRUN_LINUX_SECCOMP_PROGRAM_H
+#define OCIRUN_LINUX_SECCOMP_PROGRAM_H
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -60,5 +60,10 @@ int seccomp_notify_take_fd(int pidfd, int child_fd, int *out, ocirun_error_t **e
  * metadata may be NULL. */
 int seccomp_notify_send(const char *listener_path, const char *metadata, pid_t pid,
                         const char *state_json, int notify_fd, ocirun_error_t **err);
+
+/* The "seccomp" object of `features` (a jansson json_t *): actions, operators, archs,
+ * knownFlags and the supportedFlags of this kernel. */
+struct json_t;
+struct json_t *seccomp_features_json(void);
 
 #endif
