@@ -15,8 +15,7 @@ const char *__lsan_default_suppressions(void);
  * multiplexed x86 syscalls (socket with args in a filter with SCMP_ARCH_X86), even though
  * the context is released.  Its allocations go through zmalloc() (the only frame the
  * fast unwinder sees in a library without frame pointers): not this runtime's leak, and
- * harmless in a short-lived
- * process. */
+ * harmless in a short-lived process. */
 const char *__lsan_default_suppressions(void) {
   return "leak:zmalloc\n";
 }

@@ -95,8 +95,9 @@ runtime() {
 }
 
 # rt ARG...: the runtime without bats' run (for pipelines and background jobs).
+# (in its own process group, under a timeout, like runtime)
 rt() {
-	"$OCIRUN" --root "$ROOT" "$@"
+	timeout -k 5 "${RUNTIME_TIMEOUT:-60}" "$OCIRUN" --root "$ROOT" "$@"
 }
 
 # run_container ARG...: `run` the bundle in the foreground as $ID (add flags before the id
@@ -191,8 +192,8 @@ teardown_bundle() {
 		for d in "$ROOT"/*; do
 			[ -d "$d" ] || continue
 			id=${d##*/}
-			"$OCIRUN" --root "$ROOT" delete -f "$id" >/dev/null 2>&1 ||
-				"$OCIRUN" --root "$ROOT" delete -f "$id" >/dev/null 2>&1 || true
+			rt delete -f "$id" >/dev/null 2>&1 </dev/null ||
+				rt delete -f "$id" >/dev/null 2>&1 </dev/null || true
 		done
 		for d in "$ROOT"/*; do
 			[ -e "$d" ] && leaks+=("state entry $d")

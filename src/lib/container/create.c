@@ -27,6 +27,7 @@
 #include "linux/rlimits.h"
 #include "process/fd_passing.h"
 #include "process/init.h"
+#include "process/seccomp_handover.h"
 #include "process/spawn.h"
 #include "process/sync.h"
 #include "util/cleanup.h"
@@ -94,6 +95,15 @@ static int drive_init(struct create_ctx *ctx, ocirun_error_t **err) {
       if (sync_send(ctx->parent_sync, SYNC_RESUME, 0, err) < 0)
         return -1;
       break;
+    case SYNC_SECCOMP: {
+      _cleanup_free_ char *json = state_to_hook_json(&c->state, CONTAINER_CREATING);
+      if (json == NULL)
+        return ocirun_error_set(err, ENOMEM, "seccomp: state");
+      if (seccomp_handover_parent(&c->spec->linux_.seccomp, c->pidfd, c->pid, msg.arg, json,
+                                  ctx->parent_sync, err) < 0)
+        return -1;
+      break;
+    }
     case SYNC_READY:
       return 0;
     case SYNC_ERROR:
@@ -346,6 +356,15 @@ static int prepare_init_config(struct create_ctx *ctx, ocirun_error_t **err) {
   if (namespaces_clone_flags(spec, &in->clone_flags, err) < 0)
     return -1;
   in->rootfs.new_cgroupns = (in->clone_flags & CLONE_NEWCGROUP) != 0;
+  if (spec->linux_.seccomp.present) {
+    _cleanup_free_ char *cache = NULL;
+    struct seccomp_program *prog = NULL;
+    if (asprintf(&cache, "%s/seccomp-cache", ctx->opts->root) < 0)
+      return ocirun_error_set(err, ENOMEM, "seccomp cache path");
+    if (seccomp_program_prepare(&spec->linux_.seccomp, cache, &prog, err) < 0)
+      return -1;
+    in->seccomp = prog;
+  }
   return namespaces_open_paths(spec, in->ns_fds, err);
 }
 
@@ -402,6 +421,7 @@ int container_create(const struct create_options *opts, struct container *c,
     close(ctx.fifo_fd);
   if (ctx.parent_sync >= 0)
     close(ctx.parent_sync);
+  seccomp_program_free((struct seccomp_program *)ctx.init.seccomp);
   free(ctx.rootfs);
   return 0;
 
@@ -414,6 +434,7 @@ fail:
     close(ctx.parent_sync);
   if (ctx.init.console_sock >= 0)
     close(ctx.init.console_sock);
+  seccomp_program_free((struct seccomp_program *)ctx.init.seccomp);
   free(ctx.rootfs);
   container_release(c);
   return -1;

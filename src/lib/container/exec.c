@@ -22,6 +22,7 @@
 #include "linux/rlimits.h"
 #include "process/fd_passing.h"
 #include "process/relay.h"
+#include "process/seccomp_handover.h"
 #include "process/spawn.h"
 #include "process/sync.h"
 #include "util/cleanup.h"
@@ -117,14 +118,25 @@ static int join_cgroup(const struct container_state *st, const struct exec_optio
   return r;
 }
 
-static int wait_exec_done(int sync_fd, ocirun_error_t **err) {
+static int wait_exec_done(const struct exec_options *o, const struct container_state *st,
+                          pid_t pid, int pidfd, int sync_fd, ocirun_error_t **err) {
   struct sync_msg msg;
   ocirun_error_t *recv_err = NULL;
 
-  if (sync_recv(sync_fd, &msg, &recv_err) < 0) {
-    /* EOF: the sync socket closed on execve — the process runs. */
-    ocirun_error_free(&recv_err);
-    return 0;
+  for (;;) {
+    if (sync_recv(sync_fd, &msg, &recv_err) < 0) {
+      /* EOF: the sync socket closed on execve — the process runs. */
+      ocirun_error_free(&recv_err);
+      return 0;
+    }
+    if (msg.type != SYNC_SECCOMP)
+      break;
+    _cleanup_free_ char *json = state_to_hook_json(st, CONTAINER_RUNNING);
+    if (json == NULL)
+      return ocirun_error_set(err, ENOMEM, "seccomp: state");
+    if (seccomp_handover_parent(&o->spec->linux_.seccomp, pidfd, pid, msg.arg, json, sync_fd,
+                                err) < 0)
+      return -1;
   }
   if (msg.type == SYNC_ERROR) {
     ocirun_error_set(err, 0, "%s", msg.text);
@@ -182,7 +194,8 @@ static int spawn_and_sync(struct exec_ctx *ctx, const struct exec_options *o,
   }
   if (join_cgroup(st, o, *pid, err) < 0 ||
       rlimits_apply(*pid, ctx->cfg.process->rlimits, ctx->cfg.process->rlimits_len, err) < 0 ||
-      sync_send(ctx->parent_sync, SYNC_GO, *pid, err) < 0 || wait_exec_done(ctx->parent_sync, err) < 0) {
+      sync_send(ctx->parent_sync, SYNC_GO, *pid, err) < 0 ||
+      wait_exec_done(o, st, *pid, *pidfd, ctx->parent_sync, err) < 0) {
     syscall(SYS_pidfd_send_signal, *pidfd, SIGKILL, NULL, 0);
     int status;
     spawn_wait(*pid, &status, NULL);
@@ -217,6 +230,14 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   ctx.cfg.ns_flags = namespaces_to_join(st.init_pid);
   ctx.cfg.console_sock = -1;
   ctx.cfg.preserve_fds = o->preserve_fds;
+  if (o->spec->linux_.seccomp.present) {
+    _cleanup_free_ char *cache = NULL;
+    struct seccomp_program *prog = NULL;
+    if (asprintf(&cache, "%s/seccomp-cache", o->root) < 0 ||
+        seccomp_program_prepare(&o->spec->linux_.seccomp, cache, &prog, err) < 0)
+      goto out;
+    ctx.cfg.seccomp = prog;
+  }
   if (prepare_console(&ctx, o, &relay_end, err) < 0)
     goto out;
   if (enter_for_children(init_pidfd, err) < 0)
@@ -256,6 +277,7 @@ out:
     close(ctx.parent_sync);
   if (ctx.cfg.console_sock >= 0)
     close(ctx.cfg.console_sock);
+  seccomp_program_free((struct seccomp_program *)ctx.cfg.seccomp);
   state_clear(&st);
   return r;
 }

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "linux/capabilities.h"
+#include "linux/seccomp_program.h"
 #include "spec/spec.h"
 #include "util/error.h"
 
@@ -21,6 +22,7 @@ struct exec_config {
   int sync_fd;            /* child end: GO from the parent, ERROR back; EOF = exec done */
   int console_sock;       /* receives the pty master, or -1 */
   int preserve_fds;
+  const struct seccomp_program *seccomp; /* the container's filter, or NULL */
 };
 
 /* Child side; returns only on failure (error already reported). */

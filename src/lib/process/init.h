@@ -10,6 +10,7 @@
 #include "container/state.h"
 #include "linux/capabilities.h"
 #include "linux/rootfs.h"
+#include "linux/seccomp_program.h"
 #include "spec/spec.h"
 #include "util/error.h"
 
@@ -29,12 +30,19 @@ struct init_config {
   bool unshare_cgroupns;     /* make the cgroup namespace after joining the cgroup */
   struct caps_sets caps;
   const struct container_state *state; /* for the hooks run inside the container */
+  const struct seccomp_program *seccomp; /* compiled by the parent, or NULL */
 };
 
 /* Child side: runs the whole setup and execs the user process.  Returns only on
  * failure, after reporting the error over the sync socket; the return value is
  * the exit status for the child. */
 int init_child_run(struct init_config *cfg);
+
+/* Load the seccomp filter (when there is one) and hand a notify listener over
+ * to the parent (SECCOMP, then wait for SECCOMP_DONE), as the last step
+ * before the process gives up its privileges or execs. */
+int seccomp_load_and_hand_over(const struct seccomp_program *p, int sync_fd,
+                               ocirun_error_t **err);
 
 /* Look up the executable like execvp, with the PATH of the process env, inside
  * the container's root (called after pivot_root).  *out is malloc'd. */

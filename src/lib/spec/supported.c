@@ -61,9 +61,6 @@ static ssize_t rdma(const struct spec *s) {
 static ssize_t intel_rdt(const struct spec *s) {
   return s->linux_.intel_rdt.present ? 0 : -1;
 }
-static ssize_t seccomp(const struct spec *s) {
-  return s->linux_.seccomp.present ? 0 : -1;
-}
 static ssize_t mount_label(const struct spec *s) {
   return set(s->linux_.mount_label) ? 0 : -1;
 }
@@ -97,7 +94,6 @@ static const struct {
     {".linux.gidMappings", NULL, gid_mappings, NO_USERNS},
     {".linux.resources.rdma", NULL, rdma, NO_REASON},
     {".linux.intelRdt", NULL, intel_rdt, NO_REASON},
-    {".linux.seccomp", NULL, seccomp, NO_REASON},
     {".linux.mountLabel", NULL, mount_label, NO_SELINUX},
     {".linux.personality", NULL, personality, NO_REASON},
     {".linux.netDevices", NULL, net_devices, NO_REASON},
