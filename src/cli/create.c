@@ -5,26 +5,12 @@
 #include "cli/create_flags.h"
 
 static const struct option create_options_table[] = {
-    {"bundle", required_argument, NULL, OPT_BUNDLE},
-    {"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},
-    {"pid-file", required_argument, NULL, OPT_PID_FILE},
-    {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
-    {"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},
-    {"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
+    CREATE_COMMON_OPTIONS,
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
 
-static const char *const create_descriptions[] = {
-    "path to the root of the bundle directory, defaults to the current directory",
-    "path to an AF_UNIX socket which will receive a file descriptor referencing the master end "
-    "of the console's pseudoterminal",
-    "specify the file to write the process id to",
-    "do not use pivot root to jail process inside rootfs",
-    "do not create a new session keyring for the container",
-    "Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)",
-    "show help",
-};
+static const char *const create_descriptions[] = {CREATE_COMMON_DESCRIPTIONS, "show help"};
 
 int cmd_create(struct cli_global *g, int argc, char **argv) {
   const struct cli_command *cmd = cli_find_command("create");

@@ -11,30 +11,19 @@
 #include "util/log.h"
 
 static const struct option run_options_table[] = {
-    {"bundle", required_argument, NULL, OPT_BUNDLE},
-    {"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},
+    CREATE_COMMON_OPTIONS,
     {"detach", no_argument, NULL, OPT_DETACH},
     {"keep", no_argument, NULL, OPT_KEEP},
-    {"pid-file", required_argument, NULL, OPT_PID_FILE},
     {"no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER},
-    {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
-    {"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},
-    {"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
 
 static const char *const run_descriptions[] = {
-    "path to the root of the bundle directory, defaults to the current directory",
-    "path to an AF_UNIX socket which will receive a file descriptor referencing the master end "
-    "of the console's pseudoterminal",
+    CREATE_COMMON_DESCRIPTIONS,
     "detach from the container's process",
     "do not delete the container after it exits",
-    "specify the file to write the process id to",
     "disable the use of the subreaper used to reap reparented processes",
-    "do not use pivot root to jail process inside rootfs",
-    "do not create a new session keyring for the container",
-    "Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)",
     "show help",
 };
 

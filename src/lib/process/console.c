@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "process/fd_passing.h"
 #include "util/cleanup.h"
 
 static int open_in_root(int rootfs_fd, const char *path, int flags, uint64_t resolve) {
@@ -86,5 +87,26 @@ int console_make_stdio(int slave, bool has_size, uint32_t height, uint32_t width
   for (int fd = 0; fd < 3; fd++)
     if (dup2(slave, fd) < 0)
       return ocirun_error_set(err, errno, "dup the pty to fd %d", fd);
+  return 0;
+}
+
+int console_setup(const char *root, int *console_sock, bool bind_console,
+                  const struct spec_process *p, ocirun_error_t **err) {
+  _cleanup_close_ int root_fd = -1, master = -1, slave = -1;
+
+  root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return ocirun_error_set(err, errno, "open root %s", root);
+  if (console_open_pty(root_fd, &master, &slave, err) < 0)
+    return -1;
+  if (bind_console && console_bind(root_fd, slave, err) < 0)
+    return -1;
+  if (console_make_stdio(slave, p->has_console_size, p->console_height, p->console_width, err) <
+      0)
+    return -1;
+  if (fd_send(*console_sock, master, "console", 7, err) < 0)
+    return -1;
+  close(*console_sock);
+  *console_sock = -1;
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "spec/spec.h"
 #include "util/error.h"
 
 /* Open a new pty from <rootfs>/dev/pts/ptmx (resolved inside rootfs_fd).
@@ -17,5 +18,11 @@ int console_bind(int rootfs_fd, int slave, ocirun_error_t **err);
 /* New session, controlling terminal, stdio = slave, window size when given. */
 int console_make_stdio(int slave, bool has_size, uint32_t height, uint32_t width,
                        ocirun_error_t **err);
+
+/* The whole terminal set-up of a process: a pty from <root>/dev/pts/ptmx, the
+ * slave bound over <root>/dev/console when bind_console, made the stdio, the
+ * master sent to console_sock (which is then closed and set to -1). */
+int console_setup(const char *root, int *console_sock, bool bind_console,
+                  const struct spec_process *p, ocirun_error_t **err);
 
 #endif

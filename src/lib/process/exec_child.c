@@ -19,24 +19,6 @@
 #include "process/sync.h"
 #include "util/cleanup.h"
 
-static int open_terminal(struct exec_config *cfg, ocirun_error_t **err) {
-  _cleanup_close_ int root = -1, master = -1, slave = -1;
-  const struct spec_process *p = cfg->process;
-
-  root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0)
-    return ocirun_error_set(err, errno, "open the container root");
-  if (console_open_pty(root, &master, &slave, err) < 0)
-    return -1;
-  if (console_make_stdio(slave, p->has_console_size, p->console_height, p->console_width, err) <
-      0)
-    return -1;
-  if (fd_send(cfg->console_sock, master, "console", 7, err) < 0)
-    return -1;
-  close(cfg->console_sock);
-  cfg->console_sock = -1;
-  return 0;
-}
 
 static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error_t **err) {
   const struct spec_process *p = cfg->process;
@@ -51,7 +33,7 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
   if (setns(cfg->init_pidfd, (int)cfg->ns_flags) < 0)
     return ocirun_error_set(err, errno, "enter the namespaces of the container init");
   close(cfg->init_pidfd);
-  if (p->terminal && cfg->console_sock >= 0 && open_terminal(cfg, err) < 0)
+  if (p->terminal && cfg->console_sock >= 0 && console_setup("/", &cfg->console_sock, false, cfg->process, err) < 0)
     return -1;
   if (p->cwd && chdir(p->cwd) < 0)
     return ocirun_error_set(err, errno, "chdir to cwd %s", p->cwd);

@@ -70,26 +70,6 @@ static int run_container_hooks(struct init_config *cfg, const struct spec_hook_l
   return hooks_run(hooks, phase, json, err);
 }
 
-static int setup_terminal(struct init_config *cfg, ocirun_error_t **err) {
-  _cleanup_close_ int rootfs_fd = -1, master = -1, slave = -1;
-  const struct spec_process *p = &cfg->spec->process;
-
-  rootfs_fd = open(cfg->rootfs.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (rootfs_fd < 0)
-    return ocirun_error_set(err, errno, "open rootfs %s", cfg->rootfs.rootfs);
-  if (console_open_pty(rootfs_fd, &master, &slave, err) < 0)
-    return -1;
-  if (console_bind(rootfs_fd, slave, err) < 0)
-    return -1;
-  if (console_make_stdio(slave, p->has_console_size, p->console_height, p->console_width, err) <
-      0)
-    return -1;
-  if (fd_send(cfg->console_sock, master, "console", 7, err) < 0)
-    return -1;
-  close(cfg->console_sock);
-  cfg->console_sock = -1;
-  return 0;
-}
 
 /* sysctl and oom_score_adj go through the container's own procfs, verified to
  * be one, and before readonlyPaths make /proc/sys read-only. */
@@ -134,7 +114,7 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
     return -1;
   if (rootfs_prepare(spec, &cfg->rootfs, err) < 0)
     return -1;
-  if (spec->process.terminal && cfg->console_sock >= 0 && setup_terminal(cfg, err) < 0)
+  if (spec->process.terminal && cfg->console_sock >= 0 && console_setup(cfg->rootfs.rootfs, &cfg->console_sock, true, &cfg->spec->process, err) < 0)
     return -1;
   if (needs_hook_sync) {
     if (sync_send(cfg->sync_fd, SYNC_HOOKS, 0, err) < 0 ||
