@@ -35,9 +35,6 @@ static const char *const events_descriptions[] = {"set the stats collection inte
                                                   "display the container's stats then exit",
                                                   "show help"};
 
-static bool events_paused_hook(const struct container_state *st) {
-  return st->cgroup_path && cgroup_path_is_frozen(st->cgroup_path, st->systemd_cgroup);
-}
 
 static void print_event(const char *type, const char *id, const char *data) {
   _cleanup_free_ char *qid = json_escape_string(id);
@@ -206,7 +203,6 @@ int cmd_events(struct cli_global *g, int argc, char **argv) {
   const char *id;
   int opt, r = -1;
 
-  state_is_paused_hook = events_paused_hook;
   while ((opt = cli_getopt(argc, argv, "h", events_options)) != -1) {
     if (opt == OPT_INTERVAL) {
       if (units_parse_duration(optarg, &interval, &err) < 0) {

@@ -6,9 +6,6 @@
 #include "container/state.h"
 #include "util/cleanup.h"
 
-static bool pause_paused_hook(const struct container_state *st) {
-  return st->cgroup_path && cgroup_path_is_frozen(st->cgroup_path, st->systemd_cgroup);
-}
 
 static const struct option pause_options[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 static const char *const pause_descriptions[] = {"show help"};
@@ -46,7 +43,6 @@ int cmd_pause(struct cli_global *g, int argc, char **argv) {
   ocirun_error_t *err = NULL;
   int opt;
 
-  state_is_paused_hook = pause_paused_hook;
   while ((opt = cli_getopt(argc, argv, "h", pause_options)) != -1) {
     if (opt == 'h') {
       cli_print_command_help(cmd, pause_options, pause_descriptions);

@@ -6,9 +6,6 @@
 #include "container/state.h"
 #include "util/cleanup.h"
 
-static bool resume_paused_hook(const struct container_state *st) {
-  return st->cgroup_path && cgroup_path_is_frozen(st->cgroup_path, st->systemd_cgroup);
-}
 
 static const struct option resume_options[] = {{"help", no_argument, NULL, 'h'},
                                                {NULL, 0, NULL, 0}};
@@ -47,7 +44,6 @@ int cmd_resume(struct cli_global *g, int argc, char **argv) {
   ocirun_error_t *err = NULL;
   int opt;
 
-  state_is_paused_hook = resume_paused_hook;
   while ((opt = cli_getopt(argc, argv, "h", resume_options)) != -1) {
     if (opt == 'h') {
       cli_print_command_help(cmd, resume_options, resume_descriptions);

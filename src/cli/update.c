@@ -84,9 +84,6 @@ static const char *const update_descriptions[] = {
     "The string of Intel RDT/MBA memory bandwidth schema",
     "show help"};
 
-static bool update_paused_hook(const struct container_state *st) {
-  return st->cgroup_path && cgroup_path_is_frozen(st->cgroup_path, st->systemd_cgroup);
-}
 
 /* ---- the -r object ---- */
 
@@ -126,7 +123,7 @@ static int parse_resources_json(const char *name, const char *data, size_t len,
     return ocirun_error_set(err, 0, "%s: line %d column %d: %s", name, jerr.line, jerr.column,
                             jerr.text);
   if (!json_is_object(root)) {
-    ocirun_error_set(err, 0, "%s: expected a LinuxResources object", name);
+    ocirun_error_set(err, 0, "expected a LinuxResources object");
     goto out;
   }
   r->present = true;
@@ -175,12 +172,12 @@ static int parse_resources_json(const char *name, const char *data, size_t len,
     size_t n = json_object_size(o);
     r->unified.items = calloc(n ? n : 1, sizeof(*r->unified.items));
     if (r->unified.items == NULL) {
-      ocirun_error_set(err, ENOMEM, "%s", name);
+      ocirun_error_set(err, ENOMEM, "unified");
       goto out;
     }
     json_object_foreach(o, k, v) {
       if (!json_is_string(v)) {
-        ocirun_error_set(err, 0, "%s: unified.%s: expected a string", name, k);
+        ocirun_error_set(err, 0, "unified.%s: expected a string", k);
         goto out;
       }
       r->unified.items[r->unified.len].key = strdup(k);
@@ -189,6 +186,8 @@ static int parse_resources_json(const char *name, const char *data, size_t len,
   }
   ret = 0;
 out:
+  if (ret < 0)
+    ocirun_error_prefix(err, "%s", name);
   json_decref(root);
   return ret;
 }
@@ -339,7 +338,6 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
   int opt, ret = CLI_EXIT_FAILURE;
   bool flags = false;
 
-  state_is_paused_hook = update_paused_hook;
   r.present = true;
   while ((opt = cli_getopt(argc, argv, "r:h", update_options)) != -1) {
     if (opt == 'h') {

@@ -826,6 +826,15 @@ static int real_v2(const char *mount) {
     printf("# %s\n", err->msg);
   ocirun_error_free(&err);
   CHECK(access(dir, F_OK) != 0);
+  /* a cgroup that is gone: no processes, nothing to signal */
+  {
+    pid_t *gone = NULL;
+    size_t ng = 1;
+    CHECK(cgroup_pids(cg, &gone, &ng, &err) == 0 && ng == 0);
+    free(gone);
+    CHECK(cgroup_kill_all(cg, SIGKILL, &err) == 0);
+    ocirun_error_free(&err);
+  }
   cgroup_close(cg);
   return unit_failures != before;
 }

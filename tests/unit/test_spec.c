@@ -596,8 +596,8 @@ static void test_supported(void) {
                      "not supported: .mounts[3].uidMappings");
   expect_unsupported(LINUX("\"intelRdt\":{\"closID\":\"x\"}"), "not supported: .linux.intelRdt");
   expect_unsupported(LINUX("\"netDevices\":{\"eth0\":{}}"), "not supported: .linux.netDevices");
-  expect_unsupported(LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"}"),
-                     "not supported: .linux.seccomp");
+  /* seccomp is applied: no longer in the table */
+  expect_unsupported(LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"}"), NULL);
   expect_unsupported(LINUX("\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}],"
                            "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]"),
                      "not supported: .linux.namespaces[1] (user namespaces");

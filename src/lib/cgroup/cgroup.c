@@ -348,6 +348,9 @@ int cgroup_kill_all(struct cgroup *cg, int signo, ocirun_error_t **err) {
   size_t n = 0;
   bool frozen;
 
+  /* Nothing to signal in a cgroup that is already gone. */
+  if (cg->drv->procs_dir(cg) && access(cg->drv->procs_dir(cg), F_OK) != 0 && errno == ENOENT)
+    return 0;
   if (cg->drv->kill_fast) {
     int r = cg->drv->kill_fast(cg, signo, err);
     if (r <= 0)

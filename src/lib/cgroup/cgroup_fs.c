@@ -199,6 +199,9 @@ int cg_collect_pids(const char *dir, pid_t **pids, size_t *count, ocirun_error_t
   size_t cap = 0;
   *pids = NULL;
   *count = 0;
+  /* A cgroup that is gone holds no process (systemd removes an empty scope). */
+  if (access(dir, F_OK) != 0 && errno == ENOENT)
+    return 0;
   if (collect(dir, pids, count, &cap, err) < 0) {
     free(*pids);
     *pids = NULL;

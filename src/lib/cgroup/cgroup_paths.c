@@ -153,6 +153,21 @@ void cgroup_mounts_free(struct cgroup_mount *m, size_t n) {
   free(m);
 }
 
+static size_t drop_mountpoint(struct cgroup_mount *v, size_t n, const char *mountpoint) {
+  for (size_t i = 0; i < n;) {
+    if (strcmp(v[i].mountpoint, mountpoint) != 0) {
+      i++;
+      continue;
+    }
+    free(v[i].controllers);
+    free(v[i].mountpoint);
+    free(v[i].root);
+    memmove(&v[i], &v[i + 1], (n - i - 1) * sizeof(*v));
+    n--;
+  }
+  return n;
+}
+
 int cgroup_mounts_parse(const char *text, struct cgroup_mount **out, size_t *count) {
   _cleanup_free_ char *copy = strdup(text);
   struct cgroup_mount *v = NULL;
@@ -175,6 +190,10 @@ int cgroup_mounts_parse(const char *text, struct cgroup_mount **out, size_t *cou
     char *fstype = strtok_r(sep + 3, " ", &s2), *source = strtok_r(NULL, " ", &s2);
     char *superopts = strtok_r(NULL, " ", &s2);
     (void)source;
+    unescape(fields[4]);
+    /* A later mount on the same mount point hides the earlier one (e.g. a tmpfs
+     * over the cgroup2 mount of a hybrid host): forget what it hides. */
+    n = drop_mountpoint(v, n, fields[4]);
     if (fstype == NULL || (strcmp(fstype, "cgroup") != 0 && strcmp(fstype, "cgroup2") != 0))
       continue;
     bool v2 = strcmp(fstype, "cgroup2") == 0;
@@ -194,7 +213,6 @@ int cgroup_mounts_parse(const char *text, struct cgroup_mount **out, size_t *cou
         continue; /* a named hierarchy nobody asked for */
     }
     unescape(fields[3]);
-    unescape(fields[4]);
     /* First mount of a hierarchy wins (bind mounts of it come later). */
     bool dup = false;
     for (size_t i = 0; i < n; i++)

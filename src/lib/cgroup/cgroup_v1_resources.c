@@ -387,7 +387,7 @@ static int set_unified(struct cgroup *cg, const struct spec_kv_list *u, ocirun_e
       ocirun_error_free(&uerr);
     }
     if (dir == NULL)
-      return ocirun_error_set(err, EINVAL,
+      return ocirun_error_set(err, 0,
                               R "unified: %s: cgroup v2 key on a cgroup v1 host (the %s "
                                 "controller is not on the cgroup2 mount)",
                               key, ctrl);

@@ -98,6 +98,8 @@ int cgroup_v2_freeze_at(const char *dir, bool frozen, ocirun_error_t **err) {
   _cleanup_close_ int fd = -1;
   if (events == NULL)
     return ocirun_error_set(err, ENOMEM, "freeze %s", dir);
+  if (access(dir, F_OK) != 0)
+    return ocirun_error_set(err, errno, "%s %s", frozen ? "freeze" : "thaw", dir);
   if (!cg_exists(dir, "cgroup.freeze"))
     return ocirun_error_set(err, ENOTSUP, "freeze %s: no cgroup.freeze (kernel older than 5.2)",
                             dir);

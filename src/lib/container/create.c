@@ -402,7 +402,9 @@ int container_create(const struct create_options *opts, struct container *c,
   cgo = (struct cgroup_options){.id = opts->id,
                                 .cgroups_path = c->spec->linux_.cgroups_path,
                                 .systemd = opts->systemd_cgroup,
-                                .resources = &c->spec->linux_.resources};
+                                .resources = &c->spec->linux_.resources,
+                                .devices = c->spec->linux_.devices,
+                                .devices_len = c->spec->linux_.devices_len};
   if (cgroup_open(&cgo, &c->cgroup, err) < 0)
     goto fail;
   c->state.cgroup_path = strdup(cgroup_recorded_path(c->cgroup));

@@ -86,10 +86,8 @@ char *state_format_created(const struct timespec *ts);
 /* state_format_created of the current wall-clock time. */
 char *state_created_now(void);
 
-/* Set by the cgroup driver so that state_status can report `paused` without this
- * module depending on cgroups; NULL means "never paused".  Assign it from code that
- * a command calls explicitly (not from a constructor): an object file of the static
- * library that nothing references is not linked in. */
+/* How state_status learns that a container is paused: by default the freezer
+ * state of its recorded cgroup; unit tests substitute their own. */
 extern bool (*state_is_paused_hook)(const struct container_state *st);
 
 /* Live status from the recorded state: checks the init pid and its start time,

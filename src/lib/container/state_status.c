@@ -1,5 +1,6 @@
 /* The live status of a container, derived each time from what state.json recorded and
  * what the system shows now (runc does the same: nothing keeps the status current). */
+#include "cgroup/cgroup.h"
 #include "container/state.h"
 
 #include <fcntl.h>
@@ -7,7 +8,11 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-bool (*state_is_paused_hook)(const struct container_state *st);
+static bool paused_in_cgroup(const struct container_state *st) {
+  return st->cgroup_path != NULL && cgroup_path_is_frozen(st->cgroup_path, st->systemd_cgroup);
+}
+
+bool (*state_is_paused_hook)(const struct container_state *st) = paused_in_cgroup;
 
 const char *container_status_name(enum container_status s) {
   switch (s) {
