@@ -123,21 +123,23 @@ static void short_sleep(long ms) {
 }
 
 int cg_rmdir_tree(const char *path, ocirun_error_t **err) {
-  _cleanup_closedir_ DIR *d = opendir(path);
-  if (d == NULL) {
-    if (errno == ENOENT)
-      return 0;
-    return ocirun_error_set(err, errno, "remove cgroup %s", path);
-  }
-  /* Sub-cgroups first (exec --cgroup, nested runtimes). */
-  for (struct dirent *e; (e = readdir(d)) != NULL;) {
-    if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-      continue;
-    _cleanup_free_ char *sub = cg_join(path, e->d_name);
-    if (sub == NULL)
-      return ocirun_error_set(err, ENOMEM, "remove cgroup %s", path);
-    if (cg_rmdir_tree(sub, err) < 0)
-      return -1;
+  /* The common case has no sub-cgroups: try the rmdir before listing anything. */
+  if (rmdir(path) == 0 || errno == ENOENT)
+    return 0;
+  if (errno == ENOTEMPTY || errno == EEXIST) {
+    _cleanup_closedir_ DIR *d = opendir(path);
+    if (d == NULL)
+      return errno == ENOENT ? 0 : ocirun_error_set(err, errno, "remove cgroup %s", path);
+    /* Sub-cgroups first (exec --cgroup, nested runtimes). */
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+      if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+        continue;
+      _cleanup_free_ char *sub = cg_join(path, e->d_name);
+      if (sub == NULL)
+        return ocirun_error_set(err, ENOMEM, "remove cgroup %s", path);
+      if (cg_rmdir_tree(sub, err) < 0)
+        return -1;
+    }
   }
   /* The last task may still be exiting: the kernel reports EBUSY briefly. */
   for (int i = 0;; i++) {

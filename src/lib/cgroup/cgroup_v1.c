@@ -85,8 +85,7 @@ static int v1_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_
     _cleanup_free_ char *dir = sub ? cg_join(h->path, sub) : strdup(h->path);
     if (dir == NULL)
       return ocirun_error_set(err, ENOMEM, "join cgroup");
-    if (v1_mkdir(h, dir, err) < 0)
-      return -1;
+    /* The directories exist: made by cgroup_create, or (exec --cgroup) required to. */
     if (cg_write(dir, "cgroup.procs", buf, NULL, err) < 0)
       return ocirun_error_prefix(err, "join cgroup");
   }

@@ -77,8 +77,7 @@ static int v2_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_
   char buf[24];
   if (dir == NULL)
     return ocirun_error_set(err, ENOMEM, "join cgroup");
-  if (cg_mkdir_p(dir, err) < 0)
-    return -1;
+  /* The directory exists: made by cgroup_create, or (exec --cgroup) required to. */
   snprintf(buf, sizeof(buf), "%d", (int)pid);
   if (cg_write(dir, "cgroup.procs", buf, NULL, err) < 0)
     return ocirun_error_prefix(err, "join cgroup");

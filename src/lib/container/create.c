@@ -209,11 +209,11 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
     close(ctx->init.console_sock);
     ctx->init.console_sock = -1;
   }
-  /* Record the pid before anything else can fail: delete --force must find it. */
+  /* Not written to state.json yet: should this process die now, the child reads EOF
+   * on the sync socket and exits by itself, and every process in the recorded cgroup
+   * is killed by delete --force.  The pid is recorded with the `created` state. */
   c->state.init_pid = c->pid;
   c->state.init_start_time = process_start_time(c->pid);
-  if (write_state(ctx, err) < 0)
-    return -1;
   if (cgroup_clone_fd(c->cgroup) < 0 && cgroup_apply(c->cgroup, c->pid, NULL, err) < 0)
     return -1;
   if (cgroup_set_resources(c->cgroup, c->spec->linux_.resources.present
