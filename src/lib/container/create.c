@@ -157,6 +157,10 @@ static int prepare_fifo(struct create_ctx *ctx, ocirun_error_t **err) {
   ctx->fifo_fd = open(path, O_PATH | O_CLOEXEC);
   if (ctx->fifo_fd < 0)
     return ocirun_error_set(err, errno, "open %s", path);
+  /* Exactly 0622 whatever the umask: an init that switched to another user opens it
+   * for writing through /proc/self/fd (the directory itself stays 0700). */
+  if (fchmodat(AT_FDCWD, path, 0622, 0) < 0)
+    return ocirun_error_set(err, errno, "chmod %s", path);
   ctx->init.fifo_fd = ctx->fifo_fd;
   return 0;
 }

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +34,16 @@ int exec_path_lookup(const char *file, char *const env[], char **out, ocirun_err
     return ocirun_error_set(err, EINVAL, "exec: no command given (.process.args is empty)");
   if (strchr(file, '/')) {
     int r = is_executable_file(file);
-    if (r < 0)
-      return ocirun_error_set(err, -r, "exec: \"%s\"", file);
+    if (r < 0) {
+      /* Worded like the reference runtime (lower-case errno text): docker maps
+       * "no such file or directory" to exit code 127 and "permission denied" to 126. */
+      char reason[128];
+      snprintf(reason, sizeof(reason), "%s", strerror(-r));
+      reason[0] = (char)tolower((unsigned char)reason[0]);
+      if (r == -ENOENT)
+        return ocirun_error_set(err, 0, "exec: \"%s\": stat %s: %s", file, file, reason);
+      return ocirun_error_set(err, 0, "exec: \"%s\": %s", file, reason);
+    }
     *out = strdup(file);
     return *out ? 0 : ocirun_error_set(err, ENOMEM, "exec: \"%s\"", file);
   }
