@@ -98,7 +98,7 @@ static void test_round_trip_and_permissions(void) {
 
   CHECK(state_dir_create(root, "rt", &err) == 0);
   CHECK(state_dir_create(root, "rt", &err) < 0);
-  CHECK(err && strcmp(err->msg, "container with id exists: rt") == 0);
+  CHECK(err && strcmp(err->msg, "container with given ID already exists: rt") == 0);
   ocirun_error_free(&err);
   CHECK(state_write(root, &st, &err) == 0);
   CHECK(err == NULL);

@@ -30,6 +30,12 @@ int container_load_spec(const char *root, const char *id, struct spec **spec,
 
   if (dir == NULL || asprintf(&path, "%s/config.json", dir) < 0)
     return ocirun_error_set(err, ENOMEM, "load config of %s", id);
+  if (access(dir, F_OK) < 0 && errno == ENOENT) {
+    ocirun_error_set(err, 0, "container does not exist");
+    if (*err)
+      (*err)->status = ENOENT;
+    return -1;
+  }
   return spec_load_file(path, spec, err);
 }
 

@@ -56,7 +56,7 @@ int state_dir_create(const char *root, const char *id, ocirun_error_t **err) {
     return ocirun_error_set(err, ENOMEM, "create container directory");
   if (mkdir(dir, 0700) < 0) {
     if (errno == EEXIST)
-      return ocirun_error_set(err, 0, "container with id exists: %s", id);
+      return ocirun_error_set(err, 0, "container with given ID already exists: %s", id);
     return ocirun_error_set(err, errno, "mkdir %s", dir);
   }
   return 0;

@@ -30,14 +30,16 @@ int cap_last_supported(void) {
   return last;
 }
 
-/* Adds the named capability to *set; unknown or unsupported names are
- * reported and skipped.  Returns the number or -1 when skipped. */
+/* Adds the named capability to *set.  A name no kernel defines is an error (a
+ * typo must not silently weaken or change the container's privileges); a known
+ * capability that the running kernel lacks is skipped with a warning.  Returns
+ * the number, -1 when skipped, -2 (with *err) when unknown. */
 static int add_name(uint64_t *set, const char *name, const char *path, const char *list,
-                    size_t index) {
+                    size_t index, ocirun_error_t **err) {
   int cap = cap_from_name(name);
   if (cap < 0) {
-    log_warn("%s%s[%zu]: unknown capability \"%s\", ignored", path, list, index, name);
-    return -1;
+    ocirun_error_set(err, 0, "%s%s[%zu]: unknown capability \"%s\"", path, list, index, name);
+    return -2;
   }
   if (cap > cap_last_supported()) {
     log_warn("%s%s[%zu]: capability \"%s\" is not supported by the running kernel, ignored", path,
@@ -53,7 +55,8 @@ static int add_list(uint64_t *set, const struct spec_strv *v, const char *path, 
   for (size_t i = 0; i < v->len; i++) {
     if (v->items[i] == NULL)
       return ocirun_error_set(err, 0, "%s%s[%zu]: capability name missing", path, list, i);
-    add_name(set, v->items[i], path, list, i);
+    if (add_name(set, v->items[i], path, list, i, err) == -2)
+      return -1;
   }
   return 0;
 }
@@ -80,7 +83,9 @@ int caps_add_names(struct caps_sets *sets, char **names, size_t n, ocirun_error_
     int cap;
     if (names[i] == NULL)
       return ocirun_error_set(err, 0, "--cap[%zu]: capability name missing", i);
-    cap = add_name(&bit, names[i], "--cap", "", i);
+    cap = add_name(&bit, names[i], "--cap", "", i, err);
+    if (cap == -2)
+      return -1;
     if (cap < 0)
       continue;
     sets->bounding |= bit;

@@ -86,7 +86,7 @@ static json_t *linux_section(bool rootless, uid_t uid, gid_t gid) {
                                        NULL};
   static const char *const readonly[] = {
       "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL};
-  static const char *const ns_root[] = {"pid", "network", "ipc", "uts", "mount", "cgroup", NULL};
+  static const char *const ns_root[] = {"pid", "network", "ipc", "uts", "mount", NULL};
   static const char *const ns_rootless[] = {"pid", "ipc", "uts", "mount", "cgroup", "user", NULL};
   json_t *l = json_object(), *ns = json_array();
 
