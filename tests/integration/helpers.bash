@@ -159,7 +159,7 @@ wait_for_file() {
 wait_pid_gone() {
 	local pid=$1 secs=${2:-10} i st
 	for ((i = 0; i < secs * 20; i++)); do
-		st=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+		st=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$pid/status" 2>/dev/null || true)
 		[ -z "$st" ] || [ "$st" = Z ] && return 0
 		sleep 0.05
 	done
@@ -206,9 +206,10 @@ teardown_bundle() {
 		[ -n "$d" ] && leaks+=("mount $d")
 	done < <(awk -v b="$BATS_TEST_TMPDIR" 'index($5, b) == 1 { print $5 }' /proc/self/mountinfo)
 	# cgroups made by tests under a shared parent
-	for d in /sys/fs/cgroup/*/ocirun-test; do
-		[ -d "$d" ] && rmdir "$d" 2>/dev/null
-	done
+	# the shared parent of cgroupsPath "/ocirun-test/<id>" (or relative "ocirun-test/<id>")
+	while read -r d; do
+		rmdir "$d" 2>/dev/null || true
+	done < <(find /sys/fs/cgroup -maxdepth 6 -type d -name ocirun-test 2>/dev/null)
 	if [ ${#leaks[@]} -gt 0 ]; then
 		printf 'LEAK: %s\n' "${leaks[@]}" >&2
 		# clean up so the next tests start from a clean host

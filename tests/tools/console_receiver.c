@@ -8,7 +8,7 @@
  *   default  the fd is a pty master: INPUT (if given, "\n" unescaped) is written to it, then
  *            everything read from it is copied to OUTFILE (default stdout) until EOF/EIO.
  *   -p       the fd is a pidfd: prints "pid N" (from /proc/self/fdinfo) to OUTFILE and exits.
- * Writes "SOCKET.ready" is not needed: the socket exists once it listens.
+ * The socket path appears only once it listens (bound under a temporary name, then renamed).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,0 +1,58 @@
+#!/usr/bin/env bats
+# cgroups: the init joins its cgroup; memory and pids limits; cgroupsPath.
+
+load helpers
+
+setup() {
+	setup_bundle sleep 100
+	update_config '.linux.cgroupsPath = "/ocirun-test/" + $id' --arg id "$ID"
+}
+
+@test "cgroups: the init is in the container's cgroup of every controller" {
+	start_detached
+	pid=$(container_pid "$ID")
+	for c in memory pids cpu devices freezer; do
+		dir=$(cgroup_dir "$pid" $c)
+		[[ "$dir" == */ocirun-test/$ID ]] || fail "$c: $dir"
+		grep -qx "$pid" "$dir/cgroup.procs"
+	done
+}
+
+@test "cgroups: memory limit is set" {
+	update_config '.linux.resources.memory = {"limit": 67108864}'
+	start_detached
+	dir=$(cgroup_dir "$(container_pid "$ID")" memory)
+	[ "$(cat "$dir/memory.limit_in_bytes")" = 67108864 ]
+}
+
+@test "cgroups: pids limit is set and enforced" {
+	update_config '.linux.resources.pids = {"limit": 5}'
+	start_detached
+	dir=$(cgroup_dir "$(container_pid "$ID")" pids)
+	[ "$(cat "$dir/pids.max")" = 5 ]
+	in_container sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 5 & done; wait'
+	[ "$(wc -l <"$dir/cgroup.procs")" -le 5 ]
+	[ "$(cat "$dir/pids.events" 2>/dev/null | awk '{print $2}')" -gt 0 ] ||
+		[[ "$output" == *"fork"* ]] || [ "$status" -ne 0 ]
+}
+
+@test "cgroups: a relative cgroupsPath without leading slash works" {
+	update_config '.linux.cgroupsPath = "ocirun-test/" + $id' --arg id "$ID"
+	start_detached
+	dir=$(cgroup_dir "$(container_pid "$ID")" pids)
+	[[ "$dir" == */ocirun-test/$ID ]]
+}
+
+@test "cgroups: the init is in its cgroup before it runs (seen from a createRuntime hook)" {
+	update_config '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", "pid=$(jq -r .pid); grep pids: /proc/$pid/cgroup > \"$0\"", $out]}]' --arg out "$BATS_TEST_TMPDIR/cg"
+	create_container
+	grep -q "/ocirun-test/$ID\$" "$BATS_TEST_TMPDIR/cg"
+}
+
+@test "cgroups: a memory limit too low fails with a clear error" {
+	update_config '.linux.resources.memory = {"limit": 4096}'
+	set_args true
+	runtime run "$ID"
+	[ "$status" -ne 0 ]
+	[ ! -e "$ROOT/$ID" ]
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bats
+# hooks: the six kinds, their state JSON on stdin, args/env, failures, timeout.
+
+load helpers
+
+# hook_script NAME: a host script that appends "NAME <args> <env FOO> <status> <pid>" to the log
+# and saves its stdin (the state JSON).
+hook_script() {
+	local name=$1 f=$BATS_TEST_TMPDIR/hook-$1.sh
+	cat >"$f" <<SH
+#!/bin/sh
+state=\$(cat)
+echo "\$state" >"$BATS_TEST_TMPDIR/state-$name.json"
+echo "$name \$* foo=\$FOO \$(echo "\$state" | jq -r .status)" >>"$BATS_TEST_TMPDIR/hooks.log"
+SH
+	chmod +x "$f"
+	echo "$f"
+}
+
+add_hook() {  # add_hook KIND PATH [EXTRA JSON FIELDS]
+	update_config ".hooks.$1 += [{\"path\": \"$2\", \"args\": [\"$2\", \"arg1\"], \"env\": [\"FOO=bar\"]${3:+, $3}}]"
+}
+
+@test "hooks: prestart, createRuntime, poststart, poststop run on the host with the state" {
+	for k in prestart createRuntime poststart poststop; do add_hook $k "$(hook_script $k)"; done
+	set_args true
+	run_container
+	[ "$status" -eq 0 ]
+	cat "$BATS_TEST_TMPDIR/hooks.log"
+	run cat "$BATS_TEST_TMPDIR/hooks.log"
+	[ "${lines[0]}" = "prestart arg1 foo=bar creating" ]
+	[ "${lines[1]}" = "createRuntime arg1 foo=bar creating" ]
+	# the process may already have exited; runc 1.1 reports "created" here
+	[ "${lines[2]}" = "poststart arg1 foo=bar running" ] || [ "${lines[2]}" = "poststart arg1 foo=bar stopped" ] ||
+		{ is_runc && [ "${lines[2]}" = "poststart arg1 foo=bar created" ]; }
+	[[ "${lines[3]}" == "poststop arg1 foo=bar stopped" ]]
+	jq -e --arg id "$ID" --arg b "$BUNDLE" '.id == $id and .bundle == $b and .pid > 0' "$BATS_TEST_TMPDIR/state-prestart.json"
+}
+
+@test "hooks: createContainer and startContainer run in the container's namespaces" {
+	update_config '.root.readonly = false'
+	# startContainer runs after pivot_root: its path is in the container
+	cat >rootfs/bin/inhook <<'SH'
+#!/bin/sh
+echo "$1 $(hostname) $(cat | grep -c "\"id\"")" >>/hooks.log
+SH
+	chmod +x rootfs/bin/inhook
+	# createContainer runs before pivot_root: its path is resolved in the runtime namespace
+	cat >"$BATS_TEST_TMPDIR/cchook" <<SH
+#!/bin/sh
+echo "createContainer \$(hostname) \$(readlink /proc/self/ns/mnt)" >"$BATS_TEST_TMPDIR/cc.log"
+SH
+	chmod +x "$BATS_TEST_TMPDIR/cchook"
+	update_config '.hostname = "inside" | .hooks.createContainer = [{"path": $cc}] | .hooks.startContainer = [{"path": "/bin/inhook", "args": ["inhook", "startContainer"]}]' --arg cc "$BATS_TEST_TMPDIR/cchook"
+	set_args true
+	run_container
+	[ "$status" -eq 0 ]
+	cat rootfs/hooks.log "$BATS_TEST_TMPDIR/cc.log"
+	grep -q '^startContainer inside 1' rootfs/hooks.log
+	grep -q '^createContainer ' "$BATS_TEST_TMPDIR/cc.log"
+	[ "$(awk '{print $3}' "$BATS_TEST_TMPDIR/cc.log")" != "$(readlink /proc/self/ns/mnt)" ]
+}
+
+@test "hooks: a failing prestart fails create and leaves nothing" {
+	update_config '.hooks.prestart = [{"path": "/bin/false"}]'
+	set_args sleep 100
+	runtime create "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *hook* ]]
+	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "hooks: a failing createRuntime fails create and leaves nothing" {
+	update_config '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", "echo hook-said-no >&2; exit 3"]}]'
+	set_args sleep 100
+	runtime create "$ID"
+	[ "$status" -ne 0 ]
+	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "hooks: a failing poststop only warns" {
+	update_config '.hooks.poststop = [{"path": "/bin/false"}]'
+	set_args true
+	run_container
+	[ "$status" -eq 0 ]
+}
+
+@test "hooks: a hook that exceeds its timeout is killed and fails the operation" {
+	update_config '.hooks.prestart = [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]'
+	set_args true
+	start=$(date +%s)
+	runtime create "$ID"
+	[ "$status" -ne 0 ]
+	[ $(($(date +%s) - start)) -lt 15 ]
+	[ ! -e "$ROOT/$ID" ]
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env bats
+# mounts: bind rw/ro, tmpfs options, rro, tmpcopyup, proc, sysfs ro, mqueue, cgroup view,
+# root.readonly, rootfsPropagation, bad mounts.
+
+load helpers
+
+add_mount() { update_config '.mounts += [$m]' --argjson m "$1"; }
+
+# mountinfo_of DEST: the container's mountinfo line for DEST (run in the container)
+@test "mounts: bind rw and ro" {
+	mkdir -p "$BATS_TEST_TMPDIR/src"
+	echo host >"$BATS_TEST_TMPDIR/src/file"
+	add_mount "{\"destination\": \"/rw\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/src\", \"options\": [\"rbind\", \"rw\"]}"
+	add_mount "{\"destination\": \"/ro\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/src\", \"options\": [\"bind\", \"ro\"]}"
+	set_args sh -c 'cat /ro/file; echo written >/rw/new && echo rw-ok; echo x >/ro/x 2>/dev/null || echo ro-ok'
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *host*rw-ok*ro-ok* ]]
+	[ "$(cat "$BATS_TEST_TMPDIR/src/new")" = written ]
+}
+
+@test "mounts: bind mount of a file" {
+	echo filedata >"$BATS_TEST_TMPDIR/f"
+	add_mount "{\"destination\": \"/etc/f\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/f\", \"options\": [\"bind\"]}"
+	set_args cat /etc/f
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = filedata ]
+}
+
+@test "mounts: tmpfs with size, mode and noexec/nosuid/nodev" {
+	add_mount '{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m", "mode=0710", "noexec", "nosuid", "nodev"]}'
+	set_args sh -c 'stat -c %a /scratch; grep " /scratch " /proc/self/mountinfo'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 710 ]
+	[[ "${lines[1]}" == *nosuid*nodev*noexec* ]]
+	[[ "${lines[1]}" == *size=1024k* ]]
+}
+
+@test "mounts: the atime family (noatime, strictatime)" {
+	add_mount '{"destination": "/a", "type": "tmpfs", "source": "tmpfs", "options": ["noatime"]}'
+	set_args grep " /a " /proc/self/mountinfo
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *noatime* ]]
+}
+
+@test "mounts: rro makes a recursive bind read-only at every level" {
+	skip_if_runc "runc 1.1 has no rro option"
+	mkdir -p "$BATS_TEST_TMPDIR/src/sub"
+	mount -t tmpfs tmpfs "$BATS_TEST_TMPDIR/src/sub"
+	add_mount "{\"destination\": \"/r\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/src\", \"options\": [\"rbind\", \"rro\"]}"
+	set_args sh -c 'touch /r/sub/x 2>/dev/null && echo writable || echo readonly'
+	run_container
+	umount "$BATS_TEST_TMPDIR/src/sub"
+	[ "$status" -eq 0 ]
+	[ "$output" = readonly ]
+}
+
+@test "mounts: tmpcopyup copies the rootfs content into the tmpfs" {
+	update_config '.root.readonly = false'
+	mkdir -p rootfs/data
+	echo orig >rootfs/data/file
+	add_mount '{"destination": "/data", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup"]}'
+	set_args sh -c 'cat /data/file; grep " /data " /proc/self/mountinfo | grep -c tmpfs'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = orig ]
+	[ "${lines[1]}" = 1 ]
+}
+
+@test "mounts: proc is the container's, sysfs is read-only" {
+	set_args sh -c 'ls /proc | grep -c "^[0-9]"; grep " /sys " /proc/self/mountinfo; { touch /sys/x; } 2>/dev/null || echo sys-ro'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" -le 4 ]
+	[[ "${lines[1]}" == *" ro,"* ]]
+	[[ "$output" == *sys-ro* ]]
+}
+
+@test "mounts: mqueue is mounted at /dev/mqueue" {
+	set_args sh -c 'grep " /dev/mqueue " /proc/self/mountinfo'
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *mqueue* ]]
+}
+
+@test "mounts: cgroup (v1 view) shows the container's own cgroups read-only" {
+	update_config '.linux.namespaces += [{"type": "cgroup"}]'
+	set_args sh -c 'ls /sys/fs/cgroup; cat /sys/fs/cgroup/pids/cgroup.procs | head -1; touch /sys/fs/cgroup/pids/x 2>/dev/null || echo cg-ro'
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *memory* ]]
+	[[ "$output" == *pids* ]]
+	[[ "$output" == *cg-ro* ]]
+}
+
+@test "mounts: destinations are created, also nested ones" {
+	add_mount '{"destination": "/a/b/c", "type": "tmpfs", "source": "tmpfs"}'
+	set_args sh -c 'grep -c " /a/b/c " /proc/self/mountinfo'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+}
+
+@test "mounts: a symlink destination does not escape the rootfs" {
+	update_config '.root.readonly = false'
+	mkdir -p "$BATS_TEST_TMPDIR/outside"
+	ln -s "$BATS_TEST_TMPDIR/outside" rootfs/escape
+	add_mount '{"destination": "/escape/x", "type": "tmpfs", "source": "tmpfs"}'
+	set_args true
+	run_container
+	[ ! -e "$BATS_TEST_TMPDIR/outside/x" ]
+}
+
+@test "mounts: a bind of a missing source fails create and leaves nothing" {
+	add_mount "{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/missing\", \"options\": [\"bind\"]}"
+	set_args true
+	runtime create "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"$BATS_TEST_TMPDIR/missing"* ]]
+	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "mounts: an unknown filesystem type fails create" {
+	add_mount '{"destination": "/m", "type": "nosuchfs", "source": "none"}'
+	set_args true
+	runtime create "$ID"
+	[ "$status" -ne 0 ]
+	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "root.readonly: the root is read-only, tmpfs mounts stay writable" {
+	set_args sh -c 'touch /x 2>/dev/null && echo root-rw || echo root-ro; touch /dev/shm/y && echo shm-rw'
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *root-ro*shm-rw* ]]
+}
+
+@test "root.readonly false: the root is writable" {
+	update_config '.root.readonly = false'
+	set_args touch /created
+	run_container
+	[ "$status" -eq 0 ]
+	[ -e rootfs/created ]
+}
+
+@test "rootfsPropagation: private applied, shared accepted, an unknown value refused" {
+	set_args sh -c 'awk "\$5 == \"/\"" /proc/self/mountinfo'
+	update_config '.linux.rootfsPropagation = "private"'
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" != *shared:* ]] && [[ "$output" != *master:* ]]
+	update_config '.linux.rootfsPropagation = "shared"'
+	run_container
+	[ "$status" -eq 0 ]
+	update_config '.linux.rootfsPropagation = "bogus"'
+	run_container
+	[ "$status" -ne 0 ]
+}
+
+@test "bad rootfs path fails create with a message naming it" {
+	update_config '.root.path = "/nonexistent/rootfs"'
+	set_args true
+	runtime create "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/nonexistent/rootfs"* ]]
+	[ ! -e "$ROOT/$ID" ]
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env bats
+# process: user, umask, capabilities, rlimits, noNewPrivileges, oomScoreAdj, cwd, env, args.
+
+load helpers
+
+status_field() { sed -n "s/^$1:[[:space:]]*//p"; }
+
+@test "process.user: uid, gid and additionalGids" {
+	update_config '.process.user = {"uid": 1000, "gid": 1000, "additionalGids": [5, 65534]}'
+	set_args sh -c 'id -u; id -g; id -G'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1000 ]
+	[ "${lines[1]}" = 1000 ]
+	[[ " ${lines[2]} " == *" 5 "* ]]
+	[[ " ${lines[2]} " == *" 65534 "* ]]
+}
+
+@test "process.user: umask" {
+	update_config '.process.user.umask = 63'
+	set_args sh -c 'umask'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = 0077 ]
+}
+
+@test "process.user: the default umask is 0022" {
+	set_args sh -c 'umask'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = 0022 ]
+}
+
+@test "process.user: uid out of range is refused" {
+	skip_if_runc "runc 1.1 wraps large uids"
+	update_config '.process.user.uid = 4294967296'
+	set_args id -u
+	run_container
+	[ "$status" -ne 0 ]
+	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "capabilities: the five sets as configured" {
+	# CAP_KILL = 5, CAP_NET_BIND_SERVICE = 10, CAP_AUDIT_WRITE = 29
+	set_args grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb):' /proc/self/status
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"CapInh:	0000000000000000"* ]]
+	[[ "$output" == *"CapPrm:	0000000020000420"* ]]
+	[[ "$output" == *"CapEff:	0000000020000420"* ]]
+	[[ "$output" == *"CapBnd:	0000000020000420"* ]]
+	# ambient capabilities need the inheritable set, which is empty by default
+	[[ "$output" == *"CapAmb:	0000000000000000"* ]]
+}
+
+@test "capabilities: inheritable only when asked; non-root keeps ambient caps" {
+	update_config '.process.capabilities.inheritable = ["CAP_KILL"] | .process.capabilities.ambient = ["CAP_KILL"] | .process.user = {"uid": 1000, "gid": 1000}'
+	set_args grep -E '^Cap(Inh|Eff|Amb):' /proc/self/status
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"CapInh:	0000000000000020"* ]]
+	[[ "$output" == *"CapAmb:	0000000000000020"* ]]
+	[[ "$output" == *"CapEff:	0000000000000020"* ]]
+}
+
+@test "capabilities: an unknown name is an error" {
+	skip_if_runc "runc 1.1 only warns about unknown capabilities"
+	update_config '.process.capabilities.bounding += ["CAP_NOPE"]'
+	set_args true
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" == *CAP_NOPE* ]]
+}
+
+@test "rlimits: soft and hard limits are set" {
+	update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 512, "hard": 768}, {"type": "RLIMIT_NPROC", "soft": 300, "hard": 400}]'
+	set_args sh -c 'ulimit -Sn; ulimit -Hn; ulimit -Su; ulimit -Hu'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$(echo $output)" = "512 768 300 400" ]
+}
+
+@test "rlimits: soft above hard is a clear error" {
+	update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 4096, "hard": 1024}]'
+	set_args true
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"RLIMIT_NOFILE"* ]] || [[ "$output" == *"rlimit"* ]] || [[ "$output" == *"invalid argument"* ]]
+	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "rlimits: a hard limit above the system maximum is a clear error" {
+	max=$(cat /proc/sys/fs/nr_open)
+	update_config ".process.rlimits = [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 1024, \"hard\": $((max + 1))}]"
+	set_args true
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"RLIMIT_NOFILE"* ]] || [[ "$output" == *"rlimit"* ]] || [[ "$output" == *"operation not permitted"* ]]
+	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "noNewPrivileges: NoNewPrivs is 1, and 0 without it" {
+	set_args grep '^NoNewPrivs:' /proc/self/status
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1" ]]
+	update_config '.process.noNewPrivileges = false'
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"0" ]]
+}
+
+@test "oomScoreAdj is applied" {
+	update_config '.process.oomScoreAdj = 345'
+	set_args cat /proc/self/oom_score_adj
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = 345 ]
+}
+
+@test "cwd is used, and created when missing" {
+	update_config '.process.cwd = "/new/dir"'
+	set_args pwd
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = /new/dir ]
+}
+
+@test "cwd is created for a non-root user too" {
+	update_config '.root.readonly = false | .process.cwd = "/home/user/work" | .process.user = {"uid": 1000, "gid": 1000}'
+	set_args pwd
+	run_container
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = /home/user/work ]
+}
+
+@test "env is exactly the configured environment" {
+	update_config '.process.env = ["PATH=/bin", "FOO=bar baz", "EMPTY="]'
+	set_args env
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"FOO=bar baz"* ]]
+	[[ "$output" == *"EMPTY="* ]]
+	[[ "$output" != *"TERM=xterm"* ]]
+}
+
+@test "args with spaces and quotes are passed unchanged" {
+	set_args echo 'a b' "c'd" 'e"f'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = "a b c'd e\"f" ]
+}
+
+@test "missing executable: runc's message and exit code" {
+	set_args nonexistent
+	run_container
+	[ "$status" -eq 1 ]
+	# runc logs it logfmt-quoted: exec: \"nonexistent\": executable file not found in $PATH
+	[[ "$output" == *'exec: "nonexistent": executable file not found in $PATH'* ]] ||
+		[[ "$output" == *'exec: \"nonexistent\": executable file not found in $PATH'* ]]
+	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "missing executable by absolute path fails create" {
+	set_args /bin/nonexistent
+	runtime create "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/bin/nonexistent"* ]]
+	[ ! -e "$ROOT/$ID" ]
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bats
+# run: foreground exit codes, signals, --detach, --keep.
+
+load helpers
+
+@test "run: foreground exit code is the process's" {
+	set_args sh -c 'exit 42'
+	run_container
+	[ "$status" -eq 42 ]
+	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "run: output of the process reaches the caller" {
+	set_args echo hello world
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = "hello world" ]
+}
+
+@test "run: a container killed by signal N exits 128+N" {
+	set_args sleep 100
+	rc=0
+	"$OCIRUN" --root "$ROOT" run "$ID" </dev/null >/dev/null 2>&1 &
+	rpid=$!
+	wait_for_status "$ID" running
+	runtime kill "$ID" KILL
+	[ "$status" -eq 0 ]
+	wait "$rpid" || rc=$?
+	echo "$rc" >"$BATS_TEST_TMPDIR/rc"
+	[ "$(cat "$BATS_TEST_TMPDIR/rc")" = 137 ]
+}
+
+@test "run: signals sent to the runtime are forwarded to the container" {
+	set_args sh -c 'trap "echo got-usr1; exit 7" USR1; while true; do sleep 0.1; done'
+	"$OCIRUN" --root "$ROOT" run "$ID" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	rpid=$!
+	wait_for_status "$ID" running
+	sleep 0.3
+	kill -USR1 "$rpid"
+	rc=0
+	wait "$rpid" || rc=$?
+	[ "$rc" -eq 7 ]
+	grep -q got-usr1 "$BATS_TEST_TMPDIR/out"
+}
+
+@test "run -d returns once the process runs; the container keeps running" {
+	set_args sleep 100
+	runtime run -d "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(container_status "$ID")" = running ]
+}
+
+@test "run --keep keeps the stopped container" {
+	set_args true
+	run_container --keep
+	[ "$status" -eq 0 ]
+	[ "$(container_status "$ID")" = stopped ]
+	runtime delete "$ID"
+	[ "$status" -eq 0 ]
+}
+
+@test "run without --keep removes the container" {
+	set_args true
+	run_container
+	[ "$status" -eq 0 ]
+	runtime state "$ID"
+	[ "$status" -ne 0 ]
+}
+
+@test "run: stdin reaches the process" {
+	set_args sh -c 'read line; echo "read:$line"'
+	echo piped | rt run "$ID" >"$BATS_TEST_TMPDIR/out" 2>&1
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "read:piped" ]
+}
+
+@test "run --no-subreaper works" {
+	set_args true
+	run_container --no-subreaper
+	[ "$status" -eq 0 ]
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bats
+# --pid-file, --console-socket, --preserve-fds, LISTEN_FDS, fd hygiene.
+
+load helpers
+
+@test "--pid-file holds the init's host pid" {
+	set_args sleep 100
+	create_container --pid-file "$BATS_TEST_TMPDIR/pid"
+	[ -s "$BATS_TEST_TMPDIR/pid" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/pid")" = "$(container_pid "$ID")" ]
+	# no trailing newline, as runc writes it; no temporary file left beside it
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/pid")" -eq 0 ]
+	[ "$(ls -A "$BATS_TEST_TMPDIR" | grep -c '^\.*pid')" -eq 1 ]
+}
+
+@test "--pid-file is written atomically (rename over an existing file)" {
+	set_args sleep 100
+	echo old >"$BATS_TEST_TMPDIR/pid"
+	ino=$(stat -c %i "$BATS_TEST_TMPDIR/pid")
+	create_container --pid-file "$BATS_TEST_TMPDIR/pid"
+	[ "$(cat "$BATS_TEST_TMPDIR/pid")" = "$(container_pid "$ID")" ]
+	[ "$(stat -c %i "$BATS_TEST_TMPDIR/pid")" != "$ino" ]
+}
+
+@test "run -d --pid-file with a relative path" {
+	set_args sleep 100
+	start_detached --pid-file pidfile
+	[ "$(cat "$BUNDLE/pidfile")" = "$(container_pid "$ID")" ]
+}
+
+@test "--console-socket: the pty master is received; terminal output arrives on it" {
+	update_config '.process.terminal = true'
+	set_args sh -c 'tty; echo console-ok'
+	sock=$BATS_TEST_TMPDIR/console.sock
+	"$(tool console_receiver)" -o "$BATS_TEST_TMPDIR/console.out" "$sock" &
+	recv=$!
+	wait_for_file "$sock"
+	runtime run -d --console-socket "$sock" "$ID"
+	[ "$status" -eq 0 ]
+	wait "$recv"
+	grep -q console-ok "$BATS_TEST_TMPDIR/console.out"
+	grep -q '^/dev/pts/' "$BATS_TEST_TMPDIR/console.out"
+}
+
+@test "--console-socket: input written to the master reaches the process; /dev/console exists" {
+	update_config '.process.terminal = true'
+	set_args sh -c 'read x; echo "got:$x"; ls -l /dev/console'
+	sock=$BATS_TEST_TMPDIR/console.sock
+	"$(tool console_receiver)" -i 'hello\n' -o "$BATS_TEST_TMPDIR/console.out" "$sock" &
+	recv=$!
+	wait_for_file "$sock"
+	create_container --console-socket "$sock"
+	runtime start "$ID"
+	[ "$status" -eq 0 ]
+	wait "$recv"
+	grep -q 'got:hello' "$BATS_TEST_TMPDIR/console.out"
+	grep -q '^c.* 136, ' "$BATS_TEST_TMPDIR/console.out"
+}
+
+@test "consoleSize sets the terminal size" {
+	update_config '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 101}'
+	set_args stty size
+	sock=$BATS_TEST_TMPDIR/console.sock
+	"$(tool console_receiver)" -o "$BATS_TEST_TMPDIR/console.out" "$sock" &
+	recv=$!
+	wait_for_file "$sock"
+	runtime run -d --console-socket "$sock" "$ID"
+	[ "$status" -eq 0 ]
+	wait "$recv"
+	grep -q '^33 101' "$BATS_TEST_TMPDIR/console.out"
+}
+
+@test "terminal without --console-socket in create fails" {
+	update_config '.process.terminal = true'
+	runtime create "$ID"
+	[ "$status" -ne 0 ]
+}
+
+@test "fd hygiene: the process sees only 0 1 2 (and the fd of the listing)" {
+	set_args ls /proc/self/fd
+	exec 7>"$BATS_TEST_TMPDIR/leak7" 9<"$BUNDLE/config.json"
+	run_container
+	exec 7>&- 9<&-
+	[ "$status" -eq 0 ]
+	[ "$(echo $output)" = "0 1 2 3" ]
+}
+
+@test "--preserve-fds passes N extra fds (3..3+N-1) to the process" {
+	set_args sh -c 'ls /proc/self/fd | tr "\n" " "; echo; cat <&3; echo data >&4'
+	echo from-fd3 >"$BATS_TEST_TMPDIR/in"
+	rt run --preserve-fds 2 "$ID" 3<"$BATS_TEST_TMPDIR/in" 4>"$BATS_TEST_TMPDIR/fd4" 5>/dev/null \
+		</dev/null >"$BATS_TEST_TMPDIR/out" 2>&1
+	cat "$BATS_TEST_TMPDIR/out"
+	grep -qx '0 1 2 3 4 5 ' "$BATS_TEST_TMPDIR/out"
+	grep -qx from-fd3 "$BATS_TEST_TMPDIR/out"
+	[ "$(cat "$BATS_TEST_TMPDIR/fd4")" = data ]
+}
+
+@test "LISTEN_FDS: the listen fds are passed through with LISTEN_PID=1" {
+	set_args sh -c 'echo "fds=$LISTEN_FDS pid=$LISTEN_PID"; cat <&3'
+	echo listen-data >"$BATS_TEST_TMPDIR/in"
+	# LISTEN_PID names the runtime's own pid, as systemd socket activation sets it
+	bash -c 'export LISTEN_FDS=1 LISTEN_PID=$$; exec "$@"' _ "$OCIRUN" --root "$ROOT" run "$ID" 3<"$BATS_TEST_TMPDIR/in" \
+		</dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 || true
+	cat "$BATS_TEST_TMPDIR/out"
+	grep -q 'fds=1 pid=1' "$BATS_TEST_TMPDIR/out"
+	grep -qx listen-data "$BATS_TEST_TMPDIR/out"
+}
