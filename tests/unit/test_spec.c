@@ -169,8 +169,12 @@ static void test_exact_messages(void) {
                "config.json: .process.rlimits[1].hard: expected an unsigned integer, got string "
                "\"abc\"");
   expect_exact(PROC("\"user\":{\"uid\":4294967296}"),
-               "config.json: .process.user.uid: expected an integer from 0 to 4294967295, got "
+               "config.json: .process.user.uid: expected an integer from 0 to 4294967294, got "
                "number 4294967296");
+  /* (uid_t)-1 means "unchanged" to setresuid: it would leave the process root */
+  expect_exact(PROC("\"user\":{\"uid\":4294967295}"),
+               "config.json: .process.user.uid: expected an integer from 0 to 4294967294, got "
+               "number 4294967295");
   expect_exact(PROC("\"user\":{\"gid\":-1}"),
                "config.json: .process.user.gid: expected an unsigned integer, got number -1");
   expect_exact(LINUX("\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"pid\"}]"),
@@ -408,7 +412,7 @@ static void test_values(void) {
   const char *doc =
       "{" BASE ",\"annotations\":{\"z\":\"1\",\"a\":\"2\",\"m\":\"3\"},"
       "\"hostname\":\"first\",\"hostname\":\"last\",\"unknownKey\":{\"deep\":[1,2,3]},"
-      "\"process\":{\"cwd\":\"/\",\"args\":[\"sh\",\"-c\",\"true\"],\"user\":{\"uid\":4294967295,"
+      "\"process\":{\"cwd\":\"/\",\"args\":[\"sh\",\"-c\",\"true\"],\"user\":{\"uid\":4294967294,"
       "\"gid\":null,\"additionalGids\":[5,6]},\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\","
       "\"soft\":1024,\"hard\":18446744073709551615}],\"oomScoreAdj\":-1000,"
       "\"terminal\":null},"
@@ -433,7 +437,7 @@ static void test_values(void) {
   CHECK_STR_EQ(s->hostname, "last");
   CHECK(s->process.present && !s->process.terminal);
   CHECK(s->process.args.len == 3 && s->process.args.items[3] == NULL);
-  CHECK(s->process.user.uid == 4294967295u && s->process.user.gid == 0);
+  CHECK(s->process.user.uid == 4294967294u && s->process.user.gid == 0);
   CHECK(s->process.user.additional_gids_len == 2 && s->process.user.additional_gids[1] == 6);
   CHECK(s->process.rlimits_len == 1 && s->process.rlimits[0].resource == RLIMIT_NOFILE);
   CHECK(s->process.rlimits[0].hard == UINT64_MAX && s->process.rlimits[0].soft == 1024);

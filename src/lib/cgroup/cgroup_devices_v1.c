@@ -27,10 +27,15 @@ static const struct spec_device_cgroup_rule default_rules[] = {
 int cgroup_device_rules(const struct cgroup *cg, const struct spec_resources *res,
                         struct spec_device_cgroup_rule **out, size_t *n) {
   size_t ndef = sizeof(default_rules) / sizeof(default_rules[0]);
-  size_t cap = res->devices_len + ndef + cg->devices_len, k = 0;
-  struct spec_device_cgroup_rule *v = calloc(cap ? cap : 1, sizeof(*v));
+  size_t cap = res->devices_len + ndef + cg->devices_len + 1, k = 0;
+  struct spec_device_cgroup_rule *v = calloc(cap, sizeof(*v));
   if (v == NULL)
     return -1;
+  /* A config without device rules still gets a closed device cgroup: deny
+   * everything, then the defaults below.  Otherwise a container holding
+   * CAP_MKNOD could make and open any host disk. */
+  if (res->devices_len == 0)
+    v[k++] = (struct spec_device_cgroup_rule){false, 'a', false, -1, false, -1, (char *)"rwm"};
   for (size_t i = 0; i < res->devices_len; i++)
     v[k++] = res->devices[i];
   for (size_t i = 0; i < ndef; i++)

@@ -62,6 +62,28 @@ static int bind_host_node(int dir_fd, const char *name, const char *path) {
   return mount_move_onto(tree, target);
 }
 
+/* mknod, or keep what the rootfs has there when it is this very node.  Anything
+ * else in its place is replaced: a symlink (say to /proc/sys/kernel/core_pattern)
+ * or a regular file at /dev/null would turn every write to it into something
+ * else (CVE-2025-31133).  Returns 0 or -errno. */
+static int make_node(int dir, const char *name, mode_t mode, dev_t dev) {
+  struct stat st;
+
+  if (mknodat(dir, name, mode, dev) == 0)
+    return 0;
+  if (errno != EEXIST)
+    return -errno;
+  if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return -errno;
+  if ((st.st_mode & S_IFMT) == (mode & S_IFMT) && (S_ISFIFO(st.st_mode) || st.st_rdev == dev))
+    return 0;
+  if (S_ISDIR(st.st_mode))
+    return -EISDIR;
+  if (unlinkat(dir, name, 0) < 0)
+    return -errno;
+  return mknodat(dir, name, mode, dev) == 0 ? 0 : -errno;
+}
+
 static int create_device(struct rootfs_ctx *ctx, const struct device *d, ocirun_error_t **err) {
   char clean[PATH_MAX], *slash, *name;
   _cleanup_close_ int dir = -1;
@@ -90,16 +112,19 @@ static int create_device(struct rootfs_ctx *ctx, const struct device *d, ocirun_
   if (dir < 0)
     return ocirun_error_set(err, errno, "create device %s: open %s (in rootfs %s)", d->path,
                             clean[0] ? clean : "/", ctx->opts->rootfs);
-  if (mknodat(dir, name, type | (d->mode & 07777), makedev(d->maj, d->min)) < 0) {
-    if (errno == EEXIST)
-      return 0; /* present in the rootfs already: kept, as in runc */
-    if (errno != EPERM || type == S_IFIFO)
-      return ocirun_error_set(err, errno, "mknod %s (in rootfs %s)", d->path, ctx->opts->rootfs);
+  int r = make_node(dir, name, type | (d->mode & 07777), makedev(d->maj, d->min));
+  if (r == -EISDIR)
+    return ocirun_error_set(err, EISDIR, "create device %s (in rootfs %s): a directory is there",
+                            d->path, ctx->opts->rootfs);
+  if (r == -EPERM && type != S_IFIFO) {
+    /* No mknod here (user namespace): the host's node, bound over an empty file. */
     if (bind_host_node(dir, name, d->path) < 0)
       return ocirun_error_set(err, errno, "bind host device %s (in rootfs %s)", d->path,
                               ctx->opts->rootfs);
     return 0;
   }
+  if (r < 0)
+    return ocirun_error_set(err, -r, "mknod %s (in rootfs %s)", d->path, ctx->opts->rootfs);
   if ((d->uid || d->gid) && fchownat(dir, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
     return ocirun_error_set(err, errno, "chown device %s (in rootfs %s)", d->path,
                             ctx->opts->rootfs);

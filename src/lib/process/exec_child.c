@@ -35,8 +35,8 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
   close(cfg->init_pidfd);
   if (p->terminal && cfg->console_sock >= 0 && console_setup("/", &cfg->console_sock, false, cfg->process, err) < 0)
     return -1;
-  if (p->cwd && chdir(p->cwd) < 0)
-    return ocirun_error_set(err, errno, "chdir to cwd %s", p->cwd);
+  if (process_chdir(p->cwd, err) < 0)
+    return -1;
   if (p->has_oom_score_adj) {
     _cleanup_close_ int proc_fd = -1;
     if (proc_open_verified("/proc", &proc_fd, err) < 0 ||

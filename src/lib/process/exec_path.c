@@ -63,3 +63,17 @@ int exec_path_lookup(const char *file, char *const env[], char **out, ocirun_err
   }
   return ocirun_error_set(err, 0, "exec: \"%s\": executable file not found in $PATH", file);
 }
+
+int process_chdir(const char *cwd, ocirun_error_t **err) {
+  char buf[4096];
+
+  if (cwd == NULL || cwd[0] == '\0')
+    return 0;
+  if (chdir(cwd) < 0)
+    return ocirun_error_set(err, errno, "chdir to cwd %s", cwd);
+  /* The kernel reports a directory outside our root as "(unreachable)/...", which
+   * glibc's getcwd turns into ENOENT. */
+  if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
+    return ocirun_error_set(err, 0, "cwd %s is outside the container's root filesystem", cwd);
+  return 0;
+}

@@ -44,6 +44,11 @@ int init_child_run(struct init_config *cfg);
 int seccomp_load_and_hand_over(const struct seccomp_program *p, int sync_fd,
                                ocirun_error_t **err);
 
+/* chdir to the process's cwd and prove that it is inside the container's root:
+ * a cwd reached through a leaked fd (/proc/self/fd/N) would leave the process in
+ * a host directory (CVE-2024-21626). */
+int process_chdir(const char *cwd, ocirun_error_t **err);
+
 /* Look up the executable like execvp, with the PATH of the process env, inside
  * the container's root (called after pivot_root).  *out is malloc'd. */
 int exec_path_lookup(const char *file, char *const env[], char **out, ocirun_error_t **err);

@@ -137,8 +137,8 @@ static int setup_process(struct init_config *cfg, char **exec_path, ocirun_error
   const struct spec_process *p = &spec->process;
 
   /* rootfs_finalize made a missing cwd inside the root, as the reference runtime does. */
-  if (p->cwd && p->cwd[0] && chdir(p->cwd) < 0)
-    return ocirun_error_set(err, errno, "chdir to cwd %s", p->cwd);
+  if (process_chdir(p->cwd, err) < 0)
+    return -1;
   if (personality_apply(&spec->linux_.personality, err) < 0 ||
       scheduler_apply(&p->scheduler, err) < 0 || io_priority_apply(&p->io_priority, err) < 0 ||
       memory_policy_apply(&spec->linux_.memory_policy, err) < 0)

@@ -88,7 +88,7 @@ static int parse_user(struct pctx *c, json_t *proc, struct spec_user *out) {
   if (r <= 0)
     return r;
   size_t saved = pctx_push_key(c, "user");
-  if (get_u32(c, user, "uid", &out->uid) < 0 || get_u32(c, user, "gid", &out->gid) < 0)
+  if (get_id(c, user, "uid", &out->uid) < 0 || get_id(c, user, "gid", &out->gid) < 0)
     return -1;
   if ((r = get_u32(c, user, "umask", &out->umask)) < 0)
     return -1;
@@ -104,7 +104,7 @@ static int parse_user(struct pctx *c, json_t *proc, struct spec_user *out) {
     size_t s2 = pctx_push_key(c, "additionalGids");
     json_array_foreach(gids, i, item) {
       size_t s3 = pctx_push_index(c, i);
-      if (value_u32(c, item, &out->additional_gids[i]) < 0)
+      if (value_id(c, item, &out->additional_gids[i]) < 0)
         return -1;
       out->additional_gids_len++;
       pctx_pop(c, s3);

@@ -114,6 +114,16 @@ int value_u32(struct pctx *c, json_t *v, uint32_t *out) {
   return 0;
 }
 
+/* uid/gid: 4294967295 is (uid_t)-1, "no change" to the kernel, which would leave
+ * the process running as root: refused like any other out-of-range id. */
+int value_id(struct pctx *c, json_t *v, uint32_t *out) {
+  uint64_t u = 0;
+  if (value_unsigned(c, v, UINT32_MAX - 1, &u) < 0)
+    return -1;
+  *out = (uint32_t)u;
+  return 0;
+}
+
 int value_u16(struct pctx *c, json_t *v, uint16_t *out) {
   uint64_t u = 0;
   if (value_unsigned(c, v, UINT16_MAX, &u) < 0)
@@ -158,6 +168,7 @@ DEFINE_GETTER(get_string, char *, value_string)
 DEFINE_GETTER(get_bool, bool, value_bool)
 DEFINE_GETTER(get_u64, uint64_t, value_u64)
 DEFINE_GETTER(get_u32, uint32_t, value_u32)
+DEFINE_GETTER(get_id, uint32_t, value_id)
 DEFINE_GETTER(get_u16, uint16_t, value_u16)
 DEFINE_GETTER(get_i64, int64_t, value_i64)
 DEFINE_GETTER(get_i32, int32_t, value_i32)

@@ -49,6 +49,8 @@ int value_string(struct pctx *c, json_t *v, char **out);
 int value_bool(struct pctx *c, json_t *v, bool *out);
 int value_u64(struct pctx *c, json_t *v, uint64_t *out);
 int value_u32(struct pctx *c, json_t *v, uint32_t *out);
+/* A uid or gid: 0 to 4294967294. */
+int value_id(struct pctx *c, json_t *v, uint32_t *out);
 int value_u16(struct pctx *c, json_t *v, uint16_t *out);
 int value_i64(struct pctx *c, json_t *v, int64_t *out);
 int value_i32(struct pctx *c, json_t *v, int32_t *out);
@@ -60,6 +62,7 @@ int get_string(struct pctx *c, json_t *obj, const char *key, char **out);
 int get_bool(struct pctx *c, json_t *obj, const char *key, bool *out);
 int get_u64(struct pctx *c, json_t *obj, const char *key, uint64_t *out);
 int get_u32(struct pctx *c, json_t *obj, const char *key, uint32_t *out);
+int get_id(struct pctx *c, json_t *obj, const char *key, uint32_t *out);
 int get_u16(struct pctx *c, json_t *obj, const char *key, uint16_t *out);
 int get_i64(struct pctx *c, json_t *obj, const char *key, int64_t *out);
 int get_i32(struct pctx *c, json_t *obj, const char *key, int32_t *out);
