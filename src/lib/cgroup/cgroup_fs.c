@@ -169,8 +169,15 @@ static int collect(const char *dir, pid_t **pids, size_t *count, size_t *cap,
   _cleanup_free_ char *procs = NULL;
   _cleanup_closedir_ DIR *d = NULL;
 
-  if (cg_read(dir, "cgroup.procs", &procs, err) < 0)
+  if (cg_read(dir, "cgroup.procs", &procs, err) < 0) {
+    /* A cgroup that is not there (a create killed half-way, or removed
+     * meanwhile) holds no process. */
+    if (*err && (*err)->status == ENOENT) {
+      ocirun_error_free(err);
+      return 0;
+    }
     return -1;
+  }
   for (char *p = procs; *p;) {
     char *end;
     long v = strtol(p, &end, 10);
@@ -184,7 +191,7 @@ static int collect(const char *dir, pid_t **pids, size_t *count, size_t *cap,
   }
   d = opendir(dir);
   if (d == NULL)
-    return ocirun_error_set(err, errno, "open %s", dir);
+    return errno == ENOENT ? 0 : ocirun_error_set(err, errno, "open %s", dir);
   for (struct dirent *e; (e = readdir(d)) != NULL;) {
     if (e->d_type != DT_DIR || e->d_name[0] == '.')
       continue;

@@ -1,0 +1,153 @@
+#!/usr/bin/env bats
+# Attack class 2 (CVE-2019-5736): overwriting the runtime binary on the host through
+# /proc/<pid>/exe of a runtime process the container can see. Every test runs a private copy
+# of the runtime (a successful attack corrupts the copy, never the build), and checks its
+# checksum afterwards.
+
+load helpers
+
+setup() {
+	setup_bundle
+	BIN_DIR=$BATS_TEST_TMPDIR/bin
+	mkdir -p "$BIN_DIR"
+	cp "$(readlink -f "$OCIRUN")" "$BIN_DIR/$RUNTIME_NAME"
+	OCIRUN=$BIN_DIR/$RUNTIME_NAME
+	BIN_SUM=$(sha256sum <"$OCIRUN")
+	writable_rootfs
+}
+
+binary_intact() {
+	[ "$(sha256sum <"$OCIRUN")" = "$BIN_SUM" ] || fail "the runtime binary on the host was modified"
+}
+
+# The attacker: holds /proc/$1/exe open for reading as fd 5 (if it can), tries to open it for
+# writing directly, then waits for /go and reopens its fd through /proc/self/fd/5 for writing
+# (the runtime process it came from has exited by then: no ETXTBSY). Results in /r.
+ATTACK='t=$1
+{ echo "opened $(readlink /proc/self/fd/5)" >>/r
+  while [ ! -e /go ]; do sleep 0.05; done
+  if echo pwned >>/proc/self/fd/5; then echo WROTE-reopen >>/r; fi
+} 5</proc/$t/exe 2>>/r || echo no-open >>/r
+if echo pwned >>/proc/$t/exe; then echo WROTE-direct >>/r; fi 2>>/r
+echo done >>/r
+sleep 100'
+
+@test "host binary: exec into a created container cannot open /proc/1/exe (the waiting init) for writing" {
+	set_args sleep 100
+	create_container
+	runtime exec -d "$ID" sh -c "$ATTACK" attacker 1
+	[ "$status" -eq 0 ]
+	wait_for_line rootfs/r '^(opened|no-open)'
+	# the init leaves the runtime's code: it execs the user process
+	runtime start "$ID"
+	[ "$status" -eq 0 ]
+	wait_for_status "$ID" running
+	touch rootfs/go
+	wait_for_line rootfs/r '^done'
+	cat rootfs/r >&2
+	binary_intact
+	! grep -q WROTE rootfs/r || fail "wrote the runtime binary: $(cat rootfs/r)"
+	# /proc/1/exe of the waiting init must not be the runtime binary, readable and writable
+	if grep -q '^opened' rootfs/r; then
+		! grep -q "opened .*$RUNTIME_NAME" rootfs/r || fail "the container opened the runtime binary: $(cat rootfs/r)"
+	fi
+}
+
+@test "host binary: exec into a created container cannot read the init's fds, cwd or root" {
+	set_args sleep 100
+	create_container
+	runtime exec "$ID" sh -c 'for f in /proc/1/fd/*; do cat "$f" </dev/null >/dev/null 2>&1 && echo "READ $f -> $(readlink "$f")"; done; ls /proc/1/root/ >/dev/null 2>&1 && echo "READ root"; ls /proc/1/cwd/ >/dev/null 2>&1 && echo "READ cwd"; true'
+	[ "$status" -eq 0 ]
+	[[ "$output" != *READ* ]] || fail "the container reached the waiting init: $output"
+}
+
+@test "host binary: executing /proc/self/exe (exec) does not hand the container the runtime binary" {
+	set_args sleep 100
+	start_detached
+	# the runtime process in the container blocks opening its log, a fifo, so that the
+	# attacker finds it alive
+	runtime exec "$ID" mkfifo /dev/shm/f
+	[ "$status" -eq 0 ]
+	runtime exec -d "$ID" /proc/self/exe --log /dev/shm/f --root /dev/shm/r list
+	# a refusal is a pass; a process running the binary in the container is attacked
+	if [ "$status" -eq 0 ]; then
+		runtime exec -d "$ID" sh -c '
+			for i in $(seq 100); do
+				for p in /proc/[0-9]*; do
+					case $(readlink $p/exe 2>/dev/null) in ""|*busybox*) ;; *) echo ${p#/proc/}; exit 0 ;; esac
+				done
+				sleep 0.05
+			done >/target' 
+		wait_for_file rootfs/target
+		sleep 0.5
+		pid=$(cat rootfs/target)
+		if [ -n "$pid" ]; then
+			runtime exec -d "$ID" sh -c "$ATTACK" attacker "$pid"
+			wait_for_line rootfs/r '^(opened|no-open)'
+			# let the runtime process finish: it opens the fifo, writes, exits
+			runtime exec -d "$ID" sh -c 'cat /dev/shm/f >/dev/null'
+			wait_pid_gone_in_container "$pid"
+			touch rootfs/go
+			wait_for_line rootfs/r '^done'
+			cat rootfs/r >&2
+			! grep -q WROTE rootfs/r || fail "wrote the runtime binary: $(cat rootfs/r)"
+		fi
+	fi
+	binary_intact
+}
+
+# wait_pid_gone_in_container PID: until the container's PID has exited
+wait_pid_gone_in_container() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		rt exec "$ID" test -e "/proc/$1/exe" 2>/dev/null </dev/null || return 0
+		rt exec "$ID" sh -c "grep -q '^State:.*Z' /proc/$1/status" 2>/dev/null </dev/null && return 0
+		sleep 0.1
+	done
+	fail "process $1 of the container still runs"
+}
+
+@test "host binary: executing /proc/self/exe (process.args) does not hand the container the runtime binary" {
+	# the init is a fork of the runtime: /proc/self/exe as the container's program
+	set_args /proc/self/exe --log /dev/shm/f --root /dev/shm/r list
+	create_container
+	runtime exec "$ID" mkfifo /dev/shm/f
+	runtime exec -d "$ID" sh -c "$ATTACK" attacker 1
+	wait_for_line rootfs/r '^(opened|no-open)'
+	runtime start "$ID"
+	sleep 0.5
+	cat rootfs/r >&2
+	! grep -q WROTE rootfs/r || fail "wrote the runtime binary: $(cat rootfs/r)"
+	# a refusal to execute /proc/self/exe stops the container: nothing left to attack
+	if [ "$(container_status "$ID")" = running ]; then
+		# the init now runs whatever /proc/self/exe was; a second attacker opens it
+		runtime exec -d "$ID" sh -c 'exec 2>>/r2; { echo "opened $(readlink /proc/self/fd/6)"; echo pwned >>/proc/1/exe && echo WROTE-direct; } 6</proc/1/exe >>/r2; echo done >>/r2'
+		wait_for_line rootfs/r2 '^done'
+		cat rootfs/r2 >&2
+		! grep -q WROTE rootfs/r2 || fail "wrote the runtime binary: $(cat rootfs/r2)"
+		! grep -q "opened .*$RUNTIME_NAME" rootfs/r2 || fail "the container's init runs the host's runtime binary, open for reading: $(cat rootfs/r2)"
+	fi
+	binary_intact
+}
+
+@test "host binary: runtime processes of concurrent execs are not reachable through /proc/<pid>/exe" {
+	set_args sh -c '
+		end=$(($(date +%s) + 20))
+		while [ ! -e /stop ] && [ $(date +%s) -lt $end ]; do
+			for p in /proc/[0-9]*; do
+				[ "${p#/proc/}" = 1 ] && continue
+				l=$(readlink $p/exe 2>/dev/null) || continue
+				case $l in ""|*busybox*) ;; *) echo "SEEN $p $l" >>/r ;; esac
+				{ echo pwned >>/proc/self/fd/7 && echo "WROTE $p" >>/r; } 7<$p/exe 2>/dev/null
+			done
+		done
+		echo done >>/r; sleep 100'
+	start_detached
+	for i in $(seq 40); do
+		rt exec "$ID" true </dev/null >/dev/null 2>&1 || true
+	done
+	touch rootfs/stop
+	wait_for_line rootfs/r '^done' 25
+	binary_intact
+	! grep -q -E 'SEEN|WROTE' rootfs/r || fail "$(cat rootfs/r)"
+}
