@@ -15,8 +15,8 @@ struct cli_global {
   const char *log_path; /* --log */
   enum log_format log_format;
   bool debug;
-  bool systemd_cgroup; /* --systemd-cgroup */
-  const char *criu;    /* --criu */
+  bool systemd_cgroup;  /* --systemd-cgroup */
+  const char *criu;     /* --criu */
   const char *rootless; /* --rootless true|false|auto */
 };
 

@@ -19,21 +19,23 @@ enum {
 };
 
 /* Options of create that run has too, with their help texts (same order). */
-#define CREATE_COMMON_OPTIONS                                                                      \
-  {"bundle", required_argument, NULL, OPT_BUNDLE},                                                 \
-      {"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},                             \
-      {"pid-file", required_argument, NULL, OPT_PID_FILE},                                         \
-      {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},                                               \
-      {"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},                                   \
-      {"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS}
-#define CREATE_COMMON_DESCRIPTIONS                                                                 \
-  "path to the root of the bundle directory, defaults to the current directory",                  \
-      "path to an AF_UNIX socket which will receive a file descriptor referencing the master "     \
-      "end of the console's pseudoterminal",                                                       \
-      "specify the file to write the process id to",                                              \
-      "do not use pivot root to jail process inside rootfs",                                       \
-      "do not create a new session keyring for the container",                                     \
-      "Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)"
+/* clang-format off */
+#define CREATE_COMMON_OPTIONS                                                   \
+  {"bundle", required_argument, NULL, OPT_BUNDLE},                              \
+  {"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},              \
+  {"pid-file", required_argument, NULL, OPT_PID_FILE},                          \
+  {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},                                \
+  {"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},                    \
+  {"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS}
+#define CREATE_COMMON_DESCRIPTIONS                                              \
+  "path to the root of the bundle directory, defaults to the current directory", \
+  "path to an AF_UNIX socket which will receive a file descriptor referencing " \
+  "the master end of the console's pseudoterminal",                             \
+  "specify the file to write the process id to",                                \
+  "do not use pivot root to jail process inside rootfs",                        \
+  "do not create a new session keyring for the container",                      \
+  "Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)"
+/* clang-format on */
 
 /* Handle one option common to create and run; returns 1 when handled, 0 when
  * not a common option, -1 on a bad value (message printed). */

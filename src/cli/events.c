@@ -35,7 +35,6 @@ static const char *const events_descriptions[] = {"set the stats collection inte
                                                   "display the container's stats then exit",
                                                   "show help"};
 
-
 static void print_event(const char *type, const char *id, const char *data) {
   _cleanup_free_ char *qid = json_escape_string(id);
   if (data)

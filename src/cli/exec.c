@@ -123,9 +123,8 @@ static int merge_env(struct spec_strv *env, char **extra, size_t n) {
 }
 
 /* The process to run: config process + flags, or the --process file. */
-static int build_process(const struct exec_flags *f, const struct spec *spec, int argc,
-                         char **argv, struct spec_process *p, char **process_json,
-                         ocirun_error_t **err) {
+static int build_process(const struct exec_flags *f, const struct spec *spec, int argc, char **argv,
+                         struct spec_process *p, char **process_json, ocirun_error_t **err) {
   if (f->process_file) {
     size_t len = 0;
     if (fs_read_file(f->process_file, 16u << 20, process_json, &len, err) < 0)

@@ -13,9 +13,8 @@
 #include "cli/cli.h"
 #include "container/state.h"
 
-static const struct option ps_options[] = {{"format", required_argument, NULL, 'f'},
-                                           {"help", no_argument, NULL, 'h'},
-                                           {NULL, 0, NULL, 0}};
+static const struct option ps_options[] = {
+    {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 static const char *const ps_descriptions[] = {"select one of: table or json (default: \"table\")",
                                               "show help"};
 

@@ -6,7 +6,6 @@
 #include "container/state.h"
 #include "util/cleanup.h"
 
-
 static const struct option resume_options[] = {{"help", no_argument, NULL, 'h'},
                                                {NULL, 0, NULL, 0}};
 static const char *const resume_descriptions[] = {"show help"};

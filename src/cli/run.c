@@ -49,10 +49,8 @@ static int run_foreground(struct cli_global *g, struct container *c, bool keep) 
 
 int cmd_run(struct cli_global *g, int argc, char **argv) {
   const struct cli_command *cmd = cli_find_command("run");
-  struct create_options o = {.root = g->root,
-                             .systemd_cgroup = g->systemd_cgroup,
-                             .for_run = true,
-                             .subreaper = true};
+  struct create_options o = {
+      .root = g->root, .systemd_cgroup = g->systemd_cgroup, .for_run = true, .subreaper = true};
   const char *pid_file_arg = NULL;
   char *pid_file = NULL;
   bool keep = false;

@@ -2,8 +2,7 @@
 #include "cli/cli.h"
 #include "container/lifecycle.h"
 
-static const struct option start_options[] = {{"help", no_argument, NULL, 'h'},
-                                              {NULL, 0, NULL, 0}};
+static const struct option start_options[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 
 int cmd_start(struct cli_global *g, int argc, char **argv) {
   const struct cli_command *cmd = cli_find_command("start");

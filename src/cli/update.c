@@ -84,7 +84,6 @@ static const char *const update_descriptions[] = {
     "The string of Intel RDT/MBA memory bandwidth schema",
     "show help"};
 
-
 /* ---- the -r object ---- */
 
 static int json_i64(json_t *obj, const char *key, const char *path, bool *has, int64_t *out,

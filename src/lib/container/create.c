@@ -167,8 +167,7 @@ static int prepare_fifo(struct create_ctx *ctx, ocirun_error_t **err) {
 
 /* Namespaces a child cannot enter itself: the pid and time namespaces only
  * apply to children, so the parent enters (or creates) them before clone. */
-static int enter_for_children(struct create_ctx *ctx, unsigned long *flags,
-                              ocirun_error_t **err) {
+static int enter_for_children(struct create_ctx *ctx, unsigned long *flags, ocirun_error_t **err) {
   int *fds = ctx->init.ns_fds;
 
   if (fds[SPEC_NS_PID] >= 0) {
@@ -204,8 +203,7 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   if (enter_for_children(ctx, &flags, err) < 0)
     return -1;
   ctx->init.clone_flags = flags;
-  if (spawn_clone(flags, cgroup_clone_fd(c->cgroup), child_entry, ctx, &c->pid, &c->pidfd, err) <
-      0)
+  if (spawn_clone(flags, cgroup_clone_fd(c->cgroup), child_entry, ctx, &c->pid, &c->pidfd, err) < 0)
     return -1;
   close(ctx->init.sync_fd);
   ctx->init.sync_fd = -1;
@@ -220,9 +218,8 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   c->state.init_start_time = process_start_time(c->pid);
   if (cgroup_clone_fd(c->cgroup) < 0 && cgroup_apply(c->cgroup, c->pid, NULL, err) < 0)
     return -1;
-  if (cgroup_set_resources(c->cgroup, c->spec->linux_.resources.present
-                                          ? &c->spec->linux_.resources
-                                          : NULL,
+  if (cgroup_set_resources(c->cgroup,
+                           c->spec->linux_.resources.present ? &c->spec->linux_.resources : NULL,
                            err) < 0)
     return -1;
   /* rlimits from the parent, before the child can enter a user namespace. */
@@ -290,8 +287,7 @@ static void undo_create(struct create_ctx *ctx, ocirun_error_t **err) {
   }
 }
 
-static int load_config(struct create_ctx *ctx, char **raw, size_t *raw_len,
-                       ocirun_error_t **err) {
+static int load_config(struct create_ctx *ctx, char **raw, size_t *raw_len, ocirun_error_t **err) {
   const struct create_options *o = ctx->opts;
 
   if (o->bundle && chdir(o->bundle) < 0)
@@ -372,8 +368,7 @@ static int prepare_init_config(struct create_ctx *ctx, ocirun_error_t **err) {
   return namespaces_open_paths(spec, in->ns_fds, err);
 }
 
-int container_create(const struct create_options *opts, struct container *c,
-                     ocirun_error_t **err) {
+int container_create(const struct create_options *opts, struct container *c, ocirun_error_t **err) {
   struct create_ctx ctx = {.opts = opts, .c = c, .parent_sync = -1, .fifo_fd = -1};
   _cleanup_free_ char *raw = NULL;
   size_t raw_len = 0;

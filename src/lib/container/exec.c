@@ -118,8 +118,8 @@ static int join_cgroup(const struct container_state *st, const struct exec_optio
   return r;
 }
 
-static int wait_exec_done(const struct exec_options *o, const struct container_state *st,
-                          pid_t pid, int pidfd, int sync_fd, ocirun_error_t **err) {
+static int wait_exec_done(const struct exec_options *o, const struct container_state *st, pid_t pid,
+                          int pidfd, int sync_fd, ocirun_error_t **err) {
   struct sync_msg msg;
   ocirun_error_t *recv_err = NULL;
 
@@ -134,8 +134,8 @@ static int wait_exec_done(const struct exec_options *o, const struct container_s
     _cleanup_free_ char *json = state_to_hook_json(st, CONTAINER_RUNNING);
     if (json == NULL)
       return ocirun_error_set(err, ENOMEM, "seccomp: state");
-    if (seccomp_handover_parent(&o->spec->linux_.seccomp, pidfd, pid, msg.arg, json, sync_fd,
-                                err) < 0)
+    if (seccomp_handover_parent(&o->spec->linux_.seccomp, pidfd, pid, msg.arg, json, sync_fd, err) <
+        0)
       return -1;
   }
   if (msg.type == SYNC_ERROR) {

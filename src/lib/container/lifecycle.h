@@ -41,8 +41,7 @@ struct container {
   char *state_dir;
 };
 
-int container_create(const struct create_options *opts, struct container *c,
-                     ocirun_error_t **err);
+int container_create(const struct create_options *opts, struct container *c, ocirun_error_t **err);
 /* `run`: let the init go (START), record running, poststart hooks. */
 int container_start_held(struct container *c, ocirun_error_t **err);
 void container_release(struct container *c);
@@ -57,8 +56,7 @@ int container_destroy(const char *root, struct container_state *st, const struct
                       ocirun_error_t **err);
 
 /* Read <state dir>/config.json (the copy taken at create). */
-int container_load_spec(const char *root, const char *id, struct spec **spec,
-                        ocirun_error_t **err);
+int container_load_spec(const char *root, const char *id, struct spec **spec, ocirun_error_t **err);
 
 /* Current time as RFC 3339 with nanoseconds (malloc'd). */
 char *container_now_rfc3339(void);

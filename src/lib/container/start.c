@@ -37,8 +37,7 @@ static void run_poststart(const char *root, struct container_state *st) {
 }
 
 /* Open the fifo without blocking and wait for the init's byte, or its death. */
-static int release_init(const char *dir, const struct container_state *st,
-                        ocirun_error_t **err) {
+static int release_init(const char *dir, const struct container_state *st, ocirun_error_t **err) {
   _cleanup_free_ char *fifo = NULL;
   _cleanup_close_ int fd = -1, pidfd = -1;
   struct pollfd pfd[2];

@@ -190,8 +190,8 @@ int caps_apply(const struct caps_sets *s, ocirun_error_t **err) {
      * ambient caps without inheritable ones), so this is only a debug note. */
     if (!(s->permitted & s->inheritable & CAP_BIT(c))) {
       log_debug("ambient capability %s is not in both the permitted and inheritable sets, "
-               "not raised",
-               cap_label(c));
+                "not raised",
+                cap_label(c));
       continue;
     }
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)c, 0, 0) < 0)

@@ -101,8 +101,7 @@ int console_setup(const char *root, int *console_sock, bool bind_console,
     return -1;
   if (bind_console && console_bind(root_fd, slave, err) < 0)
     return -1;
-  if (console_make_stdio(slave, p->has_console_size, p->console_height, p->console_width, err) <
-      0)
+  if (console_make_stdio(slave, p->has_console_size, p->console_height, p->console_width, err) < 0)
     return -1;
   if (fd_send(*console_sock, master, "console", 7, err) < 0)
     return -1;

@@ -19,7 +19,6 @@
 #include "process/sync.h"
 #include "util/cleanup.h"
 
-
 static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error_t **err) {
   const struct spec_process *p = cfg->process;
   sigset_t none;
@@ -33,7 +32,8 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
   if (setns(cfg->init_pidfd, (int)cfg->ns_flags) < 0)
     return ocirun_error_set(err, errno, "enter the namespaces of the container init");
   close(cfg->init_pidfd);
-  if (p->terminal && cfg->console_sock >= 0 && console_setup("/", &cfg->console_sock, false, cfg->process, err) < 0)
+  if (p->terminal && cfg->console_sock >= 0 &&
+      console_setup("/", &cfg->console_sock, false, cfg->process, err) < 0)
     return -1;
   if (process_chdir(p->cwd, err) < 0)
     return -1;

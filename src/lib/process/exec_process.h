@@ -14,7 +14,7 @@
 #include "util/error.h"
 
 struct exec_config {
-  const struct spec *spec;           /* the container's config (seccomp, sysctl-free parts) */
+  const struct spec *spec;            /* the container's config (seccomp, sysctl-free parts) */
   const struct spec_process *process; /* what to run */
   struct caps_sets caps;
   int init_pidfd;         /* pidfd of the container's init */

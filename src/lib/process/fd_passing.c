@@ -28,10 +28,8 @@ int fd_send(int sock, int fd, const char *data, size_t len, ocirun_error_t **err
   char control[CMSG_SPACE(sizeof(int))];
   char dummy = '\0';
   struct iovec iov = {.iov_base = len ? (void *)data : &dummy, .iov_len = len ? len : 1};
-  struct msghdr msg = {.msg_iov = &iov,
-                       .msg_iovlen = 1,
-                       .msg_control = control,
-                       .msg_controllen = sizeof(control)};
+  struct msghdr msg = {
+      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
   struct cmsghdr *cmsg;
   ssize_t n;
 
@@ -53,10 +51,8 @@ int fd_recv(int sock, int *fd, char *buf, size_t cap, ocirun_error_t **err) {
   char control[CMSG_SPACE(sizeof(int))];
   char dummy[256];
   struct iovec iov = {.iov_base = buf ? buf : dummy, .iov_len = buf ? cap - 1 : sizeof(dummy)};
-  struct msghdr msg = {.msg_iov = &iov,
-                       .msg_iovlen = 1,
-                       .msg_control = control,
-                       .msg_controllen = sizeof(control)};
+  struct msghdr msg = {
+      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
   struct cmsghdr *cmsg;
   ssize_t n;
 

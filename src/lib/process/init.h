@@ -18,18 +18,18 @@ struct init_config {
   const struct spec *spec;
   const char *id;
   struct rootfs_options rootfs;
-  int sync_fd;          /* child end of the sync socketpair */
-  int console_sock;     /* connected socket that receives the pty master, or -1 */
-  int fifo_fd;          /* O_PATH fd of <state>/exec.fifo, or -1 (`run`: wait for START) */
-  int preserve_fds;     /* --preserve-fds plus LISTEN_FDS */
-  bool listen_fds_env;  /* set LISTEN_FDS/LISTEN_PID=1 in the process env */
+  int sync_fd;         /* child end of the sync socketpair */
+  int console_sock;    /* connected socket that receives the pty master, or -1 */
+  int fifo_fd;         /* O_PATH fd of <state>/exec.fifo, or -1 (`run`: wait for START) */
+  int preserve_fds;    /* --preserve-fds plus LISTEN_FDS */
+  bool listen_fds_env; /* set LISTEN_FDS/LISTEN_PID=1 in the process env */
   int listen_fds;
   bool no_new_keyring;
   int ns_fds[SPEC_NS_COUNT]; /* namespaces to join (setns), -1 for none */
   unsigned long clone_flags; /* namespaces created by clone */
   bool unshare_cgroupns;     /* make the cgroup namespace after joining the cgroup */
   struct caps_sets caps;
-  const struct container_state *state; /* for the hooks run inside the container */
+  const struct container_state *state;   /* for the hooks run inside the container */
   const struct seccomp_program *seccomp; /* compiled by the parent, or NULL */
 };
 
@@ -41,8 +41,7 @@ int init_child_run(struct init_config *cfg);
 /* Load the seccomp filter (when there is one) and hand a notify listener over
  * to the parent (SECCOMP, then wait for SECCOMP_DONE), as the last step
  * before the process gives up its privileges or execs. */
-int seccomp_load_and_hand_over(const struct seccomp_program *p, int sync_fd,
-                               ocirun_error_t **err);
+int seccomp_load_and_hand_over(const struct seccomp_program *p, int sync_fd, ocirun_error_t **err);
 
 /* chdir to the process's cwd and prove that it is inside the container's root:
  * a cwd reached through a leaked fd (/proc/self/fd/N) would leave the process in

@@ -31,7 +31,9 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-static bool has_hooks(const struct spec_hook_list *l) { return l->len > 0; }
+static bool has_hooks(const struct spec_hook_list *l) {
+  return l->len > 0;
+}
 
 static int join_session_keyring(const char *id, ocirun_error_t **err) {
   char name[CONTAINER_ID_MAX + 8];
@@ -70,7 +72,6 @@ static int run_container_hooks(struct init_config *cfg, const struct spec_hook_l
   return hooks_run(hooks, phase, json, err);
 }
 
-
 /* sysctl and oom_score_adj go through the container's own procfs, verified to
  * be one, and before readonlyPaths make /proc/sys read-only. */
 static int write_proc_settings(struct init_config *cfg, ocirun_error_t **err) {
@@ -97,8 +98,7 @@ static int write_proc_settings(struct init_config *cfg, ocirun_error_t **err) {
 /* Everything from the namespaces to the root filesystem, as root. */
 static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error_t **err) {
   const struct spec *spec = cfg->spec;
-  bool needs_hook_sync = has_hooks(&spec->hooks.prestart) ||
-                         has_hooks(&spec->hooks.create_runtime);
+  bool needs_hook_sync = has_hooks(&spec->hooks.prestart) || has_hooks(&spec->hooks.create_runtime);
 
   if (namespaces_join(cfg->ns_fds, err) < 0)
     return -1;
@@ -114,15 +114,15 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
     return -1;
   if (rootfs_prepare(spec, &cfg->rootfs, err) < 0)
     return -1;
-  if (spec->process.terminal && cfg->console_sock >= 0 && console_setup(cfg->rootfs.rootfs, &cfg->console_sock, true, &cfg->spec->process, err) < 0)
+  if (spec->process.terminal && cfg->console_sock >= 0 &&
+      console_setup(cfg->rootfs.rootfs, &cfg->console_sock, true, &cfg->spec->process, err) < 0)
     return -1;
   if (needs_hook_sync) {
     if (sync_send(cfg->sync_fd, SYNC_HOOKS, 0, err) < 0 ||
         sync_expect(cfg->sync_fd, SYNC_RESUME, NULL, err) < 0)
       return -1;
   }
-  if (run_container_hooks(cfg, &spec->hooks.create_container, "createContainer", host_pid, err) <
-      0)
+  if (run_container_hooks(cfg, &spec->hooks.create_container, "createContainer", host_pid, err) < 0)
     return -1;
   if (write_proc_settings(cfg, err) < 0)
     return -1;

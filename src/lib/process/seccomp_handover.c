@@ -5,8 +5,7 @@
 #include "process/init.h"
 #include "process/sync.h"
 
-int seccomp_load_and_hand_over(const struct seccomp_program *p, int sync_fd,
-                               ocirun_error_t **err) {
+int seccomp_load_and_hand_over(const struct seccomp_program *p, int sync_fd, ocirun_error_t **err) {
   int notify_fd = -1;
 
   if (p == NULL)

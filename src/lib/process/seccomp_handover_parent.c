@@ -11,8 +11,9 @@ int seccomp_handover_parent(const struct spec_seccomp *s, int child_pidfd, pid_t
   int r;
 
   if (s->listener_path == NULL)
-    return ocirun_error_set(err, 0, "config.json: .linux.seccomp.listenerPath: required for "
-                                    "SCMP_ACT_NOTIFY");
+    return ocirun_error_set(err, 0,
+                            "config.json: .linux.seccomp.listenerPath: required for "
+                            "SCMP_ACT_NOTIFY");
   if (seccomp_notify_take_fd(child_pidfd, child_fd, &fd, err) < 0)
     return -1;
   r = seccomp_notify_send(s->listener_path, s->listener_metadata, child_pid, state_json, fd, err);

@@ -7,9 +7,14 @@
 #include <sys/socket.h>
 
 static const char *const sync_names[] = {
-    [SYNC_GO] = "go",           [SYNC_HOOKS] = "hooks", [SYNC_RESUME] = "resume",
-    [SYNC_SECCOMP] = "seccomp", [SYNC_SECCOMP_DONE] = "seccomp-done",
-    [SYNC_READY] = "ready",     [SYNC_RUN] = "run",     [SYNC_START] = "start",
+    [SYNC_GO] = "go",
+    [SYNC_HOOKS] = "hooks",
+    [SYNC_RESUME] = "resume",
+    [SYNC_SECCOMP] = "seccomp",
+    [SYNC_SECCOMP_DONE] = "seccomp-done",
+    [SYNC_READY] = "ready",
+    [SYNC_RUN] = "run",
+    [SYNC_START] = "start",
     [SYNC_ERROR] = "error",
 };
 

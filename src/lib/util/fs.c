@@ -53,8 +53,7 @@ int fs_read_file_at(int dirfd, const char *path, size_t max_size, char **out, si
   return 0;
 }
 
-int fs_read_file(const char *path, size_t max_size, char **out, size_t *len,
-                 ocirun_error_t **err) {
+int fs_read_file(const char *path, size_t max_size, char **out, size_t *len, ocirun_error_t **err) {
   return fs_read_file_at(AT_FDCWD, path, max_size, out, len, err);
 }
 

@@ -35,9 +35,13 @@ void log_close(void) {
   log_target_fd = STDERR_FILENO;
 }
 
-bool log_debug_enabled(void) { return log_verbose; }
+bool log_debug_enabled(void) {
+  return log_verbose;
+}
 
-int log_fd(void) { return log_target_fd; }
+int log_fd(void) {
+  return log_target_fd;
+}
 
 static void format_time(char *buf, size_t size) {
   struct timespec ts;
