@@ -62,8 +62,10 @@ for name in $names; do
   fi
 done
 
+total=$(echo $names | wc -w)
+nfailed=$(echo $failed | wc -w)
 if [ -n "$failed" ]; then
   echo "failed:$failed"
-  exit 1
 fi
-echo "all fuzz targets passed"
+echo "$((total - nfailed)) passed, $nfailed failed"
+[ "$nfailed" -eq 0 ]

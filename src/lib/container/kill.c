@@ -36,6 +36,11 @@ int container_kill(const char *root, const char *id, int signo, bool all, ocirun
     goto out;
   }
   pidfd = (int)syscall(SYS_pidfd_open, st.init_pid, 0);
+  if (pidfd < 0 && errno != ESRCH) {
+    ocirun_error_set(err, errno, "pidfd_open container init %d", (int)st.init_pid);
+    goto out;
+  }
+  /* The pidfd pins the process: after this check the signal cannot hit a reused pid. */
   if (pidfd < 0 || !process_is_same(st.init_pid, st.init_start_time)) {
     ocirun_error_set(err, 0, "container not running");
     goto out;

@@ -1,4 +1,5 @@
 #include "process/spawn.h"
+#include "util/log.h"
 
 #include <errno.h>
 #include <linux/sched.h>
@@ -25,6 +26,12 @@ int spawn_clone(unsigned long ns_flags, int cgroup_fd, spawn_child_fn fn, void *
     args.cgroup = (uint64_t)cgroup_fd;
   }
   r = syscall(SYS_clone3, &args, sizeof(args));
+  if (r < 0 && errno == ENOSYS && cgroup_fd < 0) {
+    /* Environments without clone3 (older kernels, valgrind): clone(2) gives the
+     * same child and pidfd; only the cgroup placement needs clone3. */
+    log_debug("clone3: not implemented, using clone");
+    r = syscall(SYS_clone, ns_flags | CLONE_PIDFD | SIGCHLD, NULL, &fd, NULL, 0);
+  }
   if (r < 0)
     return ocirun_error_set(err, errno, "clone3 (namespace flags 0x%lx)", ns_flags);
   if (r == 0)
