@@ -168,3 +168,26 @@ status_field() { sed -n "s/^$1:[[:space:]]*//p"; }
 	[[ "$output" == *"/bin/nonexistent"* ]]
 	[ ! -e "$ROOT/$ID" ]
 }
+
+@test "scheduler, ioPriority, personality and execCPUAffinity are applied" {
+	skip_if_runc "runc 1.1 does not know these fields"
+	update_config '.process.scheduler = {"policy": "SCHED_BATCH", "nice": 7}
+		| .process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 6}
+		| .process.execCPUAffinity = {"initial": "0", "final": "0"}
+		| .linux.personality = {"domain": "LINUX32"}'
+	# field 19 of stat is nice, 41 the policy (3 = SCHED_BATCH)
+	set_args sh -c 'set -- $(cat /proc/self/stat); echo "nice=${19} policy=${41}"; uname -m; grep Cpus_allowed_list /proc/self/status'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "nice=7 policy=3" ]
+	[ "${lines[1]}" = i686 ]
+	[[ "${lines[2]}" == *"	0" ]]
+}
+
+@test "a bad scheduler policy is an error naming it" {
+	skip_if_runc "runc 1.1 does not know this field"
+	update_config '.process.scheduler = {"policy": "SCHED_NOPE"}'
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" == *scheduler* ]]
+}

@@ -24,6 +24,7 @@
 #include "linux/capabilities.h"
 #include "linux/hooks.h"
 #include "linux/namespaces.h"
+#include "linux/process_attrs.h"
 #include "linux/rlimits.h"
 #include "process/fd_passing.h"
 #include "process/init.h"
@@ -216,6 +217,9 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
    * is killed by delete --force.  The pid is recorded with the `created` state. */
   c->state.init_pid = c->pid;
   c->state.init_start_time = process_start_time(c->pid);
+  /* execCPUAffinity.initial: where the child runs until its cgroup's cpuset applies. */
+  if (cpu_affinity_apply_to(c->pid, c->spec->process.exec_cpu_affinity.initial, err) < 0)
+    return -1;
   if (cgroup_clone_fd(c->cgroup) < 0 && cgroup_apply(c->cgroup, c->pid, NULL, err) < 0)
     return -1;
   if (cgroup_set_resources(c->cgroup,

@@ -19,6 +19,7 @@
 
 #include "container/exec.h"
 #include "linux/namespaces.h"
+#include "linux/process_attrs.h"
 #include "linux/rlimits.h"
 #include "process/fd_passing.h"
 #include "process/relay.h"
@@ -192,7 +193,8 @@ static int spawn_and_sync(struct exec_ctx *ctx, const struct exec_options *o,
     close(ctx->cfg.console_sock);
     ctx->cfg.console_sock = -1;
   }
-  if (join_cgroup(st, o, *pid, err) < 0 ||
+  if (cpu_affinity_apply_to(*pid, ctx->cfg.process->exec_cpu_affinity.initial, err) < 0 ||
+      join_cgroup(st, o, *pid, err) < 0 ||
       rlimits_apply(*pid, ctx->cfg.process->rlimits, ctx->cfg.process->rlimits_len, err) < 0 ||
       sync_send(ctx->parent_sync, SYNC_GO, *pid, err) < 0 ||
       wait_exec_done(o, st, *pid, *pidfd, ctx->parent_sync, err) < 0) {

@@ -140,7 +140,7 @@ static const struct {
   const char *name;
   bool value;
 } features_cgroup[] = {
-    {"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false},
+    {"v1", true}, {"v2", true}, {"systemd", true}, {"systemdUser", false}, {"rdma", true},
 };
 
 /* Linux features that are a plain {"enabled": bool}. */

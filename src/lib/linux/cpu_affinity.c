@@ -83,13 +83,17 @@ int cpu_list_parse(const char *s, cpu_set_t *out, ocirun_error_t **err) {
   return 0;
 }
 
-int cpu_affinity_apply(const char *cpu_list, ocirun_error_t **err) {
+int cpu_affinity_apply_to(pid_t pid, const char *cpu_list, ocirun_error_t **err) {
   cpu_set_t set;
   if (cpu_list == NULL || cpu_list[0] == '\0')
     return 0;
   if (cpu_list_parse(cpu_list, &set, err) < 0)
     return -1;
-  if (sched_setaffinity(0, sizeof(set), &set) < 0)
-    return ocirun_error_set(err, errno, "set CPU affinity to \"%s\"", cpu_list);
+  if (sched_setaffinity(pid, sizeof(set), &set) < 0)
+    return ocirun_error_set(err, errno, "set CPU affinity of %d to \"%s\"", (int)pid, cpu_list);
   return 0;
+}
+
+int cpu_affinity_apply(const char *cpu_list, ocirun_error_t **err) {
+  return cpu_affinity_apply_to(0, cpu_list, err);
 }

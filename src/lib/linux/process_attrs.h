@@ -25,6 +25,10 @@ int memory_policy_apply(const struct spec_memory_policy *m, ocirun_error_t **err
 /* sched_setaffinity from a list such as "0-3,5"; NULL or "" does nothing. */
 int cpu_affinity_apply(const char *cpu_list, ocirun_error_t **err);
 
+/* The same for another process (pid): execCPUAffinity.initial is set from the
+ * parent before the child joins its cgroup. */
+int cpu_affinity_apply_to(pid_t pid, const char *cpu_list, ocirun_error_t **err);
+
 /* "0-3, 5,,7": ranges and single numbers separated by commas; blanks around
  * items and empty items are allowed (as runc), an empty result is not. */
 int cpu_list_parse(const char *s, cpu_set_t *out, ocirun_error_t **err);

@@ -43,7 +43,9 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
         oom_score_adj_apply(proc_fd, p->oom_score_adj, err) < 0)
       return -1;
   }
-  if (scheduler_apply(&p->scheduler, err) < 0 || io_priority_apply(&p->io_priority, err) < 0)
+  if (personality_apply(&cfg->spec->linux_.personality, err) < 0 ||
+      scheduler_apply(&p->scheduler, err) < 0 || io_priority_apply(&p->io_priority, err) < 0 ||
+      memory_policy_apply(&cfg->spec->linux_.memory_policy, err) < 0)
     return -1;
   if (process_env_build(&p->env, false, 0, p->user.uid, env, err) < 0)
     return -1;

@@ -21,16 +21,6 @@ static ssize_t apparmor(const struct spec *s) {
 static ssize_t selinux_label(const struct spec *s) {
   return set(s->process.selinux_label) ? 0 : -1;
 }
-static ssize_t scheduler(const struct spec *s) {
-  return s->process.scheduler.present ? 0 : -1;
-}
-static ssize_t io_priority(const struct spec *s) {
-  return s->process.io_priority.present ? 0 : -1;
-}
-static ssize_t exec_cpu_affinity(const struct spec *s) {
-  return set(s->process.exec_cpu_affinity.initial) || set(s->process.exec_cpu_affinity.final) ? 0
-                                                                                              : -1;
-}
 static ssize_t mount_uid_mappings(const struct spec *s) {
   for (size_t i = 0; i < s->mounts_len; i++)
     if (s->mounts[i].uid_mappings_len > 0)
@@ -55,25 +45,15 @@ static ssize_t uid_mappings(const struct spec *s) {
 static ssize_t gid_mappings(const struct spec *s) {
   return s->linux_.gid_mappings_len > 0 ? 0 : -1;
 }
-static ssize_t rdma(const struct spec *s) {
-  return s->linux_.resources.rdma_len > 0 ? 0 : -1;
-}
 static ssize_t intel_rdt(const struct spec *s) {
   return s->linux_.intel_rdt.present ? 0 : -1;
 }
 static ssize_t mount_label(const struct spec *s) {
   return set(s->linux_.mount_label) ? 0 : -1;
 }
-static ssize_t personality(const struct spec *s) {
-  return s->linux_.personality.present ? 0 : -1;
-}
 static ssize_t net_devices(const struct spec *s) {
   return s->linux_.net_devices_len > 0 ? 0 : -1;
 }
-static ssize_t memory_policy(const struct spec *s) {
-  return s->linux_.memory_policy.present ? 0 : -1;
-}
-
 enum reason { NO_REASON, NO_APPARMOR, NO_SELINUX, NO_USERNS };
 
 static const struct {
@@ -84,20 +64,14 @@ static const struct {
 } unsupported[] = {
     {".process.apparmorProfile", NULL, apparmor, NO_APPARMOR},
     {".process.selinuxLabel", NULL, selinux_label, NO_SELINUX},
-    {".process.scheduler", NULL, scheduler, NO_REASON},
-    {".process.ioPriority", NULL, io_priority, NO_REASON},
-    {".process.execCPUAffinity", NULL, exec_cpu_affinity, NO_REASON},
     {".mounts", ".uidMappings", mount_uid_mappings, NO_REASON},
     {".mounts", ".gidMappings", mount_gid_mappings, NO_REASON},
     {".linux.namespaces", "", user_namespace, NO_USERNS},
     {".linux.uidMappings", NULL, uid_mappings, NO_USERNS},
     {".linux.gidMappings", NULL, gid_mappings, NO_USERNS},
-    {".linux.resources.rdma", NULL, rdma, NO_REASON},
     {".linux.intelRdt", NULL, intel_rdt, NO_REASON},
     {".linux.mountLabel", NULL, mount_label, NO_SELINUX},
-    {".linux.personality", NULL, personality, NO_REASON},
     {".linux.netDevices", NULL, net_devices, NO_REASON},
-    {".linux.memoryPolicy", NULL, memory_policy, NO_REASON},
 };
 
 /* Whether the kernel has the named LSM active (/sys/kernel/security/lsm). */
