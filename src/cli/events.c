@@ -20,7 +20,7 @@
 #include "cgroup/cgroup_stats.h"
 #include "cgroup/cgroup_units.h"
 #include "cli/cli.h"
-#include "container/state.h"
+#include "container/container_cgroup.h"
 #include "util/cleanup.h"
 #include "util/json_escape.h"
 #include "util/log.h"
@@ -195,8 +195,6 @@ out:
 int cmd_events(struct cli_global *g, int argc, char **argv) {
   const struct cli_command *cmd = cli_find_command("events");
   ocirun_error_t *err = NULL;
-  struct container_state st = {0};
-  struct cgroup *cg = NULL;
   int64_t interval = 5000000000LL;
   bool stats_only = false;
   const char *id;
@@ -227,20 +225,20 @@ int cmd_events(struct cli_global *g, int argc, char **argv) {
     ocirun_error_set(&err, 0, "duration interval must be greater than 0");
     return cli_fail(&err);
   }
-  if (container_id_validate(id, &err) < 0 || state_read(g->root, id, &st, &err) < 0)
-    return cli_fail(&err);
-  if (state_status(g->root, &st) == CONTAINER_STOPPED || st.cgroup_path == NULL) {
-    ocirun_error_set(&err, 0, "container with id %s is not running", id);
-    goto out;
+  {
+    struct container_cgroup c;
+    unsigned alive = ~CONTAINER_STATUS_BIT(CONTAINER_STOPPED);
+    _cleanup_free_ char *refusal = NULL;
+    if (asprintf(&refusal, "container with id %s is not running", id) < 0)
+      refusal = NULL;
+    if (container_cgroup_open(g->root, id, false, alive, refusal ? refusal : "not running", &c,
+                              &err) < 0)
+      return cli_fail(&err);
+    if (stats_only)
+      r = print_stats(c.cgroup, id, &err);
+    else
+      r = events_loop(c.cgroup, id, interval, &err);
+    container_cgroup_close(&c);
   }
-  if (cgroup_open_existing(id, st.cgroup_path, st.systemd_cgroup, &cg, &err) < 0)
-    goto out;
-  if (stats_only)
-    r = print_stats(cg, id, &err);
-  else
-    r = events_loop(cg, id, interval, &err);
-out:
-  cgroup_close(cg);
-  state_clear(&st);
   return r < 0 ? cli_fail(&err) : 0;
 }

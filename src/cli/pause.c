@@ -1,41 +1,9 @@
 /* `pause ID`: freeze every process of a running (or created) container. */
-#include <unistd.h>
-
-#include "cgroup/cgroup.h"
 #include "cli/cli.h"
-#include "container/state.h"
-#include "util/cleanup.h"
+#include "container/container_cgroup.h"
 
 static const struct option pause_options[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 static const char *const pause_descriptions[] = {"show help"};
-
-static int pause_container(const char *root, const char *id, ocirun_error_t **err) {
-  struct container_state st = {0};
-  struct cgroup *cg = NULL;
-  _cleanup_close_ int lock = -1;
-  enum container_status status;
-  int r = -1;
-
-  if (container_id_validate(id, err) < 0 || (lock = state_lock(root, id, err)) < 0 ||
-      state_read(root, id, &st, err) < 0)
-    return -1;
-  status = state_status(root, &st);
-  if (status != CONTAINER_RUNNING && status != CONTAINER_CREATED) {
-    ocirun_error_set(err, 0, "container not running");
-    goto out;
-  }
-  if (st.cgroup_path == NULL) {
-    ocirun_error_set(err, 0, "container %s has no cgroup", id);
-    goto out;
-  }
-  if (cgroup_open_existing(id, st.cgroup_path, st.systemd_cgroup, &cg, err) < 0)
-    goto out;
-  r = cgroup_freeze(cg, err);
-out:
-  cgroup_close(cg);
-  state_clear(&st);
-  return r;
-}
 
 int cmd_pause(struct cli_global *g, int argc, char **argv) {
   const struct cli_command *cmd = cli_find_command("pause");
@@ -51,7 +19,7 @@ int cmd_pause(struct cli_global *g, int argc, char **argv) {
   }
   if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
     return CLI_EXIT_FAILURE;
-  if (pause_container(g->root, argv[optind], &err) < 0)
+  if (container_pause(g->root, argv[optind], &err) < 0)
     return cli_fail(&err);
   return 0;
 }

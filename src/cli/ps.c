@@ -9,40 +9,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup/cgroup.h"
 #include "cli/cli.h"
-#include "container/state.h"
+#include "container/container_cgroup.h"
 
 static const struct option ps_options[] = {
     {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 static const char *const ps_descriptions[] = {"select one of: table or json (default: \"table\")",
                                               "show help"};
-
-static int container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
-                          ocirun_error_t **err) {
-  struct container_state st = {0};
-  struct cgroup *cg = NULL;
-  int r = -1;
-
-  if (container_id_validate(id, err) < 0 || state_read(root, id, &st, err) < 0)
-    return -1;
-  if (state_status(root, &st) == CONTAINER_STOPPED) {
-    ocirun_error_set(err, 0, "container not running");
-    goto out;
-  }
-  if (st.cgroup_path == NULL) {
-    ocirun_error_set(err, 0, "container %s has no cgroup", id);
-    goto out;
-  }
-  if (cgroup_open_existing(id, st.cgroup_path, st.systemd_cgroup, &cg, err) < 0)
-    goto out;
-  r = cgroup_pids(cg, pids, n, err);
-out:
-  if (cg)
-    cgroup_close(cg);
-  state_clear(&st);
-  return r;
-}
 
 static bool pid_listed(pid_t pid, const pid_t *pids, size_t n) {
   for (size_t i = 0; i < n; i++)

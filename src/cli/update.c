@@ -14,7 +14,7 @@
 #include "cgroup/cgroup.h"
 #include "cgroup/cgroup_units.h"
 #include "cli/cli.h"
-#include "container/state.h"
+#include "container/container_cgroup.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -302,33 +302,6 @@ static int apply_flag(int opt, const char *val, struct spec_resources *r, ocirun
   }
 }
 
-static int update_container(const char *root, const char *id, struct spec_resources *r,
-                            ocirun_error_t **err) {
-  struct container_state st = {0};
-  struct cgroup *cg = NULL;
-  _cleanup_close_ int lock = -1;
-  int ret = -1;
-
-  if (container_id_validate(id, err) < 0 || (lock = state_lock(root, id, err)) < 0 ||
-      state_read(root, id, &st, err) < 0)
-    return -1;
-  if (state_status(root, &st) == CONTAINER_STOPPED) {
-    ocirun_error_set(err, 0, "container not running");
-    goto out;
-  }
-  if (st.cgroup_path == NULL) {
-    ocirun_error_set(err, 0, "container %s has no cgroup", id);
-    goto out;
-  }
-  if (cgroup_open_existing(id, st.cgroup_path, st.systemd_cgroup, &cg, err) < 0)
-    goto out;
-  ret = cgroup_set_resources(cg, r, err);
-out:
-  cgroup_close(cg);
-  state_clear(&st);
-  return ret;
-}
-
 int cmd_update(struct cli_global *g, int argc, char **argv) {
   const struct cli_command *cmd = cli_find_command("update");
   ocirun_error_t *err = NULL;
@@ -389,7 +362,7 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
     r.memory.has_swap = true;
     r.memory.swap = 0;
   }
-  if (update_container(g->root, argv[optind], &r, &err) < 0) {
+  if (container_update(g->root, argv[optind], &r, &err) < 0) {
     ret = cli_fail(&err);
     goto out;
   }
