@@ -25,8 +25,17 @@ static void wait_exit(int pidfd, int timeout_ms) {
 static int kill_init(struct container_state *st, struct cgroup *cg, ocirun_error_t **err) {
   _cleanup_close_ int pidfd = -1;
 
-  if (cg && cgroup_kill_all(cg, SIGKILL, err) < 0)
-    return -1;
+  if (cg) {
+    /* A container that exited by itself (the usual `run` and `delete`) has an empty
+     * cgroup: skip the freeze-signal-thaw round of kill_all. */
+    pid_t *pids = NULL;
+    size_t n = 0;
+    if (cgroup_pids(cg, &pids, &n, err) < 0)
+      return -1;
+    free(pids);
+    if (n > 0 && cgroup_kill_all(cg, SIGKILL, err) < 0)
+      return -1;
+  }
   if (st->init_pid <= 0)
     return 0;
   pidfd = (int)syscall(SYS_pidfd_open, st->init_pid, 0);
