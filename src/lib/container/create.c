@@ -201,10 +201,18 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
     return ocirun_error_set(err, errno, "socketpair for the sync protocol");
   ctx->parent_sync = pair[0];
   ctx->init.sync_fd = pair[1];
-  if (enter_for_children(ctx, &flags, err) < 0)
+  bool entered = ctx->init.ns_fds[SPEC_NS_PID] >= 0 || ctx->init.ns_fds[SPEC_NS_TIME] >= 0;
+  struct ns_for_children saved = {-1, -1};
+  if (entered && namespaces_save_for_children(&saved, err) < 0)
     return -1;
+  int r = enter_for_children(ctx, &flags, err);
   ctx->init.clone_flags = flags;
-  if (spawn_clone(flags, cgroup_clone_fd(c->cgroup), child_entry, ctx, &c->pid, &c->pidfd, err) < 0)
+  if (r == 0)
+    r = spawn_clone(flags, cgroup_clone_fd(c->cgroup), child_entry, ctx, &c->pid, &c->pidfd, err);
+  /* Back to our own pid/time namespaces: the hooks we run later are host processes. */
+  if (entered && namespaces_restore_for_children(&saved, r < 0 ? NULL : err) < 0)
+    r = -1;
+  if (r < 0)
     return -1;
   close(ctx->init.sync_fd);
   ctx->init.sync_fd = -1;

@@ -210,6 +210,7 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   struct container_state st = {0};
   struct exec_ctx ctx = {.parent_sync = -1};
   _cleanup_close_ int init_pidfd = -1, pidfd = -1, relay_end = -1;
+  struct ns_for_children saved_ns = {-1, -1};
   pid_t pid = 0;
   int r = -1;
   sigset_t old;
@@ -242,12 +243,20 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   }
   if (prepare_console(&ctx, o, &relay_end, err) < 0)
     goto out;
-  if (enter_for_children(init_pidfd, err) < 0)
+  if (namespaces_save_for_children(&saved_ns, err) < 0)
     goto out;
+  if (enter_for_children(init_pidfd, err) < 0) {
+    namespaces_restore_for_children(&saved_ns, NULL);
+    goto out;
+  }
   if (!o->detach)
     relay_block_signals(&old);
-  if (spawn_and_sync(&ctx, o, &st, &pid, &pidfd, err) < 0)
+  r = spawn_and_sync(&ctx, o, &st, &pid, &pidfd, err);
+  if (namespaces_restore_for_children(&saved_ns, r < 0 ? NULL : err) < 0 || r < 0) {
+    r = -1;
     goto out;
+  }
+  r = -1;
   if (relay_end >= 0) {
     int master = -1;
     if (fd_recv(relay_end, &master, NULL, 0, err) < 0) {

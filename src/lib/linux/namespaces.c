@@ -195,3 +195,26 @@ int timens_enter(const struct spec *spec, ocirun_error_t **err) {
     return ocirun_error_set(err, errno, "enter the new time namespace");
   return 0;
 }
+
+int namespaces_save_for_children(struct ns_for_children *saved, ocirun_error_t **err) {
+  saved->pid_fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+  if (saved->pid_fd < 0)
+    return ocirun_error_set(err, errno, "open /proc/self/ns/pid");
+  /* Kernels without time namespaces have no such file: nothing to restore then. */
+  saved->time_fd = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+  return 0;
+}
+
+int namespaces_restore_for_children(struct ns_for_children *saved, ocirun_error_t **err) {
+  int r = 0;
+  if (saved->pid_fd >= 0 && setns(saved->pid_fd, CLONE_NEWPID) < 0)
+    r = ocirun_error_set(err, errno, "return to the runtime's pid namespace");
+  if (r == 0 && saved->time_fd >= 0 && setns(saved->time_fd, CLONE_NEWTIME) < 0)
+    r = ocirun_error_set(err, errno, "return to the runtime's time namespace");
+  if (saved->pid_fd >= 0)
+    close(saved->pid_fd);
+  if (saved->time_fd >= 0)
+    close(saved->time_fd);
+  saved->pid_fd = saved->time_fd = -1;
+  return r;
+}

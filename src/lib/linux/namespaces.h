@@ -37,4 +37,15 @@ int timens_set_offsets(const struct spec *spec, ocirun_error_t **err);
  * /proc/self/ns/time_for_children).  No-op when the config has none. */
 int timens_enter(const struct spec *spec, ocirun_error_t **err);
 
+/* The pid and time namespaces apply to the children of their caller: the
+ * runtime enters the container's to clone into them, then goes back to its own
+ * (its later children — hooks, a sanitizer's helper thread — must stay on the
+ * host side). */
+struct ns_for_children {
+  int pid_fd;
+  int time_fd;
+};
+int namespaces_save_for_children(struct ns_for_children *saved, ocirun_error_t **err);
+int namespaces_restore_for_children(struct ns_for_children *saved, ocirun_error_t **err);
+
 #endif

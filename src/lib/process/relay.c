@@ -80,14 +80,17 @@ int relay_foreground(pid_t pid, int pidfd, int console_master, int *wait_status,
   /* A child may have exited before the signalfd existed. */
   exited = reap(pid, wait_status);
   while (!exited || master_open) {
-    struct pollfd pfd[3] = {
+    /* The pidfd says when the process exits even if SIGCHLD went elsewhere (a
+     * runtime linked with a sanitizer may have threads that do not block it). */
+    struct pollfd pfd[4] = {
         {.fd = sfd, .events = POLLIN},
         {.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
         {.fd = master_open ? console_master : -1, .events = POLLIN},
+        {.fd = pidfd, .events = POLLIN},
     };
     if (exited) /* drain what the terminal still holds, then stop */
-      pfd[0].fd = pfd[1].fd = -1;
-    int n = poll(pfd, 3, exited ? 100 : -1);
+      pfd[0].fd = pfd[1].fd = pfd[3].fd = -1;
+    int n = poll(pfd, 4, exited ? 100 : -1);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0) {
@@ -111,6 +114,8 @@ int relay_foreground(pid_t pid, int pidfd, int console_master, int *wait_status,
         }
       }
     }
+    if ((pfd[3].revents & POLLIN) && reap(pid, wait_status))
+      exited = true;
     if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
       if (!pump(STDIN_FILENO, console_master))
         stdin_open = false;
