@@ -45,12 +45,17 @@ static int release_init(const char *dir, const struct container_state *st, ociru
 
   if (asprintf(&fifo, "%s/exec.fifo", dir) < 0)
     return ocirun_error_set(err, ENOMEM, "exec fifo");
+  /* The pidfd first: opening the fifo releases the init, which may exec, exit and
+   * be reaped by its parent before we look again. */
+  pidfd = (int)syscall(SYS_pidfd_open, st->init_pid, 0);
+  if (pidfd < 0) {
+    if (errno == ESRCH)
+      return ocirun_error_set(err, 0, "cannot start a container that has stopped");
+    return ocirun_error_set(err, errno, "pidfd_open container init %d", (int)st->init_pid);
+  }
   fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
     return ocirun_error_set(err, errno, "open exec fifo %s", fifo);
-  pidfd = (int)syscall(SYS_pidfd_open, st->init_pid, 0);
-  if (pidfd < 0)
-    return ocirun_error_set(err, errno, "pidfd_open container init %d", (int)st->init_pid);
   pfd[0] = (struct pollfd){.fd = fd, .events = POLLIN};
   pfd[1] = (struct pollfd){.fd = pidfd, .events = POLLIN};
   for (;;) {
