@@ -279,6 +279,24 @@ int cgroup_create(struct cgroup *cg, ocirun_error_t **err) {
   return cg->drv->create(cg, err);
 }
 
+int cgroup_self_join_fds(struct cgroup *cg, int **fds, size_t *n, ocirun_error_t **err) {
+  *fds = NULL;
+  *n = 0;
+  if (cg->drv->self_join_fds == NULL)
+    return 0;
+  return cg->drv->self_join_fds(cg, fds, n, err);
+}
+
+int cgroup_self_join(int *fds, size_t n, ocirun_error_t **err) {
+  int r = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (r == 0 && write(fds[i], "0", 1) != 1)
+      r = ocirun_error_set(err, errno, "join the container's cgroup (hierarchy %zu)", i);
+    close(fds[i]);
+  }
+  return r;
+}
+
 int cgroup_clone_fd(struct cgroup *cg) {
   if (cg->clone_fd < 0 && cg->drv->clone_fd)
     cg->clone_fd = cg->drv->clone_fd(cg);

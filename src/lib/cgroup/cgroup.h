@@ -43,6 +43,16 @@ int cgroup_create(struct cgroup *cg, ocirun_error_t **err);
  * CLONE_INTO_CGROUP, or -1 when the driver cannot (v1, systemd).  The fd is
  * owned by cg (opened once, closed by cgroup_close): do not close it. */
 int cgroup_clone_fd(struct cgroup *cg);
+/* The v1 hierarchies the child joins by itself, as its first act: an O_WRONLY
+ * fd of `tasks` in each (*n = 0 for drivers without v1 hierarchies).  A task
+ * that moves itself ("0" into `tasks`) skips the kernel's global threadgroup
+ * lock, whose write side waits for an RCU grace period — milliseconds per start
+ * when the parent moves the child.  The cgroup2 hierarchy of a hybrid host is
+ * covered by cgroup_clone_fd. */
+int cgroup_self_join_fds(struct cgroup *cg, int **fds, size_t *n, ocirun_error_t **err);
+/* In the child: join through those fds (and close them). */
+int cgroup_self_join(int *fds, size_t n, ocirun_error_t **err);
+
 /* Move pid into the cgroup (every controller). sub: optional sub-cgroup (exec --cgroup). */
 int cgroup_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err);
 /* Move pid into the cgroups that other_pid is in (every hierarchy): the

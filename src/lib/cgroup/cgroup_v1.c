@@ -2,6 +2,7 @@
  * hierarchy (co-mounted controllers share one), plus the cgroup2 mount when
  * present, which runc joins as well. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -75,6 +76,39 @@ static int v1_create(struct cgroup *cg, ocirun_error_t **err) {
     if (v1_mkdir(&cg->hier[i], cg->hier[i].path, err) < 0)
       return -1;
   return 0;
+}
+
+static int v1_self_join_fds(struct cgroup *cg, int **fds, size_t *n, ocirun_error_t **err) {
+  int *v = calloc(cg->nhier ? cg->nhier : 1, sizeof(int));
+  size_t k = 0;
+
+  if (v == NULL)
+    return ocirun_error_set(err, ENOMEM, "join cgroup");
+  for (size_t i = 0; i < cg->nhier; i++) {
+    if (cg->hier[i].controllers[0] == '\0')
+      continue; /* the cgroup2 mount of a hybrid host: placed by clone3 */
+    _cleanup_free_ char *tasks = cg_join(cg->hier[i].path, "tasks");
+    int fd = tasks ? open(tasks, O_WRONLY | O_CLOEXEC) : -1;
+    if (fd < 0) {
+      int saved = tasks ? errno : ENOMEM;
+      for (size_t j = 0; j < k; j++)
+        close(v[j]);
+      free(v);
+      return ocirun_error_set(err, saved, "open %s/tasks", cg->hier[i].path);
+    }
+    v[k++] = fd;
+  }
+  *fds = v;
+  *n = k;
+  return 0;
+}
+
+/* The cgroup2 mount of a hybrid host takes the child at clone time. */
+static int v1_clone_fd(struct cgroup *cg) {
+  for (size_t i = 0; i < cg->nhier; i++)
+    if (cg->hier[i].controllers[0] == '\0')
+      return open(cg->hier[i].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return -1;
 }
 
 static int v1_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err) {
@@ -195,7 +229,8 @@ static int v1_stats(struct cgroup *cg, struct cgroup_stats *st, ocirun_error_t *
 const struct cgroup_driver cgroup_v1_driver = {
     .name = "cgroupfs v1",
     .create = v1_create,
-    .clone_fd = NULL,
+    .clone_fd = v1_clone_fd,
+    .self_join_fds = v1_self_join_fds,
     .apply = v1_apply,
     .set_resources = cgroup_v1_set_resources,
     .freeze = v1_freeze,

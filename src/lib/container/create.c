@@ -44,6 +44,7 @@ struct create_ctx {
   int parent_sync;
   int fifo_fd;
   bool state_dir_made;
+  bool child_joins_cgroup; /* the child writes itself into the v1 hierarchies */
 };
 
 static int child_entry(void *arg) {
@@ -166,6 +167,19 @@ static int prepare_fifo(struct create_ctx *ctx, ocirun_error_t **err) {
   return 0;
 }
 
+static void close_join_fds(struct create_ctx *ctx) {
+  for (size_t i = 0; i < ctx->init.cgroup_join_len; i++)
+    close(ctx->init.cgroup_join_fds[i]);
+  free(ctx->init.cgroup_join_fds);
+  ctx->init.cgroup_join_fds = NULL;
+  ctx->init.cgroup_join_len = 0;
+}
+
+/* True when clone3 alone puts the child into every hierarchy (pure cgroup v2). */
+static bool cgroup_placed_by_clone(struct create_ctx *ctx) {
+  return cgroup_clone_fd(ctx->c->cgroup) >= 0;
+}
+
 /* Namespaces a child cannot enter itself: the pid and time namespaces only
  * apply to children, so the parent enters (or creates) them before clone. */
 static int enter_for_children(struct create_ctx *ctx, unsigned long *flags, ocirun_error_t **err) {
@@ -185,7 +199,7 @@ static int enter_for_children(struct create_ctx *ctx, unsigned long *flags, ocir
   }
   /* A new cgroup namespace takes the creator's cgroup as its root: unless clone3
    * places the child into its cgroup, the child unshares it after it was moved. */
-  if ((*flags & CLONE_NEWCGROUP) && cgroup_clone_fd(ctx->c->cgroup) < 0) {
+  if ((*flags & CLONE_NEWCGROUP) && (!cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup)) {
     *flags &= ~(unsigned long)CLONE_NEWCGROUP;
     ctx->init.unshare_cgroupns = true;
   }
@@ -197,6 +211,13 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   unsigned long flags = ctx->init.clone_flags;
   int pair[2];
 
+  /* With execCPUAffinity.initial the parent sets the affinity before the move, so the
+   * parent moves the child; otherwise the child moves itself (see cgroup.h). */
+  if (c->spec->process.exec_cpu_affinity.initial == NULL &&
+      cgroup_self_join_fds(c->cgroup, &ctx->init.cgroup_join_fds, &ctx->init.cgroup_join_len, err) <
+          0)
+    return -1;
+  ctx->child_joins_cgroup = ctx->init.cgroup_join_len > 0;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
     return ocirun_error_set(err, errno, "socketpair for the sync protocol");
   ctx->parent_sync = pair[0];
@@ -216,6 +237,7 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
     return -1;
   close(ctx->init.sync_fd);
   ctx->init.sync_fd = -1;
+  close_join_fds(ctx);
   if (ctx->init.console_sock >= 0) {
     close(ctx->init.console_sock);
     ctx->init.console_sock = -1;
@@ -228,7 +250,9 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   /* execCPUAffinity.initial: where the child runs until its cgroup's cpuset applies. */
   if (cpu_affinity_apply_to(c->pid, c->spec->process.exec_cpu_affinity.initial, err) < 0)
     return -1;
-  if (cgroup_clone_fd(c->cgroup) < 0 && cgroup_apply(c->cgroup, c->pid, NULL, err) < 0)
+  /* Placed already by clone3 and/or by the child itself; else move it from here. */
+  if (!cgroup_placed_by_clone(ctx) && !ctx->child_joins_cgroup &&
+      cgroup_apply(c->cgroup, c->pid, NULL, err) < 0)
     return -1;
   if (cgroup_set_resources(c->cgroup,
                            c->spec->linux_.resources.present ? &c->spec->linux_.resources : NULL,
@@ -439,6 +463,7 @@ int container_create(const struct create_options *opts, struct container *c, oci
   return 0;
 
 fail:
+  close_join_fds(&ctx);
   undo_create(&ctx, err);
   namespaces_close(ctx.init.ns_fds);
   if (ctx.fifo_fd >= 0)

@@ -28,6 +28,8 @@ struct init_config {
   int ns_fds[SPEC_NS_COUNT]; /* namespaces to join (setns), -1 for none */
   unsigned long clone_flags; /* namespaces created by clone */
   bool unshare_cgroupns;     /* make the cgroup namespace after joining the cgroup */
+  int *cgroup_join_fds;      /* `tasks` of each v1 hierarchy: the child joins first thing */
+  size_t cgroup_join_len;
   struct caps_sets caps;
   const struct container_state *state;   /* for the hooks run inside the container */
   const struct seccomp_program *seccomp; /* compiled by the parent, or NULL */

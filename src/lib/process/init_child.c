@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "container/state.h"
 #include "linux/capabilities.h"
 #include "linux/hooks.h"
@@ -196,6 +197,9 @@ int init_child_run(struct init_config *cfg) {
   char **env = NULL;
   pid_t host_pid;
 
+  /* Into the container's cgroups before anything else runs here. */
+  if (cgroup_self_join(cfg->cgroup_join_fds, cfg->cgroup_join_len, &err) < 0)
+    goto fail;
   if (sync_expect(cfg->sync_fd, SYNC_GO, &msg, &err) < 0)
     goto fail;
   host_pid = msg.arg;
