@@ -124,8 +124,9 @@ static void test_round_trip_and_permissions(void) {
   CHECK(mode_of(path) == 0600);
   int fd = state_lock(root, "rt", &err);
   CHECK(fd >= 0);
+  /* The lock is the directory itself: nothing is created for it. */
   snprintf(path, sizeof(path), "%s/rt/lock", root);
-  CHECK(mode_of(path) == 0600);
+  CHECK(access(path, F_OK) != 0);
   CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
   /* A second open file description conflicts even within one process. */
   CHECK(state_lock_try(root, "rt", &err) < 0);

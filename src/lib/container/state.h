@@ -3,9 +3,10 @@
  *   config.json  the copy of the bundle's config taken at create (exec, delete and
  *                poststop hooks read it; the bundle may change afterwards)
  *   exec.fifo    present while the container is `created`
- *   lock         flock()ed exclusively by every mutating command
- * state.json records each resource *before* it is made (cgroup path, then init pid),
- * so that `delete --force` can always clean up after a crash. */
+ * The directory itself is flock()ed exclusively by every mutating command (no lock
+ * file: nothing must be created in a directory a concurrent delete is emptying).
+ * state.json records the cgroup *before* it is made, so that `delete --force` can
+ * always clean up after a crash. */
 #ifndef OCIRUN_CONTAINER_STATE_H
 #define OCIRUN_CONTAINER_STATE_H
 
@@ -58,7 +59,7 @@ int state_dir_create(const char *root, const char *id, ocirun_error_t **err);
  * already gone is not an error. */
 int state_dir_remove(const char *root, const char *id, ocirun_error_t **err);
 
-/* Exclusive lock on the container (flock on <root>/<id>/lock, created 0600); returns
+/* Exclusive lock on the container (flock on the directory <root>/<id>); returns
  * the fd (O_CLOEXEC), closing it releases the lock.  Blocks while another command
  * holds it.  A missing container gives "container does not exist: <id>" (ENOENT), as
  * does a container deleted while we waited for its lock. */

@@ -15,7 +15,6 @@
 #include "util/fs.h"
 
 #define STATE_FILE "state.json"
-#define LOCK_FILE "lock"
 /* state.json holds a few paths and the annotations: far below this. */
 #define STATE_FILE_MAX (16u << 20)
 
@@ -143,9 +142,9 @@ static int lock_container(const char *root, const char *id, int flock_flags, oci
       return error_not_exist(err, id);
     return ocirun_error_set(err, errno, "open %s", dir);
   }
-  fd = openat(dirfd, LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return ocirun_error_set(err, errno, "open %s/" LOCK_FILE, dir);
+  /* The lock is the directory itself: nothing is created in a directory that a
+   * concurrent `delete` may be emptying. */
+  fd = steal_fd(&dirfd);
   do
     rc = flock(fd, flock_flags);
   while (rc < 0 && errno == EINTR);
@@ -156,12 +155,12 @@ static int lock_container(const char *root, const char *id, int flock_flags, oci
         (*err)->status = EWOULDBLOCK;
       return -1;
     }
-    return ocirun_error_set(err, errno, "lock %s/" LOCK_FILE, dir);
+    return ocirun_error_set(err, errno, "lock %s", dir);
   }
   /* A `delete` that held the lock while we waited has removed the directory: the lock
-   * we got is on an unlinked file, and the container is gone. */
+   * we got is on a removed directory, and the container is gone. */
   if (fstat(fd, &sb) < 0)
-    return ocirun_error_set(err, errno, "stat %s/" LOCK_FILE, dir);
+    return ocirun_error_set(err, errno, "stat %s", dir);
   if (sb.st_nlink == 0)
     return error_not_exist(err, id);
   return steal_fd(&fd);
