@@ -85,7 +85,7 @@ static const char *const features_mount_options[] = {
     NULL,
 };
 
-/* No "user" yet: user namespaces are not implemented. */
+/* No "user": a user namespace is refused at create ("not supported", see spec/supported.c). */
 static const char *const features_namespaces[] = {
     "cgroup", "ipc", "mount", "network", "pid", "time", "uts", NULL,
 };

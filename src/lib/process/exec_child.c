@@ -51,20 +51,7 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
     return -1;
   if (exec_path_lookup(p->args.items[0], *env, path, err) < 0)
     return -1;
-  /* Same order as the container's init: without no_new_privs the filter is
-   * loaded while CAP_SYS_ADMIN is still there. */
-  if (!p->no_new_privileges && seccomp_load_and_hand_over(cfg->seccomp, cfg->sync_fd, err) < 0)
-    return -1;
-  if (caps_keep_on_setuid(err) < 0 || user_apply(&p->user, true, err) < 0 ||
-      caps_apply(&cfg->caps, err) < 0)
-    return -1;
-  if (p->no_new_privileges) {
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-      return ocirun_error_set(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
-    if (seccomp_load_and_hand_over(cfg->seccomp, cfg->sync_fd, err) < 0)
-      return -1;
-  }
-  if (p->exec_cpu_affinity.final && cpu_affinity_apply(p->exec_cpu_affinity.final, err) < 0)
+  if (process_drop_privileges(p, &cfg->caps, cfg->seccomp, cfg->sync_fd, err) < 0)
     return -1;
   return fds_close_for_exec(cfg->preserve_fds, cfg->sync_fd, err);
 }

@@ -50,6 +50,14 @@ int seccomp_load_and_hand_over(const struct seccomp_program *p, int sync_fd, oci
  * a host directory (CVE-2024-21626). */
 int process_chdir(const char *cwd, ocirun_error_t **err);
 
+/* The last steps of the init and of an exec process, in the reference runtime's
+ * order: seccomp before the user switch when no_new_privs is off (loading then
+ * needs CAP_SYS_ADMIN), keep caps across setuid, the user, the capabilities,
+ * no_new_privs and seccomp when on, then execCPUAffinity.final. */
+int process_drop_privileges(const struct spec_process *p, const struct caps_sets *caps,
+                            const struct seccomp_program *seccomp, int sync_fd,
+                            ocirun_error_t **err);
+
 /* Look up the executable like execvp, with the PATH of the process env, inside
  * the container's root (called after pivot_root).  *out is malloc'd. */
 int exec_path_lookup(const char *file, char *const env[], char **out, ocirun_error_t **err);

@@ -146,25 +146,7 @@ static int setup_process(struct init_config *cfg, char **exec_path, ocirun_error
     return -1;
   if (exec_path_lookup(p->args.items[0], p->env.items, exec_path, err) < 0)
     return -1;
-  /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before
-   * the user switch drops it (the reference runtime's order). */
-  if (!p->no_new_privileges && seccomp_load_and_hand_over(cfg->seccomp, cfg->sync_fd, err) < 0)
-    return -1;
-  if (caps_keep_on_setuid(err) < 0)
-    return -1;
-  if (user_apply(&p->user, true, err) < 0)
-    return -1;
-  if (caps_apply(&cfg->caps, err) < 0)
-    return -1;
-  if (p->no_new_privileges) {
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-      return ocirun_error_set(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
-    if (seccomp_load_and_hand_over(cfg->seccomp, cfg->sync_fd, err) < 0)
-      return -1;
-  }
-  if (p->exec_cpu_affinity.final && cpu_affinity_apply(p->exec_cpu_affinity.final, err) < 0)
-    return -1;
-  return 0;
+  return process_drop_privileges(p, &cfg->caps, cfg->seccomp, cfg->sync_fd, err);
 }
 
 /* Block until `start` opens the exec fifo for reading, then tell it we go. */

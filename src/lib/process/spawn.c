@@ -29,7 +29,7 @@ int spawn_clone(unsigned long ns_flags, int cgroup_fd, spawn_child_fn fn, void *
   if (r < 0 && errno == ENOSYS && cgroup_fd < 0) {
     /* Environments without clone3 (older kernels, valgrind): clone(2) gives the
      * same child and pidfd; only the cgroup placement needs clone3. */
-    log_debug("clone3: not implemented, using clone");
+    log_debug("clone3 unavailable (ENOSYS), falling back to clone");
     r = syscall(SYS_clone, ns_flags | CLONE_PIDFD | SIGCHLD, NULL, &fd, NULL, 0);
   }
   if (r < 0)
