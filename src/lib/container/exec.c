@@ -236,8 +236,12 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   if (o->spec->linux_.seccomp.present) {
     _cleanup_free_ char *cache = NULL;
     struct seccomp_program *prog = NULL;
-    if (asprintf(&cache, "%s/seccomp-cache", o->root) < 0 ||
-        seccomp_program_prepare(&o->spec->linux_.seccomp, cache, &prog, err) < 0)
+    if (asprintf(&cache, "%s/seccomp-cache", o->root) < 0) {
+      cache = NULL;
+      ocirun_error_set(err, ENOMEM, "seccomp cache path");
+      goto out;
+    }
+    if (seccomp_program_prepare(&o->spec->linux_.seccomp, cache, &prog, err) < 0)
       goto out;
     ctx.cfg.seccomp = prog;
   }
