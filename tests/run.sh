@@ -58,6 +58,9 @@ if [ -x "$build/tests/tools/console_receiver" ]; then
 	export TOOLS=$build/tests/tools
 fi
 export OCIRUN=${OCIRUN:-$build/ocirun}
+# a tag in every container id of this run, so that the leak check below only sees this run's
+# cgroups when other runs share the host
+export OCIRUN_TEST_RUN=${OCIRUN_TEST_RUN:-r$$$RANDOM}
 OCIRUN=$(readlink -f "$(command -v "$OCIRUN")") || { echo "run.sh: runtime not found" >&2; exit 2; }
 
 # --- bats suites ---------------------------------------------------------------------------
@@ -87,7 +90,7 @@ if [ ${#suites[@]} -gt 0 ]; then
 fi
 
 # --- leak check after the suite: no state, cgroup or process of the tests left -------------
-leaks=$(find /sys/fs/cgroup -maxdepth 7 -type d \( -name 'oci[0-9]*x*' -o -name ocirun-test \) 2>/dev/null)
+leaks=$(find /sys/fs/cgroup -maxdepth 7 -type d -name "oci[0-9]*x${OCIRUN_TEST_RUN}x*" 2>/dev/null)
 if [ -n "$leaks" ]; then
 	echo "not ok - leak check: cgroups left behind:"; echo "$leaks" | sed 's/^/#   /'
 	failed=$((failed + 1))

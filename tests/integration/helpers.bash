@@ -53,7 +53,7 @@ new_id() {
 
 # setup_bundle [ARG...]: fresh root, bundle (cwd) and id; the container runs ARG... (default: sh)
 setup_bundle() {
-	ID_PREFIX=oci${BATS_SUITE_TEST_NUMBER:-0}x$$x$RANDOM
+	ID_PREFIX=oci${BATS_SUITE_TEST_NUMBER:-0}x${OCIRUN_TEST_RUN:-0}x$$x$RANDOM
 	ID=$(new_id)
 	ROOT=$BATS_TEST_TMPDIR/root
 	BUNDLE=$BATS_TEST_TMPDIR/bundle
