@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "ocirun-config.h"
+#include "util/trace.h"
 
 enum {
   OPT_ROOT = 256,
@@ -19,6 +20,7 @@ enum {
   OPT_SYSTEMD_CGROUP,
   OPT_CRIU,
   OPT_ROOTLESS,
+  OPT_TRACE,
 };
 
 static const struct option global_options[] = {
@@ -29,6 +31,7 @@ static const struct option global_options[] = {
     {"criu", required_argument, NULL, OPT_CRIU},
     {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
     {"rootless", required_argument, NULL, OPT_ROOTLESS},
+    {"trace", no_argument, NULL, OPT_TRACE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'v'},
     {NULL, 0, NULL, 0},
@@ -64,6 +67,8 @@ static void print_main_help(void) {
          "   --systemd-cgroup    enable systemd cgroup support\n"
          "   --rootless value    ignore cgroup permission errors ('true', 'false', or 'auto') "
          "(default: \"auto\")\n"
+         "   --trace             print the time spent in each phase after the command (also\n"
+         "                       OCIRUN_TRACE=1); JSON lines into the --log file when set\n"
          "   --help, -h          show help\n"
          "   --version, -v       print the version\n",
          OCIRUN_DEFAULT_ROOT);
@@ -152,7 +157,11 @@ int main(int argc, char **argv) {
   const struct cli_command *cmd;
   ocirun_error_t *err = NULL;
   int c, rc;
+  const char *trace_env = getenv("OCIRUN_TRACE");
 
+  /* For clients whose command line we do not control (containerd's shim). */
+  if (trace_env && strcmp(trace_env, "1") == 0)
+    trace_start();
   while ((c = cli_getopt(argc, argv, "hv", global_options)) != -1) {
     switch (c) {
     case OPT_DEBUG:
@@ -183,6 +192,9 @@ int main(int argc, char **argv) {
     case OPT_ROOTLESS:
       g.rootless = optarg;
       break;
+    case OPT_TRACE:
+      trace_start();
+      break;
     case 'h':
       print_main_help();
       return 0;
@@ -210,6 +222,7 @@ int main(int argc, char **argv) {
   argv += optind;
   optind = 0;
   rc = cmd->run(&g, argc, argv);
+  trace_report(cmd->name, log_fd());
   log_close();
   return rc;
 }

@@ -9,6 +9,7 @@
 #include "process/relay.h"
 #include "process/spawn.h"
 #include "util/log.h"
+#include "util/trace.h"
 
 static const struct option run_options_table[] = {
     CREATE_COMMON_OPTIONS,
@@ -35,6 +36,7 @@ static int run_foreground(struct cli_global *g, struct container *c, bool keep) 
     container_release(c);
     return cli_fail(&err);
   }
+  trace_pointf("container ran", "until its exit (status 0x%x)", status);
   if (!keep) {
     struct container_state st = c->state;
     /* The state copy is owned by c; destroy reads it before release frees it. */

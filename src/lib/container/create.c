@@ -34,6 +34,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/trace.h"
 
 /* Everything create has made so far, for the undo path. */
 struct create_ctx {
@@ -58,6 +59,8 @@ static int child_entry(void *arg) {
    * non-dumpable, so no container process can reach it through /proc/<pid>/exe
    * (CVE-2019-5736).  execve of the user's program makes it dumpable again. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  trace_set_process("init");
+  trace_point("clone");
   close(ctx->parent_sync);
   /* The flock belongs to the open file: a copy held here would keep the container
    * locked for as long as the init waits for `start`. */
@@ -77,7 +80,11 @@ static int run_parent_hooks(struct create_ctx *ctx, ocirun_error_t **err) {
     return ocirun_error_set(err, ENOMEM, "hooks: state");
   if (hooks_run(&h->prestart, "prestart", json, err) < 0)
     return -1;
-  return hooks_run(&h->create_runtime, "createRuntime", json, err);
+  trace_pointf("hooks", "prestart (%zu)", h->prestart.len);
+  if (hooks_run(&h->create_runtime, "createRuntime", json, err) < 0)
+    return -1;
+  trace_pointf("hooks", "createRuntime (%zu)", h->create_runtime.len);
+  return 0;
 }
 
 /* Steps 2-4 of the sync protocol, until the child says READY. */
@@ -104,6 +111,7 @@ static int drive_init(struct create_ctx *ctx, ocirun_error_t **err) {
       if (seccomp_handover_parent(&c->spec->linux_.seccomp, c->pidfd, c->pid, msg.arg, json,
                                   ctx->parent_sync, err) < 0)
         return -1;
+      trace_point("seccomp listener handed over");
       break;
     }
     case SYNC_READY:
@@ -164,6 +172,7 @@ static int prepare_fifo(struct create_ctx *ctx, ocirun_error_t **err) {
   if (fchmodat(AT_FDCWD, path, 0622, 0) < 0)
     return ocirun_error_set(err, errno, "chmod %s", path);
   ctx->init.fifo_fd = ctx->fifo_fd;
+  trace_point("exec fifo");
   return 0;
 }
 
@@ -218,6 +227,7 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
           0)
     return -1;
   ctx->child_joins_cgroup = ctx->init.cgroup_join_len > 0;
+  trace_pointf("cgroup join fds", "%zu hierarchies", ctx->init.cgroup_join_len);
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
     return ocirun_error_set(err, errno, "socketpair for the sync protocol");
   ctx->parent_sync = pair[0];
@@ -228,8 +238,11 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
     return -1;
   int r = enter_for_children(ctx, &flags, err);
   ctx->init.clone_flags = flags;
-  if (r == 0)
+  if (r == 0) {
+    trace_point("before clone");
     r = spawn_clone(flags, cgroup_clone_fd(c->cgroup), child_entry, ctx, &c->pid, &c->pidfd, err);
+  }
+  trace_pointf("clone", "flags 0x%lx", flags);
   /* Back to our own pid/time namespaces: the hooks we run later are host processes. */
   if (entered && namespaces_restore_for_children(&saved, r < 0 ? NULL : err) < 0)
     r = -1;
@@ -254,13 +267,16 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   if (!cgroup_placed_by_clone(ctx) && !ctx->child_joins_cgroup &&
       cgroup_apply(c->cgroup, c->pid, NULL, err) < 0)
     return -1;
+  trace_point("cgroup apply");
   if (cgroup_set_resources(c->cgroup,
                            c->spec->linux_.resources.present ? &c->spec->linux_.resources : NULL,
                            err) < 0)
     return -1;
+  trace_point("cgroup set");
   /* rlimits from the parent, before the child can enter a user namespace. */
   if (rlimits_apply(c->pid, c->spec->process.rlimits, c->spec->process.rlimits_len, err) < 0)
     return -1;
+  trace_point("rlimits");
   return 0;
 }
 
@@ -277,10 +293,12 @@ static int finish_created(struct create_ctx *ctx, ocirun_error_t **err) {
   c->state.created_done = true;
   if (write_state(ctx, err) < 0)
     return -1;
+  trace_point("state write (created)");
   if (sync_send(ctx->parent_sync, SYNC_RUN, 0, err) < 0)
     return -1;
   if (ctx->opts->pid_file && write_pid_file(ctx->opts->pid_file, c->pid, err) < 0)
     return -1;
+  trace_point("pid file");
   if (c->console_master >= 0) {
     int master = -1;
     int r = fd_recv(c->console_master, &master, NULL, 0, err);
@@ -330,9 +348,14 @@ static int load_config(struct create_ctx *ctx, char **raw, size_t *raw_len, ocir
     return ocirun_error_set(err, errno, "chdir to bundle %s", o->bundle);
   if (fs_read_file("config.json", 64u << 20, raw, raw_len, err) < 0)
     return ocirun_error_prefix(err, "load config");
+  trace_pointf("read config", "%zu bytes", *raw_len);
   if (spec_parse("config.json", *raw, *raw_len, &ctx->c->spec, err) < 0)
     return -1;
-  return create_checks_run(ctx->c->spec, &ctx->rootfs, err);
+  trace_point("parse");
+  if (create_checks_run(ctx->c->spec, &ctx->rootfs, err) < 0)
+    return -1;
+  trace_point("checks");
+  return 0;
 }
 
 static int fill_state(struct create_ctx *ctx, ocirun_error_t **err) {
@@ -421,6 +444,7 @@ int container_create(const struct create_options *opts, struct container *c, oci
   if (load_config(&ctx, &raw, &raw_len, err) < 0 || prepare_init_config(&ctx, err) < 0 ||
       fill_state(&ctx, err) < 0)
     goto fail;
+  trace_point("prepare");
   if (state_root_ensure(opts->root, err) < 0 || state_dir_create(opts->root, opts->id, err) < 0)
     goto fail;
   ctx.state_dir_made = true;
@@ -428,12 +452,14 @@ int container_create(const struct create_options *opts, struct container *c, oci
   c->lock_fd = state_lock(opts->root, opts->id, err);
   if (c->state_dir == NULL || c->lock_fd < 0)
     goto fail;
+  trace_point("state dir + lock");
   {
     _cleanup_free_ char *copy = NULL;
     if (asprintf(&copy, "%s/config.json", c->state_dir) < 0 ||
         fs_write_file_atomic(copy, raw, raw_len, 0600, err) < 0)
       goto fail;
   }
+  trace_point("state config copy");
   cgo = (struct cgroup_options){.id = opts->id,
                                 .cgroups_path = c->spec->linux_.cgroups_path,
                                 .systemd = opts->systemd_cgroup,
@@ -442,9 +468,14 @@ int container_create(const struct create_options *opts, struct container *c, oci
                                 .devices_len = c->spec->linux_.devices_len};
   if (cgroup_open(&cgo, &c->cgroup, err) < 0)
     goto fail;
+  trace_pointf("cgroup open", "%s", cgroup_driver_name(c->cgroup));
   c->state.cgroup_path = strdup(cgroup_recorded_path(c->cgroup));
-  if (write_state(&ctx, err) < 0 || cgroup_create(c->cgroup, err) < 0)
+  if (write_state(&ctx, err) < 0)
     goto fail;
+  trace_point("state write (creating)");
+  if (cgroup_create(c->cgroup, err) < 0)
+    goto fail;
+  trace_point("cgroup create");
   if (prepare_terminal(&ctx, err) < 0 || prepare_fifo(&ctx, err) < 0)
     goto fail;
   if (opts->for_run && opts->subreaper && !opts->detach)

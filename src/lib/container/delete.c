@@ -14,6 +14,7 @@
 #include "linux/hooks.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/trace.h"
 
 /* Wait until the pidfd's process has exited (it may stay a zombie: that is fine). */
 static void wait_exit(int pidfd, int timeout_ms) {
@@ -33,8 +34,11 @@ static int kill_init(struct container_state *st, struct cgroup *cg, ocirun_error
     if (cgroup_pids(cg, &pids, &n, err) < 0)
       return -1;
     free(pids);
+    trace_pointf("cgroup pids", "%zu", n);
     if (n > 0 && cgroup_kill_all(cg, SIGKILL, err) < 0)
       return -1;
+    if (n > 0)
+      trace_point("cgroup kill");
   }
   if (st->init_pid <= 0)
     return 0;
@@ -43,7 +47,9 @@ static int kill_init(struct container_state *st, struct cgroup *cg, ocirun_error
     return 0;
   if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
     return ocirun_error_set(err, errno, "kill container init %d", (int)st->init_pid);
+  trace_point("kill init");
   wait_exit(pidfd, 10000);
+  trace_point("wait for init exit");
   return 0;
 }
 
@@ -55,8 +61,10 @@ static int wait_cgroup_empty(struct cgroup *cg, ocirun_error_t **err) {
     if (cgroup_pids(cg, &pids, &n, err) < 0)
       return -1;
     free(pids);
-    if (n == 0)
+    if (n == 0) {
+      trace_pointf("wait for empty cgroup", "%d rounds", i + 1);
       return 0;
+    }
     if (i % 50 == 49)
       cgroup_kill_all(cg, SIGKILL, NULL);
     struct timespec ts = {0, 2 * 1000 * 1000};
@@ -73,11 +81,13 @@ int container_destroy(const char *root, struct container_state *st, const struct
   if (st->cgroup_path) {
     if (cgroup_open_existing(st->id, st->cgroup_path, st->systemd_cgroup, &cg, err) < 0)
       return -1;
+    trace_point("cgroup open");
     if (kill_init(st, cg, err) < 0 || wait_cgroup_empty(cg, err) < 0 ||
         cgroup_destroy(cg, err) < 0) {
       cgroup_close(cg);
       return -1;
     }
+    trace_point("cgroup destroy");
     cgroup_close(cg);
   } else if (kill_init(st, NULL, err) < 0) {
     return -1;
@@ -90,9 +100,11 @@ int container_destroy(const char *root, struct container_state *st, const struct
       log_warn("%s", hook_err->msg);
       ocirun_error_free(&hook_err);
     }
+    trace_pointf("hooks", "poststop (%zu)", spec->hooks.poststop.len);
   }
   if (state_dir_remove(root, st->id, err) < 0)
     r = -1;
+  trace_point("state dir remove");
   return r;
 }
 
@@ -114,6 +126,7 @@ int container_delete(const char *root, const char *id, bool force, ocirun_error_
     }
     return -1;
   }
+  trace_point("lock");
   if (state_read(root, id, &st, &read_err) < 0) {
     /* A create killed before it wrote any state leaves only the directory. */
     if (read_err->status == ENOENT) {
@@ -127,7 +140,9 @@ int container_delete(const char *root, const char *id, bool force, ocirun_error_
     ocirun_error_move(err, &read_err);
     return -1;
   }
+  trace_point("state read");
   status = state_status(root, &st);
+  trace_pointf("status", "%s", container_status_name(status));
   if (!force && status != CONTAINER_STOPPED && status != CONTAINER_CREATED) {
     ocirun_error_set(err, 0, "cannot delete container %s that is not stopped: %s", id,
                      container_status_name(status));
@@ -138,6 +153,7 @@ int container_delete(const char *root, const char *id, bool force, ocirun_error_
     log_warn("delete %s: %s", id, read_err->msg);
     ocirun_error_free(&read_err);
   }
+  trace_point("load config");
   r = container_destroy(root, &st, spec, err);
 out:
   if (spec)

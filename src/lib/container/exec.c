@@ -29,6 +29,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/trace.h"
 
 struct exec_ctx {
   struct exec_config cfg;
@@ -40,6 +41,8 @@ static int exec_child_entry(void *arg) {
   /* Non-dumpable until execve: /proc/<pid>/exe of this process (the runtime's binary)
    * stays out of reach of the container's processes (CVE-2019-5736). */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  trace_set_process("exec");
+  trace_point("clone");
   close(ctx->parent_sync);
   return exec_child_run(&ctx->cfg);
 }
@@ -107,6 +110,7 @@ static int join_cgroup(const struct container_state *st, const struct exec_optio
     return 0;
   if (cgroup_open_existing(st->id, st->cgroup_path, st->systemd_cgroup, &cg, err) < 0)
     return -1;
+  trace_point("cgroup open");
   r = cgroup_apply(cg, pid, o->cgroup_sub, err);
   if (r < 0 && (*err)->status == EBUSY && o->cgroup_sub == NULL) {
     ocirun_error_t *second = NULL;
@@ -116,6 +120,7 @@ static int join_cgroup(const struct container_state *st, const struct exec_optio
       ocirun_error_move(err, &second);
   }
   cgroup_close(cg);
+  trace_point("cgroup apply");
   return r;
 }
 
@@ -128,6 +133,7 @@ static int wait_exec_done(const struct exec_options *o, const struct container_s
     if (sync_recv(sync_fd, &msg, &recv_err) < 0) {
       /* EOF: the sync socket closed on execve — the process runs. */
       ocirun_error_free(&recv_err);
+      trace_point("wait for execve (sync EOF)");
       return 0;
     }
     if (msg.type != SYNC_SECCOMP)
@@ -185,8 +191,10 @@ static int spawn_and_sync(struct exec_ctx *ctx, const struct exec_options *o,
     return ocirun_error_set(err, errno, "socketpair for the sync protocol");
   ctx->parent_sync = pair[0];
   ctx->cfg.sync_fd = pair[1];
+  trace_point("before clone");
   if (spawn_clone(0, -1, exec_child_entry, ctx, pid, pidfd, err) < 0)
     return -1;
+  trace_point("clone");
   close(ctx->cfg.sync_fd);
   ctx->cfg.sync_fd = -1;
   if (ctx->cfg.console_sock >= 0) {
@@ -218,8 +226,10 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   *exit_code = 0;
   if (container_id_validate(o->id, err) < 0 || state_read(o->root, o->id, &st, err) < 0)
     return -1;
+  trace_point("state read");
   if (check_status(o->root, o, &st, err) < 0)
     goto out;
+  trace_point("status");
   init_pidfd = (int)syscall(SYS_pidfd_open, st.init_pid, 0);
   /* The pidfd pins the process; the start time proves it is still the init we recorded. */
   if (init_pidfd < 0 || !process_is_same(st.init_pid, st.init_start_time)) {
@@ -231,6 +241,7 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   ctx.cfg.caps = o->caps;
   ctx.cfg.init_pidfd = init_pidfd;
   ctx.cfg.ns_flags = namespaces_to_join(st.init_pid);
+  trace_point("pidfd + namespaces to join");
   ctx.cfg.console_sock = -1;
   ctx.cfg.preserve_fds = o->preserve_fds;
   if (o->spec->linux_.seccomp.present) {
@@ -253,6 +264,7 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
     namespaces_restore_for_children(&saved_ns, NULL);
     goto out;
   }
+  trace_point("enter pid + time namespaces");
   if (!o->detach)
     relay_block_signals(&old);
   r = spawn_and_sync(&ctx, o, &st, &pid, &pidfd, err);
@@ -285,6 +297,7 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   int status = 0;
   if (relay_foreground(pid, pidfd, relay_end, &status, err) < 0)
     goto out;
+  trace_pointf("process ran", "until its exit (status 0x%x)", status);
   *exit_code = spawn_exit_code(status);
   r = 0;
 out:

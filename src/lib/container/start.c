@@ -14,6 +14,7 @@
 #include "process/sync.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/trace.h"
 
 static void run_poststart(const char *root, struct container_state *st) {
   struct spec *spec = NULL;
@@ -25,6 +26,7 @@ static void run_poststart(const char *root, struct container_state *st) {
     ocirun_error_free(&err);
     return;
   }
+  trace_point("load config");
   if (spec->hooks.poststart.len > 0) {
     json = state_to_hook_json(st, CONTAINER_RUNNING);
     /* As the reference runtime: a failing poststart hook is reported, not fatal. */
@@ -32,6 +34,7 @@ static void run_poststart(const char *root, struct container_state *st) {
       log_warn("%s", err->msg);
       ocirun_error_free(&err);
     }
+    trace_pointf("hooks", "poststart (%zu)", spec->hooks.poststart.len);
   }
   spec_free(spec);
 }
@@ -56,6 +59,7 @@ static int release_init(const char *dir, const struct container_state *st, ociru
   fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
     return ocirun_error_set(err, errno, "open exec fifo %s", fifo);
+  trace_point("pidfd + exec fifo open");
   pfd[0] = (struct pollfd){.fd = fd, .events = POLLIN};
   pfd[1] = (struct pollfd){.fd = pidfd, .events = POLLIN};
   for (;;) {
@@ -74,8 +78,10 @@ static int release_init(const char *dir, const struct container_state *st, ociru
     if (pfd[1].revents)
       return ocirun_error_set(err, 0, "container init exited before start");
   }
+  trace_point("wait for init (exec fifo)");
   if (unlink(fifo) < 0)
     return ocirun_error_set(err, errno, "remove exec fifo %s", fifo);
+  trace_point("exec fifo remove");
   return 0;
 }
 
@@ -88,9 +94,15 @@ int container_start(const char *root, const char *id, ocirun_error_t **err) {
   if (container_id_validate(id, err) < 0)
     return -1;
   lock = state_lock(root, id, err);
-  if (lock < 0 || state_read(root, id, &st, err) < 0)
+  if (lock < 0)
     return -1;
-  switch (state_status(root, &st)) {
+  trace_point("lock");
+  if (state_read(root, id, &st, err) < 0)
+    return -1;
+  trace_point("state read");
+  enum container_status status = state_status(root, &st);
+  trace_pointf("status", "%s", container_status_name(status));
+  switch (status) {
   case CONTAINER_CREATED:
     break;
   case CONTAINER_STOPPED:
@@ -118,6 +130,7 @@ int container_start_held(struct container *c, ocirun_error_t **err) {
     return ocirun_error_prefix(err, "start container");
   close(c->sync_fd);
   c->sync_fd = -1;
+  trace_point("send start");
   if (c->spec->hooks.poststart.len > 0) {
     _cleanup_free_ char *json = state_to_hook_json(&c->state, CONTAINER_RUNNING);
     ocirun_error_t *hook_err = NULL;

@@ -17,6 +17,7 @@
 #include "linux/mounts.h"
 #include "linux/path_resolve.h"
 #include "util/cleanup.h"
+#include "util/trace.h"
 
 int rootfs_prepare(const struct spec *spec, const struct rootfs_options *opts,
                    ocirun_error_t **err) {
@@ -28,6 +29,7 @@ int rootfs_prepare(const struct spec *spec, const struct rootfs_options *opts,
                             opts->rootfs ? opts->rootfs : "(none)");
   if (propagation_prepare(spec, opts->rootfs, err) < 0)
     return -1;
+  trace_point("propagation + rootfs bind");
   /* Opened after the bind so that lookups start on the rootfs' own mount. */
   root_fd = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
@@ -36,10 +38,16 @@ int rootfs_prepare(const struct spec *spec, const struct rootfs_options *opts,
   for (size_t i = 0; i < spec->mounts_len; i++) {
     if (mount_spec_entry(&ctx, i, err) < 0)
       return -1;
+    trace_pointf("mount", "%s (%s)", spec->mounts[i].destination,
+                 spec->mounts[i].type ? spec->mounts[i].type : "bind");
   }
   if (rootfs_needs_dev_setup(spec) && devices_setup(&ctx, err) < 0)
     return -1;
-  return dev_console_setup(&ctx, err);
+  trace_point("/dev devices + links");
+  if (dev_console_setup(&ctx, err) < 0)
+    return -1;
+  trace_point("/dev/console");
+  return 0;
 }
 
 /* A /dev mounted read-only in the spec was mounted writable so that the
@@ -77,12 +85,17 @@ int rootfs_finalize(const struct spec *spec, const struct rootfs_options *opts,
     return -1;
   if (rootfs_switch(opts->rootfs, opts->no_pivot, err) < 0)
     return -1;
+  trace_point(opts->no_pivot ? "chroot (no pivot)" : "pivot_root");
   root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return ocirun_error_set(err, errno, "open /");
-  if (readonly_paths_apply(spec, root_fd, err) < 0 ||
-      masked_paths_apply(spec, root_fd, host_null, err) < 0 ||
-      dev_readonly(spec, root_fd, err) < 0 || propagation_finalize(spec, err) < 0)
+  if (readonly_paths_apply(spec, root_fd, err) < 0)
+    return -1;
+  trace_pointf("readonly paths", "%zu", spec->linux_.readonly_paths.len);
+  if (masked_paths_apply(spec, root_fd, host_null, err) < 0)
+    return -1;
+  trace_pointf("masked paths", "%zu", spec->linux_.masked_paths.len);
+  if (dev_readonly(spec, root_fd, err) < 0 || propagation_finalize(spec, err) < 0)
     return -1;
   if (spec->process.cwd && spec->process.cwd[0]) {
     _cleanup_close_ int cwd = path_open_in_root(root_fd, spec->process.cwd, PATH_CREATE_DIR, false);
@@ -93,5 +106,6 @@ int rootfs_finalize(const struct spec *spec, const struct rootfs_options *opts,
     return ocirun_error_set(err, errno, "make the root filesystem read-only");
   if (chdir("/") < 0)
     return ocirun_error_set(err, errno, "chdir /");
+  trace_point("read-only root");
   return 0;
 }

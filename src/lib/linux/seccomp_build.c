@@ -15,6 +15,7 @@
 #include "linux/seccomp_internal.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/trace.h"
 
 static void ctx_releasep(scmp_filter_ctx *ctx) {
   if (*ctx)
@@ -194,6 +195,7 @@ int seccomp_program_prepare(const struct spec_seccomp *s, const char *cache_dir,
   r = seccomp_cache_lookup(cache_dir, key, out, &cache_err);
   if (r > 0) {
     (*out)->flags = seccomp_section_flags(s);
+    trace_pointf("seccomp", "from the cache (%u instructions)", (*out)->len);
     return 0;
   }
   if (r < 0) {
@@ -202,10 +204,12 @@ int seccomp_program_prepare(const struct spec_seccomp *s, const char *cache_dir,
   }
   if (seccomp_compile(s, out, err) < 0)
     return -1;
+  trace_pointf("seccomp", "compiled (%u instructions)", (*out)->len);
   if (seccomp_cache_store(cache_dir, key, *out, &cache_err) < 0) {
     log_warn("seccomp filter cache: %s", cache_err->msg);
     ocirun_error_free(&cache_err);
   }
+  trace_point("seccomp cache store");
   return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "process/init_env.h"
 #include "process/sync.h"
 #include "util/cleanup.h"
+#include "util/trace.h"
 
 static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error_t **err) {
   const struct spec_process *p = cfg->process;
@@ -32,6 +33,7 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
   if (setns(cfg->init_pidfd, (int)cfg->ns_flags) < 0)
     return ocirun_error_set(err, errno, "enter the namespaces of the container init");
   close(cfg->init_pidfd);
+  trace_point("setns");
   if (p->terminal && cfg->console_sock >= 0 &&
       console_setup("/", &cfg->console_sock, false, cfg->process, err) < 0)
     return -1;
@@ -47,12 +49,15 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
       scheduler_apply(&p->scheduler, err) < 0 || io_priority_apply(&p->io_priority, err) < 0 ||
       memory_policy_apply(&cfg->spec->linux_.memory_policy, err) < 0)
     return -1;
+  trace_point("console + cwd + process attributes");
   if (process_env_build(&p->env, false, 0, p->user.uid, env, err) < 0)
     return -1;
   if (exec_path_lookup(p->args.items[0], *env, path, err) < 0)
     return -1;
+  trace_point("executable lookup");
   if (process_drop_privileges(p, &cfg->caps, cfg->seccomp, cfg->sync_fd, err) < 0)
     return -1;
+  trace_point("user + capabilities + seccomp");
   return fds_close_for_exec(cfg->preserve_fds, cfg->sync_fd, err);
 }
 
@@ -63,6 +68,7 @@ int exec_child_run(struct exec_config *cfg) {
 
   if (setup(cfg, &path, &env, &err) == 0) {
     /* The sync socket is close-on-exec: the parent reads EOF once execve succeeded. */
+    trace_pointf("exec", "%s", path);
     execve(path, cfg->process->args.items, env);
     ocirun_error_set(&err, errno, "exec %s", path);
   }

@@ -31,6 +31,7 @@
 #include "process/sync.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/trace.h"
 
 static bool has_hooks(const struct spec_hook_list *l) {
   return l->len > 0;
@@ -107,17 +108,21 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
     return ocirun_error_set(err, errno, "unshare the cgroup namespace");
   if (timens_enter(spec, err) < 0)
     return -1;
+  trace_point("namespaces");
   if ((cfg->clone_flags & CLONE_NEWNET) && network_loopback_up(err) < 0)
     return -1;
+  trace_point("loopback");
   if (set_names(spec, err) < 0)
     return -1;
   if (!cfg->no_new_keyring && join_session_keyring(cfg->id, err) < 0)
     return -1;
+  trace_point("hostname + keyring");
   if (rootfs_prepare(spec, &cfg->rootfs, err) < 0)
     return -1;
   if (spec->process.terminal && cfg->console_sock >= 0 &&
       console_setup(cfg->rootfs.rootfs, &cfg->console_sock, true, &cfg->spec->process, err) < 0)
     return -1;
+  trace_point("console");
   if (needs_hook_sync) {
     if (sync_send(cfg->sync_fd, SYNC_HOOKS, 0, err) < 0 ||
         sync_expect(cfg->sync_fd, SYNC_RESUME, NULL, err) < 0)
@@ -125,8 +130,10 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
   }
   if (run_container_hooks(cfg, &spec->hooks.create_container, "createContainer", host_pid, err) < 0)
     return -1;
+  trace_point("hooks createContainer");
   if (write_proc_settings(cfg, err) < 0)
     return -1;
+  trace_point("sysctl + oom_score_adj");
   if (rootfs_finalize(spec, &cfg->rootfs, err) < 0)
     return -1;
   return 0;
@@ -144,9 +151,14 @@ static int setup_process(struct init_config *cfg, char **exec_path, ocirun_error
       scheduler_apply(&p->scheduler, err) < 0 || io_priority_apply(&p->io_priority, err) < 0 ||
       memory_policy_apply(&spec->linux_.memory_policy, err) < 0)
     return -1;
+  trace_point("cwd + process attributes");
   if (exec_path_lookup(p->args.items[0], p->env.items, exec_path, err) < 0)
     return -1;
-  return process_drop_privileges(p, &cfg->caps, cfg->seccomp, cfg->sync_fd, err);
+  trace_point("executable lookup");
+  if (process_drop_privileges(p, &cfg->caps, cfg->seccomp, cfg->sync_fd, err) < 0)
+    return -1;
+  trace_point("user + capabilities + seccomp");
+  return 0;
 }
 
 /* Block until `start` opens the exec fifo for reading, then tell it we go. */
@@ -182,6 +194,7 @@ int init_child_run(struct init_config *cfg) {
   /* Into the container's cgroups before anything else runs here. */
   if (cgroup_self_join(cfg->cgroup_join_fds, cfg->cgroup_join_len, &err) < 0)
     goto fail;
+  trace_point("cgroup join");
   if (sync_expect(cfg->sync_fd, SYNC_GO, &msg, &err) < 0)
     goto fail;
   host_pid = msg.arg;
@@ -197,11 +210,13 @@ int init_child_run(struct init_config *cfg) {
     goto fail;
   if (wait_for_start(cfg, &err) < 0)
     goto fail_late;
+  trace_point("wait for start");
   if (run_container_hooks(cfg, &cfg->spec->hooks.start_container, "startContainer", host_pid,
                           &err) < 0)
     goto fail_late;
   if (fds_close_for_exec(cfg->preserve_fds, -1, &err) < 0)
     goto fail_late;
+  trace_pointf("exec", "%s", exec_path);
   execve(exec_path, cfg->spec->process.args.items, env);
   ocirun_error_set(&err, errno, "exec %s", exec_path);
   goto fail_late;

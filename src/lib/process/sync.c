@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "util/trace.h"
 
 static const char *const sync_names[] = {
     [SYNC_GO] = "go",
@@ -67,6 +68,7 @@ int sync_recv(int fd, struct sync_msg *msg, ocirun_error_t **err) {
       (size_t)n != offsetof(struct sync_msg, text) + msg->text_len)
     return ocirun_error_set(err, EPROTO, "sync: malformed message of %zd bytes", n);
   msg->text[msg->text_len < SYNC_TEXT_MAX ? msg->text_len : SYNC_TEXT_MAX - 1] = '\0';
+  trace_pointf("sync", "wait for %s", sync_type_name(msg->type));
   return 0;
 }
 
