@@ -1,6 +1,8 @@
 #!/bin/bash
 # Real containers on a pure cgroup v2 host (the test VM: all controllers at the root):
 #   /work/shared/vm/run-in-vm -- tests/cgroup/v2-containers-in-vm.sh [BUILD_DIR]
+# The bundle is `ocirun spec`'s, which on a v2 host is runc's template with a cgroup
+# namespace: the container (run and exec) must see its own cgroup as "0::/".
 # The container's init is placed with clone3(CLONE_INTO_CGROUP); limits, the BPF
 # device filter, pause/resume, exec (into the container's cgroup), kill --all and
 # delete are checked from the cgroup files and from inside the container.
@@ -24,8 +26,23 @@ mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/proc" "$bundle/rootfs/dev" "$bundl
 cp "$(command -v busybox)" "$bundle/rootfs/bin/"
 for c in sh sleep cat echo head ls mknod; do ln -s busybox "$bundle/rootfs/bin/$c"; done
 cd "$bundle"
-# runc's default template (no jq in the guest: sed edits it)
+# the same template as runc's on this host (runc 1.1.5 is in the guest), apart from the
+# version and the hostname
+runc spec --rootless && mv config.json runc-rootless.json
+runc spec && mv config.json runc.json
+$build/ocirun spec --rootless && mv config.json ocirun-rootless.json
 $build/ocirun spec
+same_template() {
+  diff <(grep -v -e '"ociVersion"' -e '"hostname"' "$1") <(grep -v -e '"ociVersion"' -e '"hostname"' "$2")
+}
+check "same_template runc.json config.json"
+check "same_template runc-rootless.json ocirun-rootless.json"
+check "grep -q '\"type\": \"cgroup\"' config.json"
+# a foreground run from the template, its process printing its own cgroup
+mkdir fg
+sed -e 's/"terminal": true/"terminal": false/' -e 's|"sh"$|"cat", "/proc/self/cgroup"|' \
+  -e "s|\"path\": \"rootfs\"|\"path\": \"$bundle/rootfs\"|" config.json >fg/config.json
+check "[ \"\$($ocirun run --bundle fg ${id}fg </dev/null 2>&1)\" = '0::/' ]"
 sed -e 's/"terminal": true/"terminal": false/' -e 's/"sh"$/"sleep", "100"/' \
   -e 's/"resources": {/"resources": {"memory": {"limit": 104857600, "swap": 209715200}, "pids": {"limit": 42}, "cpu": {"shares": 1024, "quota": 50000, "period": 100000},/' \
   config.json >c.json
@@ -44,8 +61,10 @@ check "[ \"\$(cat $dir/cpu.weight)\" = 39 ]"
 # the BPF device filter: /dev/null works, a host disk node cannot be opened
 check "$ocirun exec $id sh -c 'echo x >/dev/null'"
 check "! $ocirun exec $id sh -c 'mknod /tmp/m c 1 1 && head -c1 /tmp/m' >/dev/null 2>&1"
-# exec lands in the container's cgroup (no cgroup namespace in this config)
-check "$ocirun exec $id cat /proc/self/cgroup | grep -qx '0::/$id'"
+# exec lands in the container's cgroup, the root of its cgroup namespace, and sees the
+# container's own limits at the root of its /sys/fs/cgroup
+check "[ \"\$($ocirun exec $id cat /proc/self/cgroup)\" = '0::/' ]"
+check "[ \"\$($ocirun exec $id cat /sys/fs/cgroup/pids.max)\" = 42 ]"
 $ocirun pause "$id"
 check "$ocirun state $id | grep -q '\"status\": \"paused\"'"
 check "grep -q 'frozen 1' $dir/cgroup.events"
@@ -55,7 +74,8 @@ check "$ocirun events --stats $id | grep -q '\"pids\":{\"current\":1'"
 $ocirun update --memory 50M "$id"
 check "[ \"\$(cat $dir/memory.max)\" = 52428800 ]"
 $ocirun kill --all "$id" KILL
-sleep 0.3
+# the init is gone when the state says so; a bounded wait, not a guess at the time
+for _ in $(seq 100); do $ocirun state "$id" | grep -q '"stopped"' && break; sleep 0.1; done
 $ocirun delete "$id"
 check "[ ! -d $dir ]"
 check "[ ! -d $root/$id ]"

@@ -618,39 +618,64 @@ static void test_supported(void) {
 
 /* ---- the template of `ocirun spec` ---- */
 
-static void test_template(void) {
+/* The namespace types of a parsed template, in order, as "pid,network,..." */
+static void namespace_list(const struct spec *s, char *out, size_t size) {
+  out[0] = '\0';
+  for (size_t i = 0; i < s->linux_.namespaces_len; i++) {
+    size_t n = strlen(out);
+    snprintf(out + n, size - n, "%s%s", i ? "," : "",
+             spec_namespace_name(s->linux_.namespaces[i].type));
+  }
+}
+
+static struct spec *template_for(bool rootless, uid_t uid, gid_t gid, bool cgroup2) {
+  const struct spec_template_host host = {.uid = uid, .gid = gid, .cgroup2_unified = cgroup2};
   ocirun_error_t *err = NULL;
   struct spec *s = NULL;
   char *text = NULL;
 
-  CHECK(spec_template(false, 0, 0, &text, &err) == 0);
+  CHECK(spec_template(rootless, &host, &text, &err) == 0);
   CHECK(text && parse_error(text, strlen(text), &s) == NULL);
-  if (s) {
-    /* runc's template: pid, network, ipc, uts, mount (no cgroup namespace) */
-    CHECK(s->linux_.namespaces_len == 5);
-    CHECK(spec_find_namespace(s, SPEC_NS_CGROUP) == NULL);
+  if (!rootless)
+    CHECK(text && strstr(text, "\n\t\"process\": {\n\t\t\"terminal\": true") != NULL);
+  free(text);
+  return s;
+}
+
+static void test_template(void) {
+  ocirun_error_t *err = NULL;
+  struct spec *s;
+  char ns[128];
+
+  /* runc's namespaces on each host kind: a cgroup namespace only on pure v2, the user
+   * namespace last when rootless */
+  static const struct {
+    bool rootless, cgroup2;
+    const char *namespaces;
+  } kinds[] = {{false, false, "pid,network,ipc,uts,mount"},
+               {false, true, "pid,network,ipc,uts,mount,cgroup"},
+               {true, false, "pid,ipc,uts,mount,user"},
+               {true, true, "pid,ipc,uts,mount,cgroup,user"}};
+  for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+    s = template_for(kinds[i].rootless, 1000, 1001, kinds[i].cgroup2);
+    CHECK(s != NULL);
+    if (s == NULL)
+      continue;
+    namespace_list(s, ns, sizeof(ns));
+    CHECK(strcmp(ns, kinds[i].namespaces) == 0);
     CHECK(s->process.terminal && s->process.no_new_privileges);
     CHECK(s->mounts_len == 7 && s->root.readonly);
-    CHECK(s->linux_.resources.devices_len == 1 && !s->linux_.resources.devices[0].allow);
-    CHECK(spec_check_supported(s, &err) == 0);
-    ocirun_error_free(&err);
+    if (kinds[i].rootless) {
+      CHECK(s->linux_.uid_mappings_len == 1 && s->linux_.uid_mappings[0].host_id == 1000);
+      CHECK(s->linux_.gid_mappings_len == 1 && s->linux_.gid_mappings[0].host_id == 1001);
+      CHECK(!s->linux_.resources.present);
+    } else {
+      CHECK(s->linux_.resources.devices_len == 1 && !s->linux_.resources.devices[0].allow);
+      CHECK(spec_check_supported(s, &err) == 0);
+      ocirun_error_free(&err);
+    }
+    spec_free(s);
   }
-  CHECK(text && strstr(text, "\n\t\"process\": {\n\t\t\"terminal\": true") != NULL);
-  spec_free(s);
-  free(text);
-
-  s = NULL;
-  CHECK(spec_template(true, 1000, 1001, &text, &err) == 0);
-  CHECK(text && parse_error(text, strlen(text), &s) == NULL);
-  if (s) {
-    CHECK(spec_find_namespace(s, SPEC_NS_NETWORK) == NULL);
-    CHECK(spec_find_namespace(s, SPEC_NS_USER) != NULL);
-    CHECK(s->linux_.uid_mappings_len == 1 && s->linux_.uid_mappings[0].host_id == 1000);
-    CHECK(s->linux_.gid_mappings_len == 1 && s->linux_.gid_mappings[0].host_id == 1001);
-    CHECK(!s->linux_.resources.present);
-  }
-  spec_free(s);
-  free(text);
 
   char dir[] = "/tmp/ocirun-spec-XXXXXX", path[64];
   CHECK(mkdtemp(dir) != NULL);
@@ -661,6 +686,10 @@ static void test_template(void) {
   snprintf(path, sizeof(path), "%s/config.json", dir);
   s = NULL;
   CHECK(spec_load_file(path, &s, &err) == 0);
+  /* the file follows this host: a cgroup namespace exactly when it is pure v2 */
+  struct spec_template_host here;
+  spec_template_probe_host(&here);
+  CHECK(s && (spec_find_namespace(s, SPEC_NS_CGROUP) != NULL) == here.cgroup2_unified);
   spec_free(s);
   unlink(path);
   rmdir(dir);

@@ -426,12 +426,22 @@ void spec_process_clear(struct spec_process *process);
  * "not supported: <json path>" for the first such field that is set. */
 int spec_check_supported(const struct spec *spec, ocirun_error_t **err);
 
+/* What runc's template depends on besides --rootless: the caller's ids and whether the
+ * host is pure cgroup v2 (then the container gets its own cgroup namespace). */
+struct spec_template_host {
+  uid_t uid;
+  gid_t gid;
+  bool cgroup2_unified;
+};
+/* The host facts above, read from this process and /sys/fs/cgroup. */
+void spec_template_probe_host(struct spec_template_host *host);
 /* The starter config.json of `ocirun spec` (runc's template), as malloc'd JSON text.
  * rootless: a user namespace mapping uid/gid to root, no network namespace, no cgroup
  * limits, sysfs bound from the host. */
-int spec_template(bool rootless, uid_t uid, gid_t gid, char **out, ocirun_error_t **err);
-/* Write the template to <bundle>/config.json (bundle NULL: the current directory);
- * an existing file is never replaced. */
+int spec_template(bool rootless, const struct spec_template_host *host, char **out,
+                  ocirun_error_t **err);
+/* Write the template for this host to <bundle>/config.json (bundle NULL: the current
+ * directory); an existing file is never replaced. */
 int spec_write_template(const char *bundle, bool rootless, ocirun_error_t **err);
 
 /* Helpers shared by the commands. */

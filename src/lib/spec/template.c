@@ -1,11 +1,15 @@
 /* The starter config.json written by `ocirun spec`: runc's template, key for key, so
- * that scripts editing it with jq work the same. */
+ * that scripts editing it with jq work the same. Like runc's, it is not fixed text: a pure
+ * cgroup v2 host adds a cgroup namespace, so that the container sees its own cgroup as
+ * the root of /sys/fs/cgroup and of /proc/self/cgroup. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <jansson.h>
 
 #include "ocirun-config.h"
@@ -72,7 +76,7 @@ static json_t *mounts(bool rootless) {
   return m;
 }
 
-static json_t *linux_section(bool rootless, uid_t uid, gid_t gid) {
+static json_t *linux_section(bool rootless, const struct spec_template_host *host) {
   static const char *const masked[] = {"/proc/acpi",
                                        "/proc/asound",
                                        "/proc/kcore",
@@ -86,8 +90,10 @@ static json_t *linux_section(bool rootless, uid_t uid, gid_t gid) {
                                        NULL};
   static const char *const readonly[] = {
       "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL};
+  /* runc: pid, network, ipc, uts, mount, then cgroup on a v2 host; rootless drops the
+   * network namespace and appends a user namespace last. */
   static const char *const ns_root[] = {"pid", "network", "ipc", "uts", "mount", NULL};
-  static const char *const ns_rootless[] = {"pid", "ipc", "uts", "mount", "cgroup", "user", NULL};
+  static const char *const ns_rootless[] = {"pid", "ipc", "uts", "mount", NULL};
   json_t *l = json_object(), *ns = json_array();
 
   if (l == NULL || ns == NULL) {
@@ -97,18 +103,22 @@ static json_t *linux_section(bool rootless, uid_t uid, gid_t gid) {
   }
   if (rootless) {
     /* the caller's ids become root inside; no cgroup limits without delegation */
-    json_object_set_new(
-        l, "uidMappings",
-        json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID", (json_int_t)uid, "size", 1));
-    json_object_set_new(
-        l, "gidMappings",
-        json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID", (json_int_t)gid, "size", 1));
+    json_object_set_new(l, "uidMappings",
+                        json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID",
+                                  (json_int_t)host->uid, "size", 1));
+    json_object_set_new(l, "gidMappings",
+                        json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID",
+                                  (json_int_t)host->gid, "size", 1));
   } else {
     json_object_set_new(l, "resources",
                         json_pack("{s:[{s:b, s:s}]}", "devices", "allow", 0, "access", "rwm"));
   }
   for (const char *const *t = rootless ? ns_rootless : ns_root; *t; t++)
     json_array_append_new(ns, json_pack("{s:s}", "type", *t));
+  if (host->cgroup2_unified)
+    json_array_append_new(ns, json_pack("{s:s}", "type", "cgroup"));
+  if (rootless)
+    json_array_append_new(ns, json_pack("{s:s}", "type", "user"));
   json_object_set_new(l, "namespaces", ns);
   json_object_set_new(l, "maskedPaths", strings(masked));
   json_object_set_new(l, "readonlyPaths", strings(readonly));
@@ -134,11 +144,21 @@ static char *tabs_for_indent(const char *text) {
   return out;
 }
 
-int spec_template(bool rootless, uid_t uid, gid_t gid, char **out, ocirun_error_t **err) {
+void spec_template_probe_host(struct spec_template_host *host) {
+  struct statfs sfs;
+  host->uid = geteuid();
+  host->gid = getegid();
+  /* runc's test, the magic of the filesystem at the cgroup root; a host without
+   * /sys/fs/cgroup gets the v1 template, as from runc */
+  host->cgroup2_unified = statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+int spec_template(bool rootless, const struct spec_template_host *host, char **out,
+                  ocirun_error_t **err) {
   json_t *doc =
       json_pack("{s:s, s:o, s:{s:s, s:b}, s:s, s:o, s:o}", "ociVersion", OCIRUN_SPEC_VERSION,
                 "process", process(), "root", "path", "rootfs", "readonly", 1, "hostname", "ocirun",
-                "mounts", mounts(rootless), "linux", linux_section(rootless, uid, gid));
+                "mounts", mounts(rootless), "linux", linux_section(rootless, host));
   _cleanup_free_ char *text = NULL;
 
   if (doc == NULL)
@@ -154,9 +174,11 @@ int spec_write_template(const char *bundle, bool rootless, ocirun_error_t **err)
   _cleanup_free_ char *text = NULL;
   _cleanup_free_ char *path = NULL;
   _cleanup_close_ int fd = -1;
+  struct spec_template_host host;
   size_t len, done = 0;
 
-  if (spec_template(rootless, geteuid(), getegid(), &text, err) < 0)
+  spec_template_probe_host(&host);
+  if (spec_template(rootless, &host, &text, err) < 0)
     return -1;
   if (asprintf(&path, "%s/config.json", bundle && bundle[0] ? bundle : ".") < 0)
     return ocirun_error_set(err, ENOMEM, "spec");
