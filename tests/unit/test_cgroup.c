@@ -322,6 +322,10 @@ static void test_systemd(void) {
   CHECK(find_prop(&p, "BlockIOAccounting") != NULL);
   CHECK(find_prop(&p, "MemorySwapMax") == NULL);
   cgroup_systemd_props_clear(&p);
+  res.pids_limit = 0; /* systemd has no TasksMax=0: 1, as on cgroupfs */
+  CHECK(cgroup_systemd_properties(&res, true, &p, NULL) == 0);
+  CHECK((x = find_prop(&p, "TasksMax")) && x->u == 1);
+  cgroup_systemd_props_clear(&p);
 
   /* no systemd on the host: a clear error */
   if (access("/run/systemd/system", F_OK) != 0) {
@@ -332,6 +336,107 @@ static void test_systemd(void) {
                    "systemd cgroup driver: systemd is not running (no /run/systemd/system)");
     ocirun_error_free(&err);
   }
+}
+
+/* The GVariant text values of "org.systemd.property.*" annotations, and the unified
+ * keys that are also unit properties. */
+static void test_systemd_annotations(void) {
+  struct cgroup_systemd_prop v;
+  static const struct {
+    const char *text;
+    char type;
+  } good[] = {{"5", 'i'},
+              {" -7 ", 'i'},
+              {"uint64 100", 't'},
+              {"@t 100", 't'},
+              {"int64 -3", 'x'},
+              {"uint32 0x10", 'u'},
+              {"1.5", 'd'},
+              {"double 2", 'd'},
+              {"true", 'b'},
+              {"false", 'b'},
+              {"'a b'", 's'},
+              {"\"x\\\"y\"", 's'},
+              {"[\"a\", 'b']", 'A'},
+              {"@as []", 'A'},
+              {"byte 255", 'Y'},
+              {"int16 -2", 'n'},
+              {"objectpath '/x'", 'o'}};
+  for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+    int r = cgroup_systemd_parse_variant(good[i].text, &v);
+    CHECK(r == 0 && v.type == good[i].type);
+    if (r != 0 || v.type != good[i].type)
+      printf("# variant %s: r=%d type=%c\n", good[i].text, r, v.type ? v.type : '0');
+    cgroup_systemd_prop_clear(&v);
+  }
+  CHECK(cgroup_systemd_parse_variant("\"x\\\"y\"", &v) == 0 && strcmp(v.s, "x\"y") == 0);
+  cgroup_systemd_prop_clear(&v);
+  CHECK(cgroup_systemd_parse_variant("[\"a\", 'b']", &v) == 0 && v.nstrv == 2 &&
+        strcmp(v.strv[1], "b") == 0);
+  cgroup_systemd_prop_clear(&v);
+  static const char *const bad[] = {"",           "[]",    "uint64 -1", "byte 256",
+                                    "3000000000", "'open", "5 6",       "@z 1",
+                                    "int32 'x'",  "[1]",   "yes",       "\"a\\q\""};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    CHECK(cgroup_systemd_parse_variant(bad[i], &v) < 0);
+    cgroup_systemd_prop_clear(&v);
+  }
+
+  struct spec_kv kv[] = {
+      {(char *)"org.systemd.property.TimeoutStopSec", (char *)"2"},
+      {(char *)"org.systemd.property.CollectMode", (char *)"'inactive-or-failed'"},
+      {(char *)"org.systemd.property.RuntimeMaxUSec", (char *)"uint64 7"},
+      {(char *)"com.example.other", (char *)"not a variant"}};
+  struct spec_kv_list list = {kv, 4};
+  struct cgroup_systemd_props p = {0};
+  const struct cgroup_systemd_prop *x;
+  ocirun_error_t *err = NULL;
+  CHECK(cgroup_systemd_annotation_props(&list, &p, &err) == 0 && p.len == 3);
+  /* "...Sec" becomes "...USec" in microseconds; "...USec" is taken as is */
+  CHECK((x = find_prop(&p, "TimeoutStopUSec")) && x->type == 't' && x->u == 2000000);
+  CHECK((x = find_prop(&p, "CollectMode")) && x->type == 's' &&
+        strcmp(x->s, "inactive-or-failed") == 0);
+  CHECK((x = find_prop(&p, "RuntimeMaxUSec")) && x->type == 't' && x->u == 7);
+  cgroup_systemd_props_clear(&p);
+  struct spec_kv badname[] = {{(char *)"org.systemd.property.Bad_Name", (char *)"1"}};
+  CHECK(cgroup_systemd_annotation_props(&(struct spec_kv_list){badname, 1}, &p, &err) < 0);
+  CHECK_CONTAINS(emsg(err), "Annotation org.systemd.property.Bad_Name name incorrect");
+  ocirun_error_free(&err);
+  struct spec_kv badval[] = {{(char *)"org.systemd.property.TimeoutStopSec", (char *)"'x'"}};
+  CHECK(cgroup_systemd_annotation_props(&(struct spec_kv_list){badval, 1}, &p, &err) < 0);
+  CHECK_CONTAINS(emsg(err), "value parse error: not a number");
+  ocirun_error_free(&err);
+  cgroup_systemd_props_clear(&p);
+
+  /* unified keys: appended after the converted values (systemd keeps the last) */
+  struct spec_kv uni[] = {
+      {(char *)"cpu.weight", (char *)" 500\n"}, {(char *)"cpu.max", (char *)"max 50000"},
+      {(char *)"memory.max", (char *)"max"},    {(char *)"pids.max", (char *)"99"},
+      {(char *)"cpuset.cpus", (char *)"1"},     {(char *)"memory.oom.group", (char *)"1"}};
+  struct spec_resources res = {.present = true, .unified = {uni, 6}};
+  res.cpu = (struct spec_cpu){.present = true, .has_shares = true, .shares = 1024};
+  CHECK(cgroup_systemd_properties(&res, true, &p, &err) == 0);
+  size_t weights = 0;
+  for (size_t i = 0; i < p.len; i++)
+    if (strcmp(p.items[i].name, "CPUWeight") == 0)
+      weights++;
+  CHECK(weights == 2 && p.items[p.len - 1].type == 'y');
+  for (size_t i = p.len; i-- > 0;)
+    if (strcmp(p.items[i].name, "CPUWeight") == 0) {
+      CHECK(p.items[i].u == 500);
+      break;
+    }
+  CHECK((x = find_prop(&p, "CPUQuotaPeriodUSec")) && x->u == 50000);
+  CHECK((x = find_prop(&p, "CPUQuotaPerSecUSec")) && x->u == UINT64_MAX);
+  CHECK((x = find_prop(&p, "MemoryMax")) && x->u == UINT64_MAX);
+  CHECK((x = find_prop(&p, "TasksMax")) && x->u == 99);
+  CHECK((x = find_prop(&p, "AllowedCPUs")) && x->nbytes == 1 && x->bytes[0] == 2);
+  cgroup_systemd_props_clear(&p);
+  struct spec_kv unibad[] = {{(char *)"memory.max", (char *)"lots"}};
+  struct spec_resources rb = {.present = true, .unified = {unibad, 1}};
+  CHECK(cgroup_systemd_properties(&rb, true, &p, &err) < 0);
+  CHECK_CONTAINS(emsg(err), "unified resource \"memory.max\" value conversion error");
+  ocirun_error_free(&err);
 }
 
 static void test_bpf_program(void) {
@@ -393,12 +498,17 @@ static void test_fake_v2(void) {
   CHECK(cgroup_create(cg, &err) == 0);
   CHECK_FILE(root, "cgroup.subtree_control", "+cpuset +cpu +io +memory +hugetlb +pids +rdma");
   snprintf(dir, sizeof(dir), "%s/c1", root);
-  static const char *const files[] = {
-      "pids.max",    "memory.swap.max", "memory.max",      "memory.low",      "io.weight",
-      "io.max",      "cpu.idle",        "cpu.weight",      "cpu.max",         "cpu.max.burst",
-      "cpuset.cpus", "cpuset.mems",     "hugetlb.2MB.max", "hugetlb.1GB.max", "rdma.max",
-      "memory.high", "cgroup.procs",    "cgroup.freeze",   "cgroup.events",   "memory.events",
-      NULL};
+  static const char *const files[] = {"pids.max",        "memory.swap.max",
+                                      "memory.max",      "memory.low",
+                                      "io.weight",       "io.max",
+                                      "cpu.idle",        "cpu.weight",
+                                      "cpu.max",         "cpu.max.burst",
+                                      "cpuset.cpus",     "cpuset.mems",
+                                      "hugetlb.2MB.max", "hugetlb.1GB.max",
+                                      "rdma.max",        "hugetlb.2MB.rsvd.max",
+                                      "memory.high",     "cgroup.procs",
+                                      "cgroup.freeze",   "cgroup.events",
+                                      "memory.events",   NULL};
   for (size_t i = 0; files[i]; i++)
     touch(dir, files[i], "");
   touch(dir, "memory.events", "low 0\nhigh 0\nmax 2\noom 1\noom_kill 3\n");
@@ -458,6 +568,13 @@ static void test_fake_v2(void) {
   CHECK_FILE(dir, "cpuset.mems", "0");
   CHECK_FILE(dir, "hugetlb.2MB.max", "4194304");
   CHECK_FILE(dir, "hugetlb.1GB.max", "0");
+  /* the reservation limit follows where the kernel has it (here only for 2MB) */
+  CHECK_FILE(dir, "hugetlb.2MB.rsvd.max", "4194304");
+  {
+    char rsvd[4300];
+    snprintf(rsvd, sizeof(rsvd), "%s/hugetlb.1GB.rsvd.max", dir);
+    CHECK(access(rsvd, F_OK) != 0);
+  }
   CHECK_FILE(dir, "rdma.max", "mlx5_0 hca_handle=3 hca_object=10000");
   CHECK_FILE(dir, "memory.high", "500000000");
 
@@ -470,6 +587,11 @@ static void test_fake_v2(void) {
   CHECK_FILE(dir, "memory.max", "max");
   CHECK_FILE(dir, "memory.swap.max", "max");
   CHECK_FILE(dir, "pids.max", "max");
+  /* an explicit pids limit of 0 is 1 (systemd has no TasksMax=0) */
+  r2.pids_limit = 0;
+  CHECK(cgroup_set_resources(cg, &r2, &err) == 0);
+  CHECK_FILE(dir, "pids.max", "1");
+  touch(dir, "pids.max", "max");
 
   /* errors name the resource and the file */
   struct spec_kv bad[] = {{(char *)"nosuch.file", (char *)"1"}};
@@ -865,6 +987,7 @@ int main(int argc, char **argv) {
   test_convert();
   test_units();
   test_systemd();
+  test_systemd_annotations();
   test_bpf_program();
   test_fake_v2();
   test_real_v1();

@@ -216,6 +216,7 @@ int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_e
   cg->devices = (struct spec_device *)opts->devices;
   cg->devices_len = opts->devices_len;
   cg->resources = opts->resources;
+  cg->annotations = opts->annotations;
   if (opts->systemd)
     r = cgroup_systemd_open(cg, opts->cgroups_path, err);
   else

@@ -21,6 +21,8 @@ struct cgroup_options {
   const char *cgroups_path;               /* linux.cgroupsPath, NULL/empty = default */
   bool systemd;                           /* --systemd-cgroup */
   const struct spec_resources *resources; /* may be NULL */
+  /* the config's annotations: "org.systemd.property.*" become unit properties */
+  const struct spec_kv_list *annotations;
   /* linux.devices: allowed (rwm) in the device cgroup besides the defaults. */
   const struct spec_device *devices;
   size_t devices_len;

@@ -50,6 +50,7 @@ struct cgroup {
   struct spec_device *devices; /* linux.devices, allowed rwm (borrowed) */
   size_t devices_len;
   const struct spec_resources *resources; /* from cgroup_open (borrowed) */
+  const struct spec_kv_list *annotations; /* from cgroup_open (borrowed) */
   /* v1 / hybrid */
   struct cgroup_hier *hier;
   size_t nhier;

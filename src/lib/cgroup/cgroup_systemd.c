@@ -66,9 +66,27 @@ static int sd_load(struct sd_api *api, ocirun_error_t **err) {
   return 0;
 }
 
+static const char *prop_signature(const struct cgroup_systemd_prop *p, char one[2]) {
+  switch (p->type) {
+  case 'y':
+    return "ay";
+  case 'Y':
+    return "y";
+  case 'A':
+    return "as";
+  case 'D':
+    return "a(ss)";
+  default:
+    one[0] = p->type;
+    one[1] = '\0';
+    return one;
+  }
+}
+
 static int append_prop(struct sd_api *api, void *m, const struct cgroup_systemd_prop *p) {
+  char one[2];
+  const char *sig = prop_signature(p, one);
   int r;
-  const char *sig = p->type == 'y' ? "ay" : p->type == 'D' ? "a(ss)" : (char[]){p->type, 0};
   if ((r = api->open_container(m, 'r', "sv")) < 0 || (r = api->append(m, "s", p->name)) < 0 ||
       (r = api->open_container(m, 'v', sig)) < 0)
     return r;
@@ -76,14 +94,39 @@ static int append_prop(struct sd_api *api, void *m, const struct cgroup_systemd_
   case 't':
     r = api->append(m, "t", p->u);
     break;
+  case 'x':
+    r = api->append(m, "x", p->i);
+    break;
+  case 'i':
+  case 'u':
+    r = p->type == 'i' ? api->append(m, "i", (int32_t)p->i) : api->append(m, "u", (uint32_t)p->i);
+    break;
+  case 'n':
+  case 'q':
+  case 'Y':
+    /* sd-bus reads the 8- and 16-bit types as promoted ints */
+    r = api->append(m, sig, (int)p->i);
+    break;
+  case 'd':
+    r = api->append(m, "d", p->d);
+    break;
   case 'b':
     r = api->append(m, "b", (int)p->b);
     break;
   case 's':
-    r = api->append(m, "s", p->s);
+  case 'o':
+  case 'g':
+    r = api->append(m, sig, p->s);
     break;
   case 'y':
     r = api->append_array(m, 'y', p->bytes, p->nbytes);
+    break;
+  case 'A':
+    r = api->open_container(m, 'a', "s");
+    for (size_t i = 0; r >= 0 && i < p->nstrv; i++)
+      r = api->append(m, "s", p->strv[i]);
+    if (r >= 0)
+      r = api->close_container(m);
     break;
   case 'D':
     r = api->open_container(m, 'a', "(ss)");
@@ -100,21 +143,28 @@ static int append_prop(struct sd_api *api, void *m, const struct cgroup_systemd_
   return api->close_container(m);
 }
 
-/* One systemd1.Manager call.  kind: 0 StartTransientUnit, 1 SetUnitProperties,
- * 2 StopUnit. */
-static int sd_call(struct cgroup *cg, int kind, pid_t pid, const struct spec_resources *res,
-                   ocirun_error_t **err) {
-  static const char *const members[] = {"StartTransientUnit", "SetUnitProperties", "StopUnit"};
+enum sd_method { SD_START, SD_SET, SD_STOP, SD_RESET_FAILED };
+
+/* One systemd1.Manager call. */
+static int sd_call(struct cgroup *cg, enum sd_method kind, pid_t pid,
+                   const struct spec_resources *res, ocirun_error_t **err) {
+  static const char *const members[] = {"StartTransientUnit", "SetUnitProperties", "StopUnit",
+                                        "ResetFailedUnit"};
   struct sd_state *st = cg->sd;
   struct sd_api api;
-  struct cgroup_systemd_props props = {0};
+  struct cgroup_systemd_props props = {0}, annotated = {0};
   struct sd_bus_error_compat e = {0};
   void *bus = NULL, *m = NULL, *reply = NULL;
   int r, ret = -1;
 
   if (sd_load(&api, err) < 0)
     goto out;
-  if (kind != 2 && res && cgroup_systemd_properties(res, st->v2, &props, err) < 0)
+  if ((kind == SD_START || kind == SD_SET) && res &&
+      cgroup_systemd_properties(res, st->v2, &props, err) < 0)
+    goto out;
+  /* as runc: the annotations' properties only when the unit is made, before the
+   * resources' */
+  if (kind == SD_START && cgroup_systemd_annotation_props(cg->annotations, &annotated, err) < 0)
     goto out;
   if ((r = api.open_system(&bus)) < 0) {
     ocirun_error_set(err, -r, "systemd cgroup driver: connect to the system bus");
@@ -122,15 +172,15 @@ static int sd_call(struct cgroup *cg, int kind, pid_t pid, const struct spec_res
   }
   r = api.new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                           "org.freedesktop.systemd1.Manager", members[kind]);
-  if (r >= 0 && kind == 0)
+  if (r >= 0 && (kind == SD_START || kind == SD_STOP))
     r = api.append(m, "ss", cg->unit, "replace");
-  else if (r >= 0 && kind == 1)
+  else if (r >= 0 && kind == SD_SET)
     r = api.append(m, "sb", cg->unit, 1);
   else if (r >= 0)
-    r = api.append(m, "ss", cg->unit, "replace");
-  if (r >= 0 && kind != 2) {
+    r = api.append(m, "s", cg->unit);
+  if (r >= 0 && (kind == SD_START || kind == SD_SET)) {
     r = api.open_container(m, 'a', "(sv)");
-    if (r >= 0 && kind == 0) {
+    if (r >= 0 && kind == SD_START) {
       char desc[256];
       snprintf(desc, sizeof(desc), "ocirun container %s", cg->id);
       struct cgroup_systemd_prop base[] = {
@@ -150,11 +200,13 @@ static int sd_call(struct cgroup *cg, int kind, pid_t pid, const struct spec_res
       if (r >= 0)
         r = api.close_container(m);
     }
+    for (size_t i = 0; r >= 0 && i < annotated.len; i++)
+      r = append_prop(&api, m, &annotated.items[i]);
     for (size_t i = 0; r >= 0 && i < props.len; i++)
       r = append_prop(&api, m, &props.items[i]);
     if (r >= 0)
       r = api.close_container(m);
-    if (r >= 0 && kind == 0)
+    if (r >= 0 && kind == SD_START)
       r = api.append(m, "a(sa(sv))", 0);
   }
   if (r < 0) {
@@ -180,6 +232,7 @@ out:
       api.flush_close_unref(bus);
   }
   cgroup_systemd_props_clear(&props);
+  cgroup_systemd_props_clear(&annotated);
   /* the library stays loaded: unloading it is unsafe with its atexit state */
   return ret;
 }
@@ -195,11 +248,12 @@ static int sd_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_
   const char *dir = st->v2 ? cg->unified_path : (cg->nhier ? cg->hier[0].path : NULL);
   if (sub || (dir && access(dir, F_OK) == 0))
     return st->fs->apply(cg, pid, sub, err);
-  if (sd_call(cg, 0, pid, cg->resources, err) < 0)
+  if (sd_call(cg, SD_START, pid, cg->resources, err) < 0)
     return -1;
-  /* The job runs asynchronously: wait for the scope's directory. */
-  for (int i = 0; i < 200 && dir && access(dir, F_OK) != 0; i++) {
-    struct timespec ts = {0, 5 * 1000000L};
+  /* The job runs asynchronously: wait for the scope's directory, as long as runc waits
+   * for the job (30 s: a loaded systemd can be slow), polling often at first. */
+  for (int i = 0; i < 3200 && dir && access(dir, F_OK) != 0; i++) {
+    struct timespec ts = {0, (i < 200 ? 1 : 10) * 1000000L};
     nanosleep(&ts, NULL);
   }
   /* Controllers systemd does not manage (v1 freezer, ...) are joined by hand. */
@@ -209,7 +263,7 @@ static int sd_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_
 static int sd_set_resources(struct cgroup *cg, const struct spec_resources *res,
                             ocirun_error_t **err) {
   struct sd_state *st = cg->sd;
-  if (sd_call(cg, 1, 0, res, err) < 0)
+  if (sd_call(cg, SD_SET, 0, res, err) < 0)
     return -1;
   return st->fs->set_resources(cg, res, err);
 }
@@ -218,7 +272,11 @@ static int sd_destroy(struct cgroup *cg, ocirun_error_t **err) {
   struct sd_state *st = cg->sd;
   ocirun_error_t *serr = NULL;
   /* A scope that already went away with its last process is fine. */
-  if (sd_call(cg, 2, 0, NULL, &serr) < 0)
+  if (sd_call(cg, SD_STOP, 0, NULL, &serr) < 0)
+    ocirun_error_free(&serr);
+  /* A unit that failed (RuntimeMaxSec= ran out, its processes were killed) stays
+   * loaded until reset: no trace of the container may remain. */
+  if (sd_call(cg, SD_RESET_FAILED, 0, NULL, &serr) < 0)
     ocirun_error_free(&serr);
   return st->fs->destroy(cg, err);
 }
@@ -269,6 +327,14 @@ int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, ocirun_erro
         err, 0, "systemd cgroup driver: systemd is not running (no /run/systemd/system)");
   if (cgroup_systemd_parse_path(cgroups_path, cg->id, &cg->slice, &cg->unit, err) < 0)
     return -1;
+  /* bad property annotations fail the create before anything exists */
+  if (cg->annotations) {
+    struct cgroup_systemd_props check = {0};
+    int r = cgroup_systemd_annotation_props(cg->annotations, &check, err);
+    cgroup_systemd_props_clear(&check);
+    if (r < 0)
+      return -1;
+  }
   if (cgroup_systemd_expand_slice(cg->slice, &expanded, err) < 0)
     return -1;
   if (asprintf(&rel, "%s/%s", expanded, cg->unit) < 0) {

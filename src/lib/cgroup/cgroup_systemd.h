@@ -10,18 +10,26 @@
 #include "spec/spec.h"
 #include "util/error.h"
 
-/* D-Bus signature of the value: 't' uint64, 'b' bool, 's' string, 'y' byte
- * array (ay), 'D' device list a(ss) (names[i], values[i]). */
+/* A unit property.  type is the D-Bus signature of the value where it is one letter:
+ * 't' uint64 (u), 'i' int32, 'u' uint32, 'x' int64, 'n' int16, 'q' uint16, 'Y' byte
+ * (all in i but 't'), 'd' double (d), 'b' bool (b), 's' string, 'o' object path,
+ * 'g' signature (s); and 'y' byte array "ay" (bytes), 'A' string array "as" (strv),
+ * 'D' device list "a(ss)" (dev_paths[i], dev_perms[i]). */
 struct cgroup_systemd_prop {
   const char *name;
   char type;
   uint64_t u;
+  int64_t i;
+  double d;
   bool b;
   char *s;
   uint8_t *bytes;
   size_t nbytes;
+  char **strv;
+  size_t nstrv;
   char **dev_paths, **dev_perms;
   size_t ndev;
+  char *owned_name; /* name, when it is not a literal */
 };
 
 struct cgroup_systemd_props {
@@ -43,5 +51,20 @@ int cgroup_systemd_range_to_bits(const char *list, uint8_t **out, size_t *len,
 int cgroup_systemd_properties(const struct spec_resources *res, bool v2,
                               struct cgroup_systemd_props *out, ocirun_error_t **err);
 void cgroup_systemd_props_clear(struct cgroup_systemd_props *p);
+void cgroup_systemd_prop_clear(struct cgroup_systemd_prop *p);
+
+/* cgroup_systemd_variant.c: one value in the GVariant text format (the subset unit
+ * properties take: numbers with or without a type, booleans, strings, string arrays)
+ * into v (name unset); -1 when the text is not such a value. */
+int cgroup_systemd_parse_variant(const char *text, struct cgroup_systemd_prop *v);
+/* The "org.systemd.property.NAME" annotations as unit properties, appended to out;
+ * errors as runc's ("Annotation KEY name incorrect: NAME", "... value parse error"). */
+int cgroup_systemd_annotation_props(const struct spec_kv_list *annotations,
+                                    struct cgroup_systemd_props *out, ocirun_error_t **err);
+/* The linux.resources.unified keys systemd also knows (cpu.weight, cpu.max, cpuset.*,
+ * memory.{min,low,high,max,swap.max}, pids.max) as unit properties, appended to out
+ * after the converted ones so that they win; other keys only go to cgroupfs. */
+int cgroup_systemd_unified_props(const struct spec_kv_list *unified,
+                                 struct cgroup_systemd_props *out, ocirun_error_t **err);
 
 #endif

@@ -3,6 +3,7 @@
 #include "cgroup/cgroup_systemd.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,17 +158,25 @@ static int add_bool(struct cgroup_systemd_props *p, const char *name, bool v) {
   return 0;
 }
 
-void cgroup_systemd_props_clear(struct cgroup_systemd_props *p) {
-  for (size_t i = 0; i < p->len; i++) {
-    free(p->items[i].s);
-    free(p->items[i].bytes);
-    for (size_t j = 0; j < p->items[i].ndev; j++) {
-      free(p->items[i].dev_paths[j]);
-      free(p->items[i].dev_perms[j]);
-    }
-    free(p->items[i].dev_paths);
-    free(p->items[i].dev_perms);
+void cgroup_systemd_prop_clear(struct cgroup_systemd_prop *p) {
+  free(p->s);
+  free(p->bytes);
+  for (size_t j = 0; j < p->ndev; j++) {
+    free(p->dev_paths[j]);
+    free(p->dev_perms[j]);
   }
+  free(p->dev_paths);
+  free(p->dev_perms);
+  for (size_t j = 0; j < p->nstrv; j++)
+    free(p->strv[j]);
+  free(p->strv);
+  free(p->owned_name);
+  memset(p, 0, sizeof(*p));
+}
+
+void cgroup_systemd_props_clear(struct cgroup_systemd_props *p) {
+  for (size_t i = 0; i < p->len; i++)
+    cgroup_systemd_prop_clear(&p->items[i]);
   free(p->items);
   p->items = NULL;
   p->len = 0;
@@ -185,6 +194,16 @@ static uint64_t quota_per_sec(int64_t quota, uint64_t period) {
   if (v % 10000)
     v = (v / 10000 + 1) * 10000;
   return v;
+}
+
+/* CPUQuotaPeriodUSec and CPUQuotaPerSecUSec for a cpu.max pair (0 = not given). */
+static int add_cpu_quota(struct cgroup_systemd_props *p, int64_t quota, uint64_t period) {
+  if (period != 0 && add_u64(p, "CPUQuotaPeriodUSec", period) < 0)
+    return -1;
+  if ((quota != 0 || period != 0) &&
+      add_u64(p, "CPUQuotaPerSecUSec", quota_per_sec(quota, period)) < 0)
+    return -1;
+  return 0;
 }
 
 static int add_devices(struct cgroup_systemd_props *p, const struct spec_resources *res) {
@@ -263,15 +282,8 @@ int cgroup_systemd_properties(const struct spec_resources *res, bool v2,
            : add_u64(out, "CPUShares", c->shares))
       goto oom;
   }
-  {
-    int64_t quota = c->has_quota ? c->quota : 0;
-    uint64_t period = c->has_period ? c->period : 0;
-    if (period != 0 && add_u64(out, "CPUQuotaPeriodUSec", period) < 0)
-      goto oom;
-    if ((quota != 0 || period != 0) &&
-        add_u64(out, "CPUQuotaPerSecUSec", quota_per_sec(quota, period)) < 0)
-      goto oom;
-  }
+  if (add_cpu_quota(out, c->has_quota ? c->quota : 0, c->has_period ? c->period : 0) < 0)
+    goto oom;
   if (v2) {
     static const char *const names[2] = {"AllowedCPUs", "AllowedMemoryNodes"};
     const char *lists[2] = {c->cpus, c->mems};
@@ -287,8 +299,12 @@ int cgroup_systemd_properties(const struct spec_resources *res, bool v2,
       }
     }
   }
-  if (res->has_pids_limit && (res->pids_limit > 0 || res->pids_limit == -1) &&
-      add_u64(out, "TasksMax", res->pids_limit < 0 ? UINT64_MAX : (uint64_t)res->pids_limit) < 0)
+  /* TasksMax=0 does not exist: an explicit limit of 0 is 1, as on cgroupfs */
+  if (res->has_pids_limit && res->pids_limit >= -1 &&
+      add_u64(out, "TasksMax",
+              res->pids_limit < 0    ? UINT64_MAX
+              : res->pids_limit == 0 ? 1
+                                     : (uint64_t)res->pids_limit) < 0)
     goto oom;
   if (res->block_io.present && res->block_io.has_weight && res->block_io.weight != 0) {
     if (v2 ? add_u64(out, "IOWeight", cgroup_convert_blkio_to_io_weight(res->block_io.weight))
@@ -297,8 +313,101 @@ int cgroup_systemd_properties(const struct spec_resources *res, bool v2,
   }
   if (add_devices(out, res) < 0)
     goto oom;
+  if (v2 && cgroup_systemd_unified_props(&res->unified, out, err) < 0) {
+    cgroup_systemd_props_clear(out);
+    return ocirun_error_prefix(err, ".linux.resources.unified");
+  }
   return 0;
 oom:
   cgroup_systemd_props_clear(out);
   return ocirun_error_set(err, ENOMEM, "systemd unit properties");
+}
+
+/* "max" or a decimal uint64, with the blanks the kernel also tolerates around it. */
+static bool unified_u64(const char *v, uint64_t *out) {
+  char *end;
+  if (strcmp(v, "max") == 0) {
+    *out = UINT64_MAX;
+    return true;
+  }
+  if (*v < '0' || *v > '9')
+    return false;
+  errno = 0;
+  *out = strtoull(v, &end, 10);
+  return errno == 0 && *end == '\0';
+}
+
+static int unified_prop(struct cgroup_systemd_props *out, const char *key, const char *v,
+                        ocirun_error_t **err) {
+  static const struct {
+    const char *key, *prop;
+  } plain[] = {{"cpu.weight", "CPUWeight"}, {"memory.high", "MemoryHigh"},
+               {"memory.low", "MemoryLow"}, {"memory.min", "MemoryMin"},
+               {"memory.max", "MemoryMax"}, {"memory.swap.max", "MemorySwapMax"},
+               {"pids.max", "TasksMax"}};
+  uint64_t num;
+
+  for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+    if (strcmp(key, plain[i].key) != 0)
+      continue;
+    /* cpu.weight has no "max" */
+    if (!unified_u64(v, &num) || (i == 0 && strcmp(v, "max") == 0))
+      return ocirun_error_set(err, EINVAL, "unified resource \"%s\" value conversion error: \"%s\"",
+                              key, v);
+    return add_u64(out, plain[i].prop, num) < 0 ? ocirun_error_set(err, ENOMEM, "%s", key) : 0;
+  }
+  if (strcmp(key, "cpu.max") == 0) {
+    /* "QUOTA [PERIOD]", QUOTA "max" for none; the period defaults to 100ms */
+    char quota_s[32] = "", period_s[32] = "", extra[2] = "";
+    int64_t quota = 0;
+    uint64_t period = 100000;
+    if (sscanf(v, "%31s %31s %1s", quota_s, period_s, extra) < 1 || extra[0])
+      return ocirun_error_set(err, EINVAL, "unified resource \"%s\" value invalid: \"%s\"", key, v);
+    if (strcmp(quota_s, "max") != 0) {
+      char *end;
+      errno = 0;
+      quota = strtoll(quota_s, &end, 10);
+      if (errno || *end || end == quota_s)
+        return ocirun_error_set(err, EINVAL, "unified resource \"%s\" value invalid: \"%s\"", key,
+                                v);
+    }
+    if (period_s[0] && (!unified_u64(period_s, &period) || period == UINT64_MAX))
+      return ocirun_error_set(err, EINVAL, "unified resource \"%s\" value invalid: \"%s\"", key, v);
+    return add_cpu_quota(out, quota, period) < 0 ? ocirun_error_set(err, ENOMEM, "%s", key) : 0;
+  }
+  if (strcmp(key, "cpuset.cpus") == 0 || strcmp(key, "cpuset.mems") == 0) {
+    struct cgroup_systemd_prop *x =
+        add(out, strcmp(key, "cpuset.cpus") == 0 ? "AllowedCPUs" : "AllowedMemoryNodes", 'y');
+    if (x == NULL)
+      return ocirun_error_set(err, ENOMEM, "%s", key);
+    if (cgroup_systemd_range_to_bits(v, &x->bytes, &x->nbytes, err) < 0)
+      return ocirun_error_prefix(err, "unified resource \"%s\"", key);
+    return 0;
+  }
+  return 0; /* not a unit property (memory.oom.group, io.*, ...): cgroupfs only */
+}
+
+int cgroup_systemd_unified_props(const struct spec_kv_list *unified,
+                                 struct cgroup_systemd_props *out, ocirun_error_t **err) {
+  for (size_t i = 0; unified && i < unified->len; i++) {
+    const char *key = unified->items[i].key, *raw = unified->items[i].value;
+    _cleanup_free_ char *v = NULL;
+    size_t a, b;
+    if (strchr(key, '/'))
+      return ocirun_error_set(err, EINVAL,
+                              "unified resource \"%s\" must be a file name (no slashes)", key);
+    if (strchr(key, '.') == NULL)
+      return ocirun_error_set(
+          err, EINVAL, "unified resource \"%s\" must be in the form CONTROLLER.PARAMETER", key);
+    raw = raw ? raw : "";
+    a = strspn(raw, " \t\n");
+    b = strlen(raw);
+    while (b > a && strchr(" \t\n", raw[b - 1]))
+      b--;
+    if ((v = strndup(raw + a, b - a)) == NULL)
+      return ocirun_error_set(err, ENOMEM, "%s", key);
+    if (unified_prop(out, key, v, err) < 0)
+      return -1;
+  }
+  return 0;
 }

@@ -28,8 +28,14 @@ int cgroup_rdma_line(const struct spec_rdma_limit *l, char *buf, size_t len) {
 
 static int set_pids(const char *dir, const struct spec_resources *res, ocirun_error_t **err) {
   char buf[24];
-  if (!res->has_pids_limit || !cgroup_convert_num(res->pids_limit, buf)[0])
+  if (!res->has_pids_limit)
     return 0;
+  /* A limit of 0 given explicitly becomes 1, as in current runc: systemd cannot express
+   * TasksMax=0, and both drivers must agree (1.1.5 ignored it). */
+  if (res->pids_limit == 0)
+    strcpy(buf, "1");
+  else
+    cgroup_convert_num(res->pids_limit, buf);
   return cg_write(dir, "pids.max", buf, R "pids.limit", err);
 }
 
@@ -162,10 +168,16 @@ static int set_cpuset(const char *dir, const struct spec_cpu *c, ocirun_error_t 
 static int set_hugetlb(const char *dir, const struct spec_resources *res, ocirun_error_t **err) {
   for (size_t i = 0; i < res->hugepage_limits_len; i++) {
     const struct spec_hugepage_limit *l = &res->hugepage_limits[i];
-    _cleanup_free_ char *file = NULL;
-    if (asprintf(&file, "hugetlb.%s.max", l->page_size) < 0)
+    _cleanup_free_ char *file = NULL, *rsvd = NULL;
+    if (asprintf(&file, "hugetlb.%s.max", l->page_size) < 0 ||
+        asprintf(&rsvd, "hugetlb.%s.rsvd.max", l->page_size) < 0)
       return ocirun_error_set(err, ENOMEM, R "hugepageLimits");
     if (cg_writef(dir, file, R "hugepageLimits", err, "%" PRIu64, l->limit) < 0)
+      return -1;
+    /* Kernels since 5.7 also count reservations (mmap without touching): the same limit
+     * there, or a process could reserve past it and fault later. */
+    if (cg_exists(dir, rsvd) &&
+        cg_writef(dir, rsvd, R "hugepageLimits", err, "%" PRIu64, l->limit) < 0)
       return -1;
   }
   return 0;
