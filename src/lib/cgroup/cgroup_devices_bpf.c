@@ -9,15 +9,11 @@
 #include <linux/bpf.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup_internal.h"
 #include "util/cleanup.h"
-
-static int sys_bpf(int cmd, union bpf_attr *attr) {
-  return (int)syscall(__NR_bpf, cmd, attr, sizeof(*attr));
-}
+#include "util/syscalls.h"
 
 #define INSN(c, d, s, o, i)                                                                        \
   ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})

@@ -16,7 +16,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "container/create_checks.h"
@@ -34,6 +33,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/syscalls.h"
 #include "util/trace.h"
 
 /* Everything create has made so far, for the undo path. */
@@ -320,11 +320,8 @@ static void undo_create(struct create_ctx *ctx, ocirun_error_t **err) {
   ocirun_error_t *cleanup_err = NULL;
   uint64_t ooms = 0;
 
-  if (c->pidfd >= 0) {
-    syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
-    int status;
-    spawn_wait(c->pid, &status, NULL);
-  }
+  if (c->pidfd >= 0)
+    kill_and_reap(c->pid);
   if (c->cgroup) {
     /* Like the reference runtime: an OOM kill explains most "init died" errors. */
     if (cgroup_oom_kill_count(c->cgroup, &ooms, NULL) == 0 && ooms > 0)

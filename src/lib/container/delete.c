@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include "linux/hooks.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/syscalls.h"
 #include "util/trace.h"
 
 /* Wait until the pidfd's process has exited (it may stay a zombie: that is fine). */
@@ -42,10 +42,10 @@ static int kill_init(struct container_state *st, struct cgroup *cg, ocirun_error
   }
   if (st->init_pid <= 0)
     return 0;
-  pidfd = (int)syscall(SYS_pidfd_open, st->init_pid, 0);
-  if (pidfd < 0 || !process_is_same(st->init_pid, st->init_start_time))
+  if (pidfd_open_recorded(st->init_pid, st->init_start_time, "container init", &pidfd, NULL) < 0 ||
+      pidfd < 0)
     return 0;
-  if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+  if (sys_pidfd_send_signal(pidfd, SIGKILL) < 0 && errno != ESRCH)
     return ocirun_error_set(err, errno, "kill container init %d", (int)st->init_pid);
   trace_point("kill init");
   wait_exit(pidfd, 10000);

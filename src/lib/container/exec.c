@@ -14,7 +14,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "container/exec.h"
@@ -29,6 +28,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/syscalls.h"
 #include "util/trace.h"
 
 struct exec_ctx {
@@ -206,9 +206,7 @@ static int spawn_and_sync(struct exec_ctx *ctx, const struct exec_options *o,
       rlimits_apply(*pid, ctx->cfg.process->rlimits, ctx->cfg.process->rlimits_len, err) < 0 ||
       sync_send(ctx->parent_sync, SYNC_GO, *pid, err) < 0 ||
       wait_exec_done(o, st, *pid, *pidfd, ctx->parent_sync, err) < 0) {
-    syscall(SYS_pidfd_send_signal, *pidfd, SIGKILL, NULL, 0);
-    int status;
-    spawn_wait(*pid, &status, NULL);
+    kill_and_reap(*pid);
     return -1;
   }
   return 0;
@@ -230,9 +228,10 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   if (check_status(o->root, o, &st, err) < 0)
     goto out;
   trace_point("status");
-  init_pidfd = (int)syscall(SYS_pidfd_open, st.init_pid, 0);
   /* The pidfd pins the process; the start time proves it is still the init we recorded. */
-  if (init_pidfd < 0 || !process_is_same(st.init_pid, st.init_start_time)) {
+  if (pidfd_open_recorded(st.init_pid, st.init_start_time, "container init", &init_pidfd, err) < 0)
+    goto out;
+  if (init_pidfd < 0) {
     ocirun_error_set(err, 0, "cannot exec in a stopped container");
     goto out;
   }

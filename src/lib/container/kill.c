@@ -2,11 +2,11 @@
  * time, so a reused pid is never signalled), or every process of the cgroup. */
 #include <errno.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "container/lifecycle.h"
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 int container_kill(const char *root, const char *id, int signo, bool all, ocirun_error_t **err) {
   struct container_state st = {0};
@@ -35,17 +35,14 @@ int container_kill(const char *root, const char *id, int signo, bool all, ocirun
     r = 0;
     goto out;
   }
-  pidfd = (int)syscall(SYS_pidfd_open, st.init_pid, 0);
-  if (pidfd < 0 && errno != ESRCH) {
-    ocirun_error_set(err, errno, "pidfd_open container init %d", (int)st.init_pid);
+  /* The pidfd pins the process: the signal cannot hit a reused pid. */
+  if (pidfd_open_recorded(st.init_pid, st.init_start_time, "container init", &pidfd, err) < 0)
     goto out;
-  }
-  /* The pidfd pins the process: after this check the signal cannot hit a reused pid. */
-  if (pidfd < 0 || !process_is_same(st.init_pid, st.init_start_time)) {
+  if (pidfd < 0) {
     ocirun_error_set(err, 0, "container not running");
     goto out;
   }
-  if (syscall(SYS_pidfd_send_signal, pidfd, signo, NULL, 0) < 0) {
+  if (sys_pidfd_send_signal(pidfd, signo) < 0) {
     ocirun_error_set(err, errno, "send signal %d to container init %d", signo, (int)st.init_pid);
     goto out;
   }

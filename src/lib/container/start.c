@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "container/lifecycle.h"
@@ -14,6 +13,7 @@
 #include "process/sync.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/syscalls.h"
 #include "util/trace.h"
 
 static void run_poststart(const char *root, struct container_state *st) {
@@ -50,12 +50,10 @@ static int release_init(const char *dir, const struct container_state *st, ociru
     return ocirun_error_set(err, ENOMEM, "exec fifo");
   /* The pidfd first: opening the fifo releases the init, which may exec, exit and
    * be reaped by its parent before we look again. */
-  pidfd = (int)syscall(SYS_pidfd_open, st->init_pid, 0);
-  if (pidfd < 0) {
-    if (errno == ESRCH)
-      return ocirun_error_set(err, 0, "cannot start a container that has stopped");
-    return ocirun_error_set(err, errno, "pidfd_open container init %d", (int)st->init_pid);
-  }
+  if (pidfd_open_recorded(st->init_pid, st->init_start_time, "container init", &pidfd, err) < 0)
+    return -1;
+  if (pidfd < 0)
+    return ocirun_error_set(err, 0, "cannot start a container that has stopped");
   fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
     return ocirun_error_set(err, errno, "open exec fifo %s", fifo);

@@ -17,6 +17,7 @@
 
 #include "spec/spec.h"
 #include "util/error.h"
+#include "util/proc_stat.h"
 
 #define CONTAINER_ID_MAX 1024
 
@@ -98,14 +99,6 @@ extern bool (*state_is_paused_hook)(const struct container_state *st);
  * zombie or another process with the same pid; else paused, created, or running. */
 enum container_status state_status(const char *root, const struct container_state *st);
 const char *container_status_name(enum container_status s);
-
-/* Start time of a process (field 22 of /proc/<pid>/stat); 0 if it is gone. */
-uint64_t process_start_time(pid_t pid);
-/* True when pid is alive, not a zombie, and has the given start time. */
-bool process_is_same(pid_t pid, uint64_t start_time);
-/* Parse the text of /proc/<pid>/stat: the state letter (field 3) and the start time
- * (field 22).  Returns 0, or -1 when the text is malformed. */
-int process_stat_parse(const char *buf, size_t len, char *state, uint64_t *start_time);
 
 /* runc's `state` JSON for a container (malloc'd, pretty-printed like runc, no final
  * newline; pid 0 when stopped, "owner" empty as runc prints it). */

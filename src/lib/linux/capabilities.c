@@ -4,10 +4,10 @@
 #include <linux/capability.h>
 #include <stdbool.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/syscalls.h"
 
 #define CAP_BIT(c) (UINT64_C(1) << (c))
 
@@ -107,7 +107,7 @@ static int cap_get(uint64_t *eff, uint64_t *perm, uint64_t *inh, ocirun_error_t 
   struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
   struct __user_cap_data_struct data[2] = {0};
 
-  if (syscall(SYS_capget, &hdr, data) < 0)
+  if (sys_capget(&hdr, data) < 0)
     return ocirun_error_set(err, errno, "capget");
   *eff = data[0].effective | (uint64_t)data[1].effective << 32;
   *perm = data[0].permitted | (uint64_t)data[1].permitted << 32;
@@ -123,7 +123,7 @@ static int cap_set(uint64_t eff, uint64_t perm, uint64_t inh) {
        .permitted = (uint32_t)(perm >> 32),
        .inheritable = (uint32_t)(inh >> 32)},
   };
-  return (int)syscall(SYS_capset, &hdr, data);
+  return sys_capset(&hdr, data);
 }
 
 static const char *cap_label(int cap) {

@@ -22,6 +22,7 @@
 #include "linux/path_resolve.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/syscalls.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 
@@ -49,7 +50,7 @@ static int cg_bind(const struct cg_ctx *c, int dir_fd, const char *name, const c
   target = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
   if (target < 0)
     return cg_error(c, errno, "open", name, err);
-  tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  tree = sys_open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
   if (tree < 0)
     return ocirun_error_set(err, errno, "open cgroup directory %s", source);
   if ((c->attr_set | c->attr_clr) && mount_set_attrs(tree, false, c->attr_set, c->attr_clr) < 0)
@@ -212,7 +213,7 @@ static int mount_cgroup_v2(struct cg_ctx *c, int target, ocirun_error_t **err) {
     if (errno != EPERM && errno != EBUSY)
       return cg_error(c, errno, "mount cgroup2 on", NULL, err);
     _cleanup_close_ int tree =
-        open_tree(AT_FDCWD, CGROUP_ROOT, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+        sys_open_tree(AT_FDCWD, CGROUP_ROOT, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
     if (tree < 0)
       return ocirun_error_set(err, errno, "open %s", CGROUP_ROOT);
     if ((c->attr_set | c->attr_clr) && mount_set_attrs(tree, false, c->attr_set, c->attr_clr) < 0)

@@ -14,6 +14,7 @@
 #include "linux/mounts.h"
 #include "linux/path_resolve.h"
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 struct device {
   const char *path;
@@ -56,7 +57,7 @@ static int bind_host_node(int dir_fd, const char *name, const char *path) {
   target = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (target < 0)
     return -1;
-  tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  tree = sys_open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   if (tree < 0)
     return -1;
   return mount_move_onto(tree, target);
@@ -184,7 +185,7 @@ static int clone_console(int slave, ocirun_error_t **err) {
   char proc[32], path[PATH_MAX];
   struct stat want, got;
   ssize_t n;
-  int tree = open_tree(slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  int tree = sys_open_tree(slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
   _cleanup_close_ int fd = -1;
 
   if (tree >= 0 || errno != EINVAL)
@@ -200,7 +201,7 @@ static int clone_console(int slave, ocirun_error_t **err) {
     return ocirun_error_set(err, errno, "open console pty %s", path);
   if (!S_ISCHR(got.st_mode) || got.st_rdev != want.st_rdev || got.st_dev != want.st_dev)
     return ocirun_error_set(err, 0, "console pty %s is not the one passed", path);
-  tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  tree = sys_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
   if (tree < 0)
     return ocirun_error_set(err, errno, "clone console pty %s", path);
   return tree;

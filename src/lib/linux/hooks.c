@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
 #include "util/signals.h"
+#include "util/syscalls.h"
 
 extern char **environ;
 
@@ -118,7 +118,7 @@ static __attribute__((noreturn)) void child_exec(const char *path, char **argv, 
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   /* Preserved fds of the container must not reach the hook. */
-  syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+  sys_close_range(3U, ~0U, CLOSE_RANGE_CLOEXEC);
   execve(path, argv, envp);
 fail:
   e = errno;
@@ -144,14 +144,6 @@ static long long now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int reap(pid_t pid, int *status) {
-  while (waitpid(pid, status, 0) < 0) {
-    if (errno != EINTR)
-      return -1;
-  }
-  return 0;
 }
 
 static int failure(ocirun_error_t **err, const char *phase, size_t i, const char *path,
@@ -199,6 +191,7 @@ static int run_one(const struct spec_hook *h, const char *phase, size_t i, const
   _cleanup_free_ char **argv = NULL;
   _cleanup_free_ char **envp = NULL;
   _cleanup_close_ int in = -1, pidfd = -1;
+  _cleanup_pid_ pid_t child = -1; /* killed and reaped on every early return */
   struct capture *out = NULL, *errc = NULL;
   int po[2] = {-1, -1}, pe[2] = {-1, -1}, report[2] = {-1, -1};
   int status, e = 0, ret = -1;
@@ -231,6 +224,7 @@ static int run_one(const struct spec_hook *h, const char *phase, size_t i, const
   }
   if (pid == 0)
     child_exec(h->path, argv, envp ? envp : environ, in, po[1], pe[1], report[1]);
+  child = pid;
   close_fd(&po[1]);
   close_fd(&pe[1]);
   close_fd(&report[1]);
@@ -246,16 +240,13 @@ static int run_one(const struct spec_hook *h, const char *phase, size_t i, const
     n = read(report[0], &e, sizeof(e));
   while (n < 0 && errno == EINTR);
   if (n == (ssize_t)sizeof(e)) {
-    reap(pid, &status);
     ocirun_error_set(err, e, "%s hook #%zu %s: exec", phase, i, h->path);
     goto done;
   }
 
-  pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  pidfd = sys_pidfd_open(pid, 0);
   if (pidfd < 0) {
     ocirun_error_set(err, errno, "%s hook #%zu %s: pidfd_open", phase, i, h->path);
-    kill(pid, SIGKILL);
-    reap(pid, &status);
     goto done;
   }
   if (h->has_timeout && h->timeout > 0)
@@ -263,8 +254,6 @@ static int run_one(const struct spec_hook *h, const char *phase, size_t i, const
   ret = wait_hook(pidfd, deadline, out, errc);
   if (ret < 0) {
     int saved = errno;
-    kill(pid, SIGKILL);
-    reap(pid, &status);
     if (ret == -2)
       snprintf(what, sizeof(what), "timed out after %llds", (long long)h->timeout);
     else
@@ -272,8 +261,8 @@ static int run_one(const struct spec_hook *h, const char *phase, size_t i, const
     ret = failure(err, phase, i, h->path, what, out, errc);
     goto done;
   }
-  if (reap(pid, &status) < 0) {
-    ret = ocirun_error_set(err, errno, "%s hook #%zu %s: wait", phase, i, h->path);
+  if (wait_pid(steal_pid(&child), &status, err) < 0) {
+    ret = ocirun_error_prefix(err, "%s hook #%zu %s", phase, i, h->path);
     goto done;
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {

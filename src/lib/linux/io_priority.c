@@ -1,8 +1,8 @@
 #include "linux/process_attrs.h"
+#include "util/syscalls.h"
 
 #include <errno.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 /* From the kernel's ioprio ABI. */
@@ -29,8 +29,7 @@ int io_priority_apply(const struct spec_io_priority *p, ocirun_error_t **err) {
   if (p->priority < 0 || p->priority > 7)
     return ocirun_error_set(err, 0, ".process.ioPriority.priority: %lld is outside 0..7",
                             (long long)p->priority);
-  if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
-              (cls << IOPRIO_CLASS_SHIFT) | (int)p->priority) < 0)
+  if (sys_ioprio_set(IOPRIO_WHO_PROCESS, 0, (cls << IOPRIO_CLASS_SHIFT) | (int)p->priority) < 0)
     return ocirun_error_set(err, errno, "ioprio_set(%s, %lld)", p->class_name,
                             (long long)p->priority);
   return 0;

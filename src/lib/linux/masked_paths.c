@@ -14,6 +14,7 @@
 #include "linux/mounts.h"
 #include "linux/path_resolve.h"
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 int masked_open_host_null(int *out, ocirun_error_t **err) {
   _cleanup_close_ int tree = -1;
@@ -21,7 +22,7 @@ int masked_open_host_null(int *out, ocirun_error_t **err) {
 
   /* A detached clone of the mount holding the host's /dev/null: after the
    * switch of root the host's mounts are gone, the clone stays usable. */
-  tree = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  tree = sys_open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   if (tree < 0)
     return ocirun_error_set(err, errno, "open_tree /dev/null");
   if (fstat(tree, &st) < 0)
@@ -44,7 +45,7 @@ static int place(int *source, bool *attached, int target) {
   int from = *source;
 
   if (*attached) {
-    clone = open_tree(*source, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+    clone = sys_open_tree(*source, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
     if (clone < 0)
       return -1;
     from = clone;

@@ -1,10 +1,10 @@
 #include "linux/process_attrs.h"
+#include "util/syscalls.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 /* The kernel's mempolicy ABI (newer than some installed headers). */
@@ -79,8 +79,8 @@ int memory_policy_apply(const struct spec_memory_policy *m, ocirun_error_t **err
   }
   if (has_nodes && id_list_parse(m->nodes, nodes, MAX_NODES, "node", err) < 0)
     return ocirun_error_prefix(err, ".linux.memoryPolicy.nodes");
-  if (syscall(SYS_set_mempolicy, mode, has_nodes ? nodes : NULL,
-              has_nodes ? (unsigned long)MAX_NODES + 1 : 0UL) < 0)
+  if (sys_set_mempolicy(mode, has_nodes ? nodes : NULL,
+                        has_nodes ? (unsigned long)MAX_NODES + 1 : 0UL) < 0)
     return ocirun_error_set(err, errno, "set_mempolicy(%s, nodes \"%s\")", m->mode,
                             has_nodes ? m->nodes : "");
   return 0;

@@ -11,6 +11,7 @@
 #include "linux/mounts.h"
 #include "linux/path_resolve.h"
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 int mount_fs_on_fd(const char *source, int target_fd, const char *type, unsigned long flags,
                    const char *data) {
@@ -23,23 +24,22 @@ int mount_fs_on_fd(const char *source, int target_fd, const char *type, unsigned
 
 int mount_set_attrs(int mnt_fd, bool recursive, uint64_t set, uint64_t clr) {
   struct mount_attr attr = {.attr_set = set, .attr_clr = clr};
-  return mount_setattr(mnt_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
-                       sizeof(attr));
+  return sys_mount_setattr(mnt_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr);
 }
 
 int mount_apply_propagation(int mnt_fd, const struct mount_options *mo) {
   for (size_t i = 0; i < mo->propagation_len; i++) {
     unsigned long p = mo->propagation[i];
     struct mount_attr attr = {.propagation = p & ~(unsigned long)MS_REC};
-    if (mount_setattr(mnt_fd, "", AT_EMPTY_PATH | ((p & MS_REC) ? AT_RECURSIVE : 0), &attr,
-                      sizeof(attr)) < 0)
+    if (sys_mount_setattr(mnt_fd, "", AT_EMPTY_PATH | ((p & MS_REC) ? AT_RECURSIVE : 0), &attr) < 0)
       return -1;
   }
   return 0;
 }
 
 int mount_move_onto(int tree_fd, int target_fd) {
-  return move_mount(tree_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+  return sys_move_mount(tree_fd, "", target_fd, "",
+                        MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
 /* The filesystem explains a refused parameter in the context's log. */
@@ -71,7 +71,8 @@ static int set_sb_flags(int fs_fd, unsigned long sb_flags) {
              {MS_LAZYTIME, "lazytime"},
              {MS_MANDLOCK, "mand"}};
   for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-    if ((sb_flags & map[i].flag) && fsconfig(fs_fd, FSCONFIG_SET_FLAG, map[i].name, NULL, 0) < 0)
+    if ((sb_flags & map[i].flag) &&
+        sys_fsconfig(fs_fd, FSCONFIG_SET_FLAG, map[i].name, NULL, 0) < 0)
       return -1;
   }
   return 0;
@@ -94,9 +95,9 @@ static int set_data(int fs_fd, const char *data) {
     int r;
     if (eq) {
       *eq = '\0';
-      r = fsconfig(fs_fd, FSCONFIG_SET_STRING, item, eq + 1, 0);
+      r = sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, item, eq + 1, 0);
     } else {
-      r = fsconfig(fs_fd, FSCONFIG_SET_FLAG, item, NULL, 0);
+      r = sys_fsconfig(fs_fd, FSCONFIG_SET_FLAG, item, NULL, 0);
     }
     if (r < 0)
       return -1;
@@ -106,22 +107,22 @@ static int set_data(int fs_fd, const char *data) {
 
 int mount_new_detached(const char *type, const char *source, const char *data,
                        unsigned long sb_flags, uint64_t attrs, char *msg, size_t msg_size) {
-  _cleanup_close_ int fs_fd = fsopen(type, FSOPEN_CLOEXEC);
+  _cleanup_close_ int fs_fd = sys_fsopen(type, FSOPEN_CLOEXEC);
   int mnt_fd, saved;
 
   if (msg && msg_size)
     msg[0] = '\0';
   if (fs_fd < 0)
     return -1;
-  if ((source && fsconfig(fs_fd, FSCONFIG_SET_STRING, "source", source, 0) < 0) ||
+  if ((source && sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "source", source, 0) < 0) ||
       set_data(fs_fd, data) < 0 || set_sb_flags(fs_fd, sb_flags) < 0 ||
-      fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+      sys_fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
     saved = errno;
     read_fs_log(fs_fd, msg, msg_size);
     errno = saved;
     return -1;
   }
-  mnt_fd = fsmount(fs_fd, FSMOUNT_CLOEXEC, (unsigned int)attrs);
+  mnt_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC, (unsigned int)attrs);
   if (mnt_fd < 0) {
     saved = errno;
     read_fs_log(fs_fd, msg, msg_size);

@@ -16,6 +16,7 @@
 
 #include "linux/path_resolve.h"
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 /* Files of /proc that may be covered (by bind mounts, e.g. from LXCFS): runc's
  * list.  Anything else inside a mounted /proc is refused, so that a container
@@ -75,8 +76,8 @@ static int mount_bind(struct entry *e, const struct mount_options *mo, ocirun_er
   if (source == NULL || *source == '\0')
     return ocirun_error_set(err, 0, ".mounts[%zu].source: a bind mount needs a source", e->index);
   /* Relative sources are relative to the bundle, the caller's cwd. */
-  tree = open_tree(AT_FDCWD, source,
-                   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+  tree = sys_open_tree(AT_FDCWD, source,
+                       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
   if (tree < 0)
     return entry_error(e, errno, "open source of bind mount", err);
   if (fstat(tree, &st) < 0)

@@ -8,18 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 #define MAX_SYMLINKS 40 /* the kernel's own limit */
 #define MAX_DEPTH 256
-
-int openat2_fd(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve) {
-  struct open_how how = {.flags = flags, .mode = mode, .resolve = resolve};
-  return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
-}
 
 const char *path_proc_fd(char buf[32], int fd) {
   snprintf(buf, 32, "/proc/self/fd/%d", fd);
@@ -176,7 +171,7 @@ int path_open_in_root(int root_fd, const char *path, enum path_create create, bo
   /* Fast path: one syscall when the path exists.  EAGAIN means a rename
    * raced with the lookup; the kernel asks to retry. */
   for (int i = 0; i < 8; i++) {
-    int fd = openat2_fd(root_fd, rel, flags, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+    int fd = sys_openat2(root_fd, rel, flags, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
     if (fd >= 0)
       return fd;
     if (errno != EAGAIN)

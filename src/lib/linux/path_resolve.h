@@ -16,9 +16,6 @@ enum path_create {
   PATH_CREATE_FILE, /* ... and the last one an empty regular file (0644) */
 };
 
-/* openat2(2); returns the fd or -1 with errno set. */
-int openat2_fd(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve);
-
 /* Open `path` (absolute or relative, both taken from the rootfs) as an O_PATH
  * fd below root_fd.  Symlinks are followed inside the root; with nofollow the
  * last component is not followed (the fd is then the symlink itself when it is

@@ -7,11 +7,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mount.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "linux/mounts.h"
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 static int switch_pivot(const char *rootfs, ocirun_error_t **err) {
   _cleanup_close_ int old_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -23,7 +23,7 @@ static int switch_pivot(const char *rootfs, ocirun_error_t **err) {
     return ocirun_error_set(err, errno, "open rootfs %s", rootfs);
   if (fchdir(new_root) < 0)
     return ocirun_error_set(err, errno, "chdir to rootfs %s", rootfs);
-  if (syscall(SYS_pivot_root, ".", ".") < 0)
+  if (sys_pivot_root(".", ".") < 0)
     return ocirun_error_set(err, errno, "pivot_root to %s", rootfs);
   if (fchdir(old_root) < 0)
     return ocirun_error_set(err, errno, "chdir to the old root");

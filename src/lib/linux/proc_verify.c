@@ -9,21 +9,18 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 /* The root directory of every procfs mount has this inode number. */
 #define PROC_ROOT_INO 1
 
 static int open_beneath(int dirfd, const char *path, int flags) {
-  struct open_how how = {
-      /* openat2 rejects O_PATH combined with anything but O_DIRECTORY/O_NOFOLLOW. */
-      .flags = (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
-      .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-  };
-  return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+  /* openat2 rejects O_PATH combined with anything but O_DIRECTORY/O_NOFOLLOW. */
+  return sys_openat2(dirfd, path, (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
+                     0, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
 }
 
 static int check_procfs(int fd, const char *what, ocirun_error_t **err) {

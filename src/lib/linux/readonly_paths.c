@@ -11,6 +11,7 @@
 #include "linux/mounts.h"
 #include "linux/path_resolve.h"
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 int readonly_paths_apply(const struct spec *spec, int root_fd, ocirun_error_t **err) {
   const struct spec_strv *paths = &spec->linux_.readonly_paths;
@@ -25,8 +26,8 @@ int readonly_paths_apply(const struct spec *spec, int root_fd, ocirun_error_t **
         continue;
       return ocirun_error_set(err, errno, "make %s read-only: open", path);
     }
-    tree =
-        open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+    tree = sys_open_tree(target, "",
+                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
     if (tree < 0)
       return ocirun_error_set(err, errno, "make %s read-only: clone", path);
     if (mount_set_attrs(tree, false, MOUNT_ATTR_RDONLY, 0) < 0)

@@ -1,9 +1,9 @@
 #include "linux/process_attrs.h"
+#include "util/syscalls.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 /* The kernel's struct sched_attr (glibc 2.36 has no wrapper or type). */
@@ -77,7 +77,7 @@ int scheduler_apply(const struct spec_scheduler *s, ocirun_error_t **err) {
   attr.sched_runtime = s->has_runtime ? s->runtime : 0;
   attr.sched_deadline = s->has_deadline ? s->deadline : 0;
   attr.sched_period = s->has_period ? s->period : 0;
-  if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+  if (sys_sched_setattr(&attr) < 0)
     return ocirun_error_set(err, errno, "sched_setattr(%s, priority %u, nice %d)", s->policy,
                             attr.sched_priority, attr.sched_nice);
   return 0;

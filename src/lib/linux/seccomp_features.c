@@ -2,10 +2,10 @@
  * (actions, operators, architectures, flags) and which flags this kernel accepts. */
 #include <errno.h>
 #include <jansson.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "linux/seccomp_internal.h"
+#include "util/syscalls.h"
 
 static const char *const feature_actions[] = {
     "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",
@@ -38,7 +38,7 @@ static const char *const feature_flags[] = {
 static bool kernel_accepts(unsigned flag) {
   if (flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
     flag |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
-  return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
+  return sys_seccomp(SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
 }
 
 static json_t *names(const char *const *items) {

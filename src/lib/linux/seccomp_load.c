@@ -1,10 +1,9 @@
 /* The child's half: install the program compiled by the parent.  One seccomp(2) call,
  * with the filter flags given to the kernel directly. */
 #include <errno.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "linux/seccomp_internal.h"
+#include "util/syscalls.h"
 
 int seccomp_program_load(const struct seccomp_program *p, int *notify_fd, ocirun_error_t **err) {
   struct sock_fprog prog;
@@ -14,7 +13,7 @@ int seccomp_program_load(const struct seccomp_program *p, int *notify_fd, ocirun
   if (p == NULL)
     return 0;
   prog = (struct sock_fprog){.len = (unsigned short)p->len, .filter = p->insns};
-  r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog);
+  r = sys_seccomp(SECCOMP_SET_MODE_FILTER, p->flags, &prog);
   if (r < 0) {
     int e = errno;
     if (e == EACCES)

@@ -4,21 +4,21 @@
 #include <jansson.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "linux/seccomp_program.h"
 #include "ocirun-config.h"
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 int seccomp_notify_take_fd(int pidfd, int child_fd, int *out, ocirun_error_t **err) {
   /* pidfd_getfd always returns a close-on-exec fd. */
-  long fd = syscall(SYS_pidfd_getfd, pidfd, child_fd, 0);
+  int fd = sys_pidfd_getfd(pidfd, child_fd);
   if (fd < 0)
     return ocirun_error_set(err, errno, "take the seccomp listener fd %d from the container",
                             child_fd);
-  *out = (int)fd;
+  *out = fd;
   return 0;
 }
 

@@ -10,25 +10,20 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "process/fd_passing.h"
 #include "util/cleanup.h"
-
-static int open_in_root(int rootfs_fd, const char *path, int flags, uint64_t resolve) {
-  struct open_how how = {.flags = (uint64_t)flags | O_CLOEXEC, .resolve = resolve};
-  return (int)syscall(SYS_openat2, rootfs_fd, path, &how, sizeof(how));
-}
+#include "util/syscalls.h"
 
 int console_open_pty(int rootfs_fd, int *master, int *slave, ocirun_error_t **err) {
   _cleanup_close_ int m = -1;
   struct statfs sfs;
   int unlock = 0, s;
 
-  m = open_in_root(rootfs_fd, "dev/pts/ptmx", O_RDWR | O_NOCTTY,
-                   RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS);
+  m = sys_openat2(rootfs_fd, "dev/pts/ptmx", (uint64_t)(O_RDWR | O_NOCTTY) | O_CLOEXEC, 0,
+                  RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS);
   if (m < 0)
     return ocirun_error_set(err, errno, "open /dev/pts/ptmx in the container");
   /* Only a real devpts instance may provide the container's terminal. */
@@ -51,8 +46,8 @@ int console_bind(int rootfs_fd, int slave, ocirun_error_t **err) {
   char src[64], dst[64];
   struct stat st;
 
-  dev = open_in_root(rootfs_fd, "dev", O_PATH | O_DIRECTORY,
-                     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS);
+  dev = sys_openat2(rootfs_fd, "dev", (uint64_t)(O_PATH | O_DIRECTORY) | O_CLOEXEC, 0,
+                    RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS);
   if (dev < 0)
     return ocirun_error_set(err, errno, "open /dev in the container");
   /* A symlink at /dev/console could point anywhere on the host: replace it. */

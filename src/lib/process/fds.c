@@ -1,14 +1,14 @@
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "process/init.h"
+#include "util/syscalls.h"
 
 static int close_from_to(unsigned int first, unsigned int last, ocirun_error_t **err) {
   if (first > last)
     return 0;
-  if (syscall(SYS_close_range, first, last, 0) < 0)
+  if (sys_close_range(first, last, 0) < 0)
     return ocirun_error_set(err, errno, "close file descriptors %u-%u", first, last);
   return 0;
 }

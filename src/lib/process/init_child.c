@@ -4,12 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <linux/keyctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
@@ -31,6 +29,7 @@
 #include "process/sync.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/syscalls.h"
 #include "util/trace.h"
 
 static bool has_hooks(const struct spec_hook_list *l) {
@@ -40,7 +39,7 @@ static bool has_hooks(const struct spec_hook_list *l) {
 static int join_session_keyring(const char *id, ocirun_error_t **err) {
   char name[CONTAINER_ID_MAX + 8];
   snprintf(name, sizeof(name), "_ses.%s", id);
-  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0) < 0) {
+  if (sys_keyctl_join_session(name) < 0) {
     /* Kernels or seccomp policies without keyrings: a keyring is a nicety, not isolation. */
     if (errno == ENOSYS || errno == EACCES || errno == EPERM)
       return 0;

@@ -6,12 +6,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 void relay_block_signals(sigset_t *old) {
   sigset_t all;
@@ -110,7 +110,7 @@ int relay_foreground(pid_t pid, int pidfd, int console_master, int *wait_status,
           if (console_master >= 0)
             copy_winsize(STDIN_FILENO, console_master);
         } else if (si.ssi_signo != SIGURG) {
-          syscall(SYS_pidfd_send_signal, pidfd, si.ssi_signo, NULL, 0);
+          sys_pidfd_send_signal(pidfd, (int)si.ssi_signo);
         }
       }
     }
@@ -129,14 +129,8 @@ int relay_foreground(pid_t pid, int pidfd, int console_master, int *wait_status,
     tcsetattr(STDIN_FILENO, TCSANOW, &saved);
   if (!exited) {
     /* The terminal closed first: the process is about to exit. */
-    int status;
-    pid_t r;
-    do
-      r = waitpid(pid, &status, __WALL);
-    while (r < 0 && errno == EINTR);
-    if (r != pid)
-      return ocirun_error_set(err, errno, "wait for container process %d", (int)pid);
-    *wait_status = status;
+    if (wait_pid(pid, wait_status, err) < 0)
+      return ocirun_error_prefix(err, "container process");
   }
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "process/spawn.h"
 #include "util/log.h"
+#include "util/syscalls.h"
 
 #include <errno.h>
 #include <linux/sched.h>
@@ -7,7 +8,6 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,12 +25,12 @@ int spawn_clone(unsigned long ns_flags, int cgroup_fd, spawn_child_fn fn, void *
     args.flags |= CLONE_INTO_CGROUP;
     args.cgroup = (uint64_t)cgroup_fd;
   }
-  r = syscall(SYS_clone3, &args, sizeof(args));
+  r = sys_clone3(&args);
   if (r < 0 && errno == ENOSYS && cgroup_fd < 0) {
     /* Environments without clone3 (older kernels, valgrind): clone(2) gives the
      * same child and pidfd; only the cgroup placement needs clone3. */
     log_debug("clone3 unavailable (ENOSYS), falling back to clone");
-    r = syscall(SYS_clone, ns_flags | CLONE_PIDFD | SIGCHLD, NULL, &fd, NULL, 0);
+    r = sys_clone_pidfd(ns_flags, &fd);
   }
   if (r < 0)
     return ocirun_error_set(err, errno, "clone3 (namespace flags 0x%lx)", ns_flags);
@@ -39,17 +39,6 @@ int spawn_clone(unsigned long ns_flags, int cgroup_fd, spawn_child_fn fn, void *
   *pid = (pid_t)r;
   *pidfd = fd;
   return 0;
-}
-
-int spawn_wait(pid_t pid, int *status, ocirun_error_t **err) {
-  for (;;) {
-    pid_t r = waitpid(pid, status, __WALL);
-    if (r == pid)
-      return 0;
-    if (r < 0 && errno == EINTR)
-      continue;
-    return ocirun_error_set(err, errno, "wait for process %d", (int)pid);
-  }
 }
 
 int spawn_exit_code(int status) {

@@ -15,9 +15,6 @@ typedef int (*spawn_child_fn)(void *arg);
 int spawn_clone(unsigned long ns_flags, int cgroup_fd, spawn_child_fn fn, void *arg, pid_t *pid,
                 int *pidfd, ocirun_error_t **err);
 
-/* Wait for the process behind pidfd; returns its wait status (as waitpid's). */
-int spawn_wait(pid_t pid, int *status, ocirun_error_t **err);
-
 /* Exit code of a wait status as a shell reports it (128+N for a signal). */
 int spawn_exit_code(int status);
 

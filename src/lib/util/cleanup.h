@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/types.h>
+
+#include "util/syscalls.h"
 
 static inline void cleanup_freep(void *p) {
   free(*(void **)p);
@@ -28,10 +31,16 @@ static inline void cleanup_closedirp(DIR **d) {
     closedir(*d);
 }
 
+/* A child process that must not outlive an early return: killed and reaped. */
+static inline void cleanup_pidp(pid_t *pid) {
+  kill_and_reap(*pid);
+}
+
 #define _cleanup_free_ __attribute__((cleanup(cleanup_freep)))
 #define _cleanup_close_ __attribute__((cleanup(cleanup_closep)))
 #define _cleanup_fclose_ __attribute__((cleanup(cleanup_fclosep)))
 #define _cleanup_closedir_ __attribute__((cleanup(cleanup_closedirp)))
+#define _cleanup_pid_ __attribute__((cleanup(cleanup_pidp)))
 
 /* Hand ownership out of a cleanup-managed variable. */
 #define steal_pointer(pp)                                                                          \
@@ -44,6 +53,12 @@ static inline void cleanup_closedirp(DIR **d) {
   ({                                                                                               \
     int _stolen = *(fdp);                                                                          \
     *(fdp) = -1;                                                                                   \
+    _stolen;                                                                                       \
+  })
+#define steal_pid(pidp)                                                                            \
+  ({                                                                                               \
+    pid_t _stolen = *(pidp);                                                                       \
+    *(pidp) = -1;                                                                                  \
     _stolen;                                                                                       \
   })
 

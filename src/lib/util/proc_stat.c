@@ -1,6 +1,5 @@
-/* Identity of a process from /proc/<pid>/stat: its state letter and its start time.
- * A pid alone is not an identity (pids are reused), the pair (pid, start time) is. */
-#include "container/state.h"
+/* The state letter and the start time of a process, from /proc/<pid>/stat. */
+#include "util/proc_stat.h"
 
 #include <errno.h>
 #include <fcntl.h>
