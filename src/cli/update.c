@@ -1,8 +1,9 @@
 /* `update [flags] ID`: change the cgroup limits of a live container, as runc:
  * either a runtime-spec LinuxResources object (-r FILE, or - for stdin) or
  * one flag per value.  Like runc, only memory (limit, reservation, swap,
- * kernel, kernelTCP), cpu, blockIO.weight, pids and unified are taken from
- * the object; a value left out is not changed. */
+ * kernel, kernelTCP), cpu, blockIO (weight and the per-device throttles, as
+ * current runc), pids and unified are taken from the object; a value left out
+ * is not changed. */
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -113,6 +114,36 @@ static int json_u64(json_t *obj, const char *key, const char *path, bool *has, u
   return 0;
 }
 
+/* blockIO.<key>: [{"major": M, "minor": N, "rate": R}, ...] */
+static int json_throttle(json_t *bio, const char *key, struct spec_throttle_list *out,
+                         ocirun_error_t **err) {
+  json_t *a = json_object_get(bio, key), *e;
+  size_t i;
+  if (a == NULL || json_is_null(a))
+    return 0;
+  if (!json_is_array(a))
+    return ocirun_error_set(err, 0, "blockIO.%s: expected an array", key);
+  out->items = calloc(json_array_size(a) + 1, sizeof(*out->items));
+  if (out->items == NULL)
+    return ocirun_error_set(err, ENOMEM, "blockIO.%s", key);
+  json_array_foreach(a, i, e) {
+    struct spec_throttle_device *t = &out->items[out->len];
+    bool h[3] = {false, false, false};
+    char path[64];
+    snprintf(path, sizeof(path), "blockIO.%s[%zu]", key, i);
+    if (!json_is_object(e))
+      return ocirun_error_set(err, 0, "%s: expected an object", path);
+    if (json_i64(e, "major", path, &h[0], &t->major, err) < 0 ||
+        json_i64(e, "minor", path, &h[1], &t->minor, err) < 0 ||
+        json_u64(e, "rate", path, &h[2], &t->rate, err) < 0)
+      return -1;
+    if (!h[0] || !h[1])
+      return ocirun_error_set(err, 0, "%s: major and minor are required", path);
+    out->len++;
+  }
+  return 0;
+}
+
 static int parse_resources_json(const char *name, const char *data, size_t len,
                                 struct spec_resources *r, ocirun_error_t **err) {
   json_error_t jerr;
@@ -159,8 +190,16 @@ static int parse_resources_json(const char *name, const char *data, size_t len,
     uint64_t w = 0;
     if (json_u64(o, "weight", "blockIO", &r->block_io.has_weight, &w, err) < 0)
       goto out;
-    r->block_io.present = r->block_io.has_weight;
     r->block_io.weight = (uint16_t)w;
+    /* the per-device limits too (io.max on v2, blkio.throttle.* on v1) */
+    if (json_throttle(o, "throttleReadBpsDevice", &r->block_io.throttle_read_bps, err) < 0 ||
+        json_throttle(o, "throttleWriteBpsDevice", &r->block_io.throttle_write_bps, err) < 0 ||
+        json_throttle(o, "throttleReadIOPSDevice", &r->block_io.throttle_read_iops, err) < 0 ||
+        json_throttle(o, "throttleWriteIOPSDevice", &r->block_io.throttle_write_iops, err) < 0)
+      goto out;
+    r->block_io.present = r->block_io.has_weight || r->block_io.throttle_read_bps.len ||
+                          r->block_io.throttle_write_bps.len ||
+                          r->block_io.throttle_read_iops.len || r->block_io.throttle_write_iops.len;
   }
   if ((o = json_object_get(root, "pids")) && json_is_object(o) &&
       json_i64(o, "limit", "pids", &r->has_pids_limit, &r->pids_limit, err) < 0)
@@ -192,6 +231,10 @@ out:
 }
 
 static void resources_free(struct spec_resources *r) {
+  free(r->block_io.throttle_read_bps.items);
+  free(r->block_io.throttle_write_bps.items);
+  free(r->block_io.throttle_read_iops.items);
+  free(r->block_io.throttle_write_iops.items);
   free(r->cpu.cpus);
   free(r->cpu.mems);
   for (size_t i = 0; i < r->unified.len; i++) {
@@ -306,12 +349,21 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
   const struct cli_command *cmd = cli_find_command("update");
   ocirun_error_t *err = NULL;
   struct spec_resources r = {0};
-  const char *resources = NULL, *rdt = NULL;
+  const char *resources = NULL, *rdt = NULL, *id = NULL;
   int opt, ret = CLI_EXIT_FAILURE;
   bool flags = false;
 
   r.present = true;
-  while ((opt = cli_getopt(argc, argv, "r:h", update_options)) != -1) {
+  for (;;) {
+    opt = cli_getopt(argc, argv, "r:h", update_options);
+    if (opt == -1) {
+      /* as runc: value flags may also follow the container id ("update ID --memory 1M") */
+      if (id == NULL && argc - optind > 1 && argv[optind - 1] && strcmp(argv[optind - 1], "--")) {
+        id = argv[optind++];
+        continue;
+      }
+      break;
+    }
     if (opt == 'h') {
       cli_print_command_help(cmd, update_options, update_descriptions);
       resources_free(&r);
@@ -333,8 +385,14 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
       goto out;
     }
   }
-  if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
+  if (id == NULL) {
+    if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
+      goto out;
+    id = argv[optind];
+  } else if (optind < argc) {
+    cli_usage_error(cmd, "\"%s\" requires a maximum of 1 argument", cmd->name);
     goto out;
+  }
   if (rdt) {
     ocirun_error_set(&err, 0,
                      "Intel RDT: --%s: not supported on this host (resctrl is not "
@@ -362,7 +420,7 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
     r.memory.has_swap = true;
     r.memory.swap = 0;
   }
-  if (container_update(g->root, argv[optind], &r, &err) < 0) {
+  if (container_update(g->root, id, &r, &err) < 0) {
     ret = cli_fail(&err);
     goto out;
   }

@@ -56,3 +56,34 @@ setup() {
 	[ "$status" -ne 0 ]
 	[ ! -e "$ROOT/$ID" ]
 }
+
+@test "cgroups: update takes value flags before or after the container id" {
+	update_config '.linux.resources.pids = {"limit": 20}'
+	start_detached
+	dir=$(cgroup_dir "$(container_pid "$ID")" pids)
+	runtime update --pids-limit 30 "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$dir/pids.max")" = 30 ]
+	runtime update "$ID" --pids-limit 40
+	[ "$status" -eq 0 ]
+	[ "$(cat "$dir/pids.max")" = 40 ]
+	runtime update "$ID" "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"requires "*"1 argument"* ]]
+}
+
+@test "cgroups: update -r changes the per-device I/O limits" {
+	skip_if_runc "runc 1.1.5 takes only blockIO.weight from update -r (current runc takes these)"
+	dev=$(lsblk -dno MAJ:MIN | head -1 | tr -d ' \t\n')
+	[ -n "$dev" ] || skip "no block device"
+	start_detached
+	dir=$(cgroup_dir "$(container_pid "$ID")" blkio) || skip "no blkio controller"
+	cat >"$BATS_TEST_TMPDIR/r.json" <<-EOF
+		{"blockIO": {"throttleReadBpsDevice": [{"major": ${dev%:*}, "minor": ${dev#*:}, "rate": 10485760}],
+		 "throttleWriteIOPSDevice": [{"major": ${dev%:*}, "minor": ${dev#*:}, "rate": 900}]}}
+	EOF
+	runtime update -r "$BATS_TEST_TMPDIR/r.json" "$ID"
+	[ "$status" -eq 0 ]
+	grep -qx "$dev 10485760" "$dir/blkio.throttle.read_bps_device"
+	grep -qx "$dev 900" "$dir/blkio.throttle.write_iops_device"
+}

@@ -327,6 +327,8 @@ static const struct {
      ".linux.resources.devices[0].type: expected one of \"a\", \"b\", \"c\""},
     {LINUX("\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwx\"}]}"),
      ".linux.resources.devices[0].access: expected an access string"},
+    {LINUX("\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"xyz\"}]}"),
+     ".linux.resources.devices[0].access: expected an access string"},
     {LINUX("\"resources\":{\"hugepageLimits\":[{\"pageSize\":\"2MB\"}]}"),
      ".linux.resources.hugepageLimits[0].limit: required"},
     {LINUX("\"resources\":{\"hugepageLimits\":[{\"pageSize\":\"02MB\",\"limit\":1}]}"),
@@ -419,7 +421,8 @@ static void test_values(void) {
       "\"linux\":{\"namespaces\":[{\"type\":\"uts\"},{\"type\":\"network\",\"path\":\"\"}],"
       "\"rootfsPropagation\":\"\",\"resources\":{\"memory\":{\"limit\":-1,\"swap\":"
       "9223372036854775807},\"cpu\":{\"quota\":-9223372036854775808},\"devices\":[{\"allow\":"
-      "false}]},\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":"
+      "false},{\"allow\":false,\"type\":\"c\",\"major\":1,\"minor\":11,\"access\":\"rwa\"}]},"
+      "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":"
       "[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":"
       "18446744073709551615,\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}}}";
   char *msg = parse_error(doc, strlen(doc), &s);
@@ -430,6 +433,9 @@ static void test_values(void) {
   if (s == NULL)
     return;
   CHECK(s->annotations.len == 3);
+  /* a deny rule's letters beyond r, w, m are dropped (runc tolerates them there) */
+  CHECK(s->linux_.resources.devices_len == 2 &&
+        strcmp(s->linux_.resources.devices[1].access, "rw") == 0);
   CHECK_STR_EQ(s->annotations.items[0].key, "z");
   CHECK_STR_EQ(s->annotations.items[2].key, "m");
   CHECK_STR_EQ(spec_annotation(s, "a"), "2");
@@ -450,7 +456,7 @@ static void test_values(void) {
   CHECK(!s->linux_.resources.memory.has_reservation);
   CHECK(s->linux_.resources.memory.swap == INT64_MAX);
   CHECK(s->linux_.resources.cpu.quota == INT64_MIN);
-  CHECK(s->linux_.resources.devices_len == 1 && s->linux_.resources.devices[0].type == 'a' &&
+  CHECK(s->linux_.resources.devices_len == 2 && s->linux_.resources.devices[0].type == 'a' &&
         s->linux_.resources.devices[0].major == -1 && !s->linux_.resources.devices[0].access);
   CHECK(s->linux_.seccomp.present && s->linux_.seccomp.syscalls_len == 1);
   CHECK(s->linux_.seccomp.syscalls[0].args[0].value == UINT64_MAX);

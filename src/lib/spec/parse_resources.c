@@ -33,9 +33,25 @@ static int parse_device_rule(struct pctx *c, json_t *obj, struct spec_device_cgr
   out->major = out->minor = -1;
   OPT(get_i64, "major", major);
   OPT(get_i64, "minor", minor);
-  if (get_string_checked(c, obj, "access", is_device_access,
-                         "an access string of \"r\", \"w\" and \"m\"", &out->access) < 0)
+  if (get_string(c, obj, "access", &out->access) < 0)
     return -1;
+  /* A deny rule may name letters beyond r, w and m (runc tolerates "rwa" there: it can
+   * only take away access); they are dropped.  An allow rule must be exact. */
+  if (out->access && !out->allow && !is_device_access(out->access)) {
+    char *o = out->access;
+    for (const char *p = out->access; *p; p++)
+      if (strchr("rwm", *p))
+        *o++ = *p;
+    if (o == out->access)
+      return pctx_fail_key(c, "access",
+                           "expected an access string of \"r\", \"w\" and \"m\", "
+                           "got none of them");
+    *o = '\0';
+  } else if (out->access && !is_device_access(out->access)) {
+    return pctx_fail_key(c, "access",
+                         "expected an access string of \"r\", \"w\" and \"m\", got \"%s\"",
+                         out->access);
+  }
   return 0;
 }
 
