@@ -87,3 +87,21 @@ setup() {
 	grep -qx "$dev 10485760" "$dir/blkio.throttle.read_bps_device"
 	grep -qx "$dev 900" "$dir/blkio.throttle.write_iops_device"
 }
+
+@test "cgroups: a frozen cgroup is refused before anything is made (no hang)" {
+	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		frozen=/sys/fs/cgroup/ocirun-test/$ID
+		mkdir -p "$frozen"
+		echo 1 >"$frozen/cgroup.freeze"
+	else
+		frozen=/sys/fs/cgroup/freezer/ocirun-test/$ID
+		mkdir -p "$frozen"
+		echo FROZEN >"$frozen/freezer.state"
+	fi
+	runtime run -d "$ID"
+	st=$status out=$output
+	rmdir "$frozen"
+	[ "$st" -eq 1 ]
+	[[ "$out" == *"container's cgroup unexpectedly frozen"* ]]
+	[ ! -e "$ROOT/$ID" ]
+}

@@ -221,6 +221,10 @@ int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_e
     r = cgroup_systemd_open(cg, opts->cgroups_path, err);
   else
     r = cgroup_setup_fs(cg, opts->cgroups_path, NULL, err);
+  /* A process cloned into a frozen cgroup never runs: the create would wait for it
+   * forever.  Refused up front, as runc does, before anything is made. */
+  if (r == 0 && cg->drv->is_frozen(cg))
+    r = ocirun_error_set(err, 0, "container's cgroup unexpectedly frozen");
   if (r < 0) {
     cgroup_close(cg);
     return -1;

@@ -29,7 +29,7 @@ struct cgroup_options {
 };
 
 /* Choose the driver for this host and compute the container's cgroup path(s);
- * nothing is created yet. */
+ * nothing is created yet.  An existing cgroup that is frozen is refused. */
 int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_error_t **err);
 /* Reopen the cgroup of an existing container from the path recorded in its state. */
 int cgroup_open_existing(const char *id, const char *recorded_path, bool systemd,
