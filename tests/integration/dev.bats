@@ -58,9 +58,18 @@ load helpers
 }
 
 @test "device cgroup: a device without a rule cannot be opened" {
-	update_config '.linux.devices = [{"path": "/dev/kmsg2", "type": "c", "major": 1, "minor": 11}]'
+	# CAP_SYSLOG, so that only the device cgroup can refuse the read; linux.devices creates
+	# the node but, as in runc, allows nothing by itself
+	update_config '.linux.devices = [{"path": "/dev/kmsg2", "type": "c", "major": 1, "minor": 11}]
+		| .process.capabilities.bounding += ["CAP_SYSLOG"] | .process.capabilities.effective += ["CAP_SYSLOG"]
+		| .process.capabilities.permitted += ["CAP_SYSLOG"]'
 	set_args sh -c 'head -c1 /dev/kmsg2 >/dev/null 2>&1 && echo opened || echo denied'
 	run_container
 	[ "$status" -eq 0 ]
 	[ "$output" = denied ]
+	# with a rule it opens
+	update_config '.linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "r"}]'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = opened ]
 }

@@ -213,8 +213,6 @@ int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_e
     return -1;
   cg->systemd = opts->systemd;
   cg->manage_devices = true;
-  cg->devices = (struct spec_device *)opts->devices;
-  cg->devices_len = opts->devices_len;
   cg->resources = opts->resources;
   cg->annotations = opts->annotations;
   if (opts->systemd)

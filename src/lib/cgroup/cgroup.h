@@ -23,9 +23,6 @@ struct cgroup_options {
   const struct spec_resources *resources; /* may be NULL */
   /* the config's annotations: "org.systemd.property.*" become unit properties */
   const struct spec_kv_list *annotations;
-  /* linux.devices: allowed (rwm) in the device cgroup besides the defaults. */
-  const struct spec_device *devices;
-  size_t devices_len;
 };
 
 /* Choose the driver for this host and compute the container's cgroup path(s);

@@ -1,5 +1,7 @@
-/* Device access rules: the full list (config rules, runc's default devices,
- * linux.devices) and its form for the v1 devices controller. */
+/* Device access rules: the full list (config rules, then runc's default devices) and its
+ * form for the v1 devices controller.  As in runc, linux.devices get no rule of their
+ * own: a node the config creates is usable only where linux.resources.devices (or the
+ * defaults) allow it, so a config can create a node and still deny it. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,10 +26,10 @@ static const struct spec_device_cgroup_rule default_rules[] = {
     {true, 'c', true, 10, true, 200, (char *)"rwm"},  /* /dev/net/tun */
 };
 
-int cgroup_device_rules(const struct cgroup *cg, const struct spec_resources *res,
-                        struct spec_device_cgroup_rule **out, size_t *n) {
+int cgroup_device_rules(const struct spec_resources *res, struct spec_device_cgroup_rule **out,
+                        size_t *n) {
   size_t ndef = sizeof(default_rules) / sizeof(default_rules[0]);
-  size_t cap = res->devices_len + ndef + cg->devices_len + 1, k = 0;
+  size_t cap = res->devices_len + ndef + 1, k = 0;
   struct spec_device_cgroup_rule *v = calloc(cap, sizeof(*v));
   if (v == NULL)
     return -1;
@@ -40,14 +42,6 @@ int cgroup_device_rules(const struct cgroup *cg, const struct spec_resources *re
     v[k++] = res->devices[i];
   for (size_t i = 0; i < ndef; i++)
     v[k++] = default_rules[i];
-  for (size_t i = 0; i < cg->devices_len; i++) {
-    const struct spec_device *d = &cg->devices[i];
-    char t = d->type == 'u' ? 'c' : d->type;
-    if (t != 'c' && t != 'b')
-      continue; /* fifos need no device access */
-    v[k++] =
-        (struct spec_device_cgroup_rule){true, t, true, d->major, true, d->minor, (char *)"rwm"};
-  }
   *out = v;
   *n = k;
   return 0;

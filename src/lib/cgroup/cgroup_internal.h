@@ -47,8 +47,6 @@ struct cgroup {
   /* Apply the device rules on set_resources even when the resources name
    * none (create: the default device list always applies). */
   bool manage_devices;
-  struct spec_device *devices; /* linux.devices, allowed rwm (borrowed) */
-  size_t devices_len;
   const struct spec_resources *resources; /* from cgroup_open (borrowed) */
   const struct spec_kv_list *annotations; /* from cgroup_open (borrowed) */
   /* v1 / hybrid */
@@ -105,10 +103,10 @@ int cgroup_v1_set_resources(struct cgroup *cg, const struct spec_resources *res,
 int cgroup_v1_stats(struct cgroup *cg, struct cgroup_stats *st, ocirun_error_t **err);
 bool cgroup_v1_freezer_is_frozen_at(const char *dir);
 
-/* Device rules: the resources' rules, then the defaults runc always allows,
- * then linux.devices (allowed rwm).  *out is malloc'd (items borrowed). */
-int cgroup_device_rules(const struct cgroup *cg, const struct spec_resources *res,
-                        struct spec_device_cgroup_rule **out, size_t *n);
+/* Device rules: the resources' rules, then the defaults runc always allows (linux.devices
+ * get none of their own, as in runc).  *out is malloc'd (items borrowed). */
+int cgroup_device_rules(const struct spec_resources *res, struct spec_device_cgroup_rule **out,
+                        size_t *n);
 int cgroup_devices_v1_apply(const char *dir, const struct spec_device_cgroup_rule *rules, size_t n,
                             ocirun_error_t **err);
 

@@ -47,7 +47,7 @@ static int set_devices(struct cgroup *cg, const struct spec_resources *res, ocir
     return 0; /* only the defaults, and nowhere to write them */
   if ((dir = need(cg, "devices", R "devices", err)) == NULL)
     return -1;
-  if (cgroup_device_rules(cg, res, &rules, &n) < 0)
+  if (cgroup_device_rules(res, &rules, &n) < 0)
     return ocirun_error_set(err, ENOMEM, R "devices");
   return cgroup_devices_v1_apply(dir, rules, n, err);
 }

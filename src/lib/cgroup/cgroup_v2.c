@@ -158,7 +158,7 @@ static int v2_set_resources(struct cgroup *cg, const struct spec_resources *res,
   if (cg->manage_devices || res->devices_len) {
     _cleanup_free_ struct spec_device_cgroup_rule *rules = NULL;
     size_t n = 0;
-    if (cgroup_device_rules(cg, res, &rules, &n) < 0)
+    if (cgroup_device_rules(res, &rules, &n) < 0)
       return ocirun_error_set(err, ENOMEM, ".linux.resources.devices");
     if (cgroup_devices_bpf_apply(cg->unified_path, rules, n, err) < 0)
       return ocirun_error_prefix(err, ".linux.resources.devices");

@@ -461,9 +461,7 @@ int container_create(const struct create_options *opts, struct container *c, oci
                                 .cgroups_path = c->spec->linux_.cgroups_path,
                                 .systemd = opts->systemd_cgroup,
                                 .resources = &c->spec->linux_.resources,
-                                .annotations = &c->spec->annotations,
-                                .devices = c->spec->linux_.devices,
-                                .devices_len = c->spec->linux_.devices_len};
+                                .annotations = &c->spec->annotations};
   if (cgroup_open(&cgo, &c->cgroup, err) < 0)
     goto fail;
   trace_pointf("cgroup open", "%s", cgroup_driver_name(c->cgroup));
