@@ -76,6 +76,8 @@ struct exec_flags {
   const char *cwd;
   const char *user;
   const char *pid_file;
+  const char *process_label; /* --process-label */
+  const char *apparmor;      /* --apparmor */
   char *env[256];
   size_t env_len;
   char *caps[64];
@@ -162,6 +164,11 @@ static int build_process(const struct exec_flags *f, const struct spec *spec, in
   }
   if (f->no_new_privs)
     p->no_new_privileges = true;
+  /* As runc: an empty value keeps the container's label. */
+  if (f->apparmor && f->apparmor[0])
+    p->apparmor_profile = (char *)f->apparmor;
+  if (f->process_label && f->process_label[0])
+    p->selinux_label = (char *)f->process_label;
   return 0;
 }
 
@@ -210,11 +217,10 @@ static int parse_flags(int argc, char **argv, struct exec_flags *f, struct exec_
       f->pid_file = optarg;
       break;
     case OPT_PROCESS_LABEL:
+      f->process_label = optarg;
+      break;
     case OPT_APPARMOR:
-      if (optarg[0])
-        return cli_usage_error(cmd, "not supported: %s (no LSM is available on this host)",
-                               opt == OPT_APPARMOR ? "--apparmor" : "--process-label"),
-               -1;
+      f->apparmor = optarg;
       break;
     case OPT_NO_NEW_PRIVS:
       f->no_new_privs = true;

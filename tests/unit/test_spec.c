@@ -611,11 +611,10 @@ static void test_supported(void) {
   expect_unsupported(LINUX("\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}],"
                            "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]"),
                      "not supported: .linux.namespaces[1] (user namespaces");
-  expect_unsupported(PROC("\"apparmorProfile\":\"p\""),
-                     "not supported: .process.apparmorProfile (");
-  expect_unsupported(PROC("\"apparmorProfile\":\"\""), NULL);
-  expect_unsupported(LINUX("\"mountLabel\":\"x\""), "not supported: .linux.mountLabel (");
   /* applied by the runtime: no longer in the table */
+  expect_unsupported(PROC("\"apparmorProfile\":\"p\""), NULL);
+  expect_unsupported(PROC("\"selinuxLabel\":\"u:r:t:s0\""), NULL);
+  expect_unsupported(LINUX("\"mountLabel\":\"x\""), NULL);
   expect_unsupported(LINUX("\"resources\":{\"rdma\":{\"mlx\":{\"hcaHandles\":1}}}"), NULL);
   expect_unsupported(PROC("\"scheduler\":{\"policy\":\"SCHED_OTHER\"}"), NULL);
   expect_unsupported(LINUX("\"personality\":{\"domain\":\"LINUX\"}"), NULL);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "linux/lsm.h"
 #include "linux/sysctl.h"
 
 static int check_rootfs(const struct spec *spec, char **rootfs, ocirun_error_t **err) {
@@ -52,6 +53,12 @@ int create_checks_run(const struct spec *spec, char **rootfs, ocirun_error_t **e
     return -1;
   if (check_namespaced_names(spec, err) < 0)
     return -1;
+  /* runc refuses a process label it could not apply; an AppArmor profile it
+   * simply writes (the kernel refuses it when AppArmor is off). */
+  if (spec->process.selinux_label && spec->process.selinux_label[0] && !selinux_enabled())
+    return ocirun_error_set(err, 0,
+                            "selinux label is specified in config, but selinux is disabled or "
+                            "not supported");
   if (sysctl_validate(spec, err) < 0)
     return -1;
   return check_rootfs(spec, rootfs, err);

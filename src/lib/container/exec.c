@@ -243,6 +243,8 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   trace_point("pidfd + namespaces to join");
   ctx.cfg.console_sock = -1;
   ctx.cfg.preserve_fds = o->preserve_fds;
+  ctx.cfg.id = st.id;
+  ctx.cfg.no_new_keyring = st.no_new_keyring;
   if (o->spec->linux_.seccomp.present) {
     _cleanup_free_ char *cache = NULL;
     struct seccomp_program *prog = NULL;

@@ -148,8 +148,8 @@ static const struct {
   const char *name;
   bool enabled;
 } features_linux_switches[] = {
-    {"apparmor", false},
-    {"selinux", false},
+    {"apparmor", true},
+    {"selinux", true},
     {"intelRdt", false},
     {"netDevices", false},
 };

@@ -18,6 +18,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "linux/lsm.h"
 #include "linux/mounts.h"
 #include "linux/path_resolve.h"
 #include "util/cleanup.h"
@@ -130,16 +131,18 @@ static int cg_source(char *out, size_t size, const char *mnt, const char *root, 
 }
 
 static int mount_cgroup_v1(struct cg_ctx *c, int target, ocirun_error_t **err) {
-  _cleanup_free_ char *self = NULL, *mountinfo = NULL;
+  _cleanup_free_ char *self = NULL, *mountinfo = NULL, *labelled = NULL;
   _cleanup_close_ int top = -1;
   char *save = NULL;
   struct statfs sfs;
 
+  if (selinux_mount_data("mode=755", c->ctx->spec->linux_.mount_label, &labelled, err) < 0)
+    return -1;
   if (fs_read_file("/proc/self/cgroup", 1 << 20, &self, NULL, err) < 0 ||
       fs_read_file("/proc/self/mountinfo", 16 << 20, &mountinfo, NULL, err) < 0)
     return -1;
   if (mount_fs_on_fd("tmpfs", target, "tmpfs", c->mo->flags & ~(unsigned long)MS_RDONLY,
-                     "mode=755") < 0)
+                     labelled ? labelled : "mode=755") < 0)
     return cg_error(c, errno, "mount tmpfs for", NULL, err);
   top = path_open_in_root(c->ctx->root_fd, c->dest, PATH_CREATE_NONE, false);
   if (top < 0)

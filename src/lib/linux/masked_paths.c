@@ -11,6 +11,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "linux/lsm.h"
 #include "linux/mounts.h"
 #include "linux/path_resolve.h"
 #include "util/cleanup.h"
@@ -77,8 +78,12 @@ int masked_paths_apply(const struct spec *spec, int root_fd, int host_null, ocir
     if (S_ISDIR(st.st_mode)) {
       if (empty < 0) {
         char msg[128];
-        empty = mount_new_detached("tmpfs", "tmpfs", "mode=0755", MS_RDONLY, MOUNT_ATTR_RDONLY, msg,
-                                   sizeof(msg));
+        _cleanup_free_ char *labelled = NULL;
+        /* runc labels the masking tmpfs with linux.mountLabel too. */
+        if (selinux_mount_data("mode=0755", spec->linux_.mount_label, &labelled, err) < 0)
+          return -1;
+        empty = mount_new_detached("tmpfs", "tmpfs", labelled ? labelled : "mode=0755", MS_RDONLY,
+                                   MOUNT_ATTR_RDONLY, msg, sizeof(msg));
         if (empty < 0)
           return ocirun_error_set(err, errno, "mask %s: create empty tmpfs", path);
       }

@@ -2,6 +2,7 @@
  * rootfs is ever looked up again once resolved. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,10 +79,28 @@ static int set_sb_flags(int fs_fd, unsigned long sb_flags) {
   return 0;
 }
 
-/* The legacy data string, one fsconfig parameter per comma-separated item. */
+/* The next item of a legacy data string: up to a comma outside double quotes
+ * (an SELinux context="system_u:object_r:t:s0:c1,c2" holds commas).  The item
+ * is cut out in place; *rest moves past it. */
+static char *next_item(char **rest) {
+  char *item = *rest, *p = item;
+  bool quoted = false;
+
+  if (item == NULL || *item == '\0')
+    return NULL;
+  for (; *p && (quoted || *p != ','); p++)
+    if (*p == '"')
+      quoted = !quoted;
+  *rest = *p ? p + 1 : NULL;
+  *p = '\0';
+  return item;
+}
+
+/* The legacy data string, one fsconfig parameter per item; a quoted value is
+ * passed without its quotes (the mount(2) parser strips them too). */
 static int set_data(int fs_fd, const char *data) {
   _cleanup_free_ char *copy = NULL;
-  char *save = NULL;
+  char *rest;
 
   if (data == NULL || *data == '\0')
     return 0;
@@ -90,12 +109,21 @@ static int set_data(int fs_fd, const char *data) {
     errno = ENOMEM;
     return -1;
   }
-  for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+  rest = copy;
+  for (char *item; (item = next_item(&rest)) != NULL;) {
     char *eq = strchr(item, '=');
     int r;
+    if (item[0] == '\0')
+      continue;
     if (eq) {
+      char *value = eq + 1;
+      size_t len = strlen(value);
       *eq = '\0';
-      r = sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, item, eq + 1, 0);
+      if (len >= 2 && value[0] == '"' && value[len - 1] == '"') {
+        value[len - 1] = '\0';
+        value++;
+      }
+      r = sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, item, value, 0);
     } else {
       r = sys_fsconfig(fs_fd, FSCONFIG_SET_FLAG, item, NULL, 0);
     }

@@ -14,6 +14,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "linux/lsm.h"
 #include "linux/path_resolve.h"
 #include "util/cleanup.h"
 #include "util/syscalls.h"
@@ -103,17 +104,16 @@ static int mount_bind(struct entry *e, const struct mount_options *mo, ocirun_er
 
 /* tmpfs with tmpcopyup: build the tmpfs detached, copy the destination's
  * content into it, then move it over the destination. */
-static int mount_tmpfs_copyup(struct entry *e, const struct mount_options *mo, int target,
-                              ocirun_error_t **err) {
+static int mount_tmpfs_copyup(struct entry *e, const struct mount_options *mo, const char *data,
+                              int target, ocirun_error_t **err) {
   _cleanup_close_ int mnt = -1, src = -1, dst = -1;
   char msg[256];
   uint64_t set, clr;
 
   mount_options_attrs(mo, &set, &clr);
-  mnt = mount_new_detached("tmpfs", e->m->source ? e->m->source : "tmpfs", mo->data,
-                           mo->flags & ~(unsigned long)MS_RDONLY,
-                           set & ~(uint64_t)MOUNT_ATTR_RDONLY & ~(uint64_t)MOUNT_ATTR__ATIME, msg,
-                           sizeof(msg));
+  mnt = mount_new_detached(
+      "tmpfs", e->m->source ? e->m->source : "tmpfs", data, mo->flags & ~(unsigned long)MS_RDONLY,
+      set & ~(uint64_t)MOUNT_ATTR_RDONLY & ~(uint64_t)MOUNT_ATTR__ATIME, msg, sizeof(msg));
   if (mnt < 0) {
     if (msg[0])
       return ocirun_error_set(err, errno, "mount tmpfs on %s (in rootfs %s): %s", e->dest,
@@ -138,12 +138,43 @@ static int mount_tmpfs_copyup(struct entry *e, const struct mount_options *mo, i
   return 0;
 }
 
+/* mqueue takes no context= (no kernel labels it at mount): its root gets the
+ * label as an attribute instead, as runc does. */
+static int label_mqueue(struct entry *e, ocirun_error_t **err) {
+  const char *label = e->ctx->spec->linux_.mount_label;
+  _cleanup_close_ int top = -1, dir = -1;
+
+  if (label == NULL || label[0] == '\0')
+    return 0;
+  top = path_open_in_root(e->ctx->root_fd, e->dest, PATH_CREATE_NONE, false);
+  if (top < 0)
+    return entry_error(e, errno, "open new mount", err);
+  dir = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    return entry_error(e, errno, "open new mount", err);
+  if (selinux_label_fd(dir, label, err) < 0)
+    return ocirun_error_prefix(err, ".mounts[%zu] (%s)", e->index, e->dest);
+  return 0;
+}
+
 /* Every other type: a new filesystem instance on the resolved directory. */
 static int mount_filesystem(struct entry *e, const struct mount_options *mo, ocirun_error_t **err) {
   bool proc_like = strcmp(e->type, "proc") == 0 || strcmp(e->type, "sysfs") == 0;
+  bool mqueue = strcmp(e->type, "mqueue") == 0;
   _cleanup_close_ int target = -1, top = -1;
+  _cleanup_free_ char *labelled = NULL;
+  const char *data = mo->data;
   unsigned long flags = mo->flags;
   struct stat st;
+
+  /* linux.mountLabel as context= on everything but proc and sysfs (the kernel
+   * labels them itself) and mqueue (labelled after the mount). */
+  if (!proc_like && !mqueue) {
+    if (selinux_mount_data(mo->data, e->ctx->spec->linux_.mount_label, &labelled, err) < 0)
+      return -1;
+    if (labelled)
+      data = labelled;
+  }
 
   /* proc and sysfs only on real directories: never through a symlink,
    * never onto a file (the CVE-2019-19921 class of attacks). */
@@ -159,12 +190,14 @@ static int mount_filesystem(struct entry *e, const struct mount_options *mo, oci
   if (check_proc_target(e, target, err) < 0)
     return -1;
   if (mo->tmpcopyup && strcmp(e->type, "tmpfs") == 0)
-    return mount_tmpfs_copyup(e, mo, target, err);
+    return mount_tmpfs_copyup(e, mo, data, target, err);
   /* A read-only /dev is made read-only only once the devices are in it. */
   if (strcmp(e->dest, "/dev") == 0)
     flags &= ~(unsigned long)MS_RDONLY;
-  if (mount_fs_on_fd(e->m->source ? e->m->source : e->type, target, e->type, flags, mo->data) < 0)
+  if (mount_fs_on_fd(e->m->source ? e->m->source : e->type, target, e->type, flags, data) < 0)
     return entry_error(e, errno, "mount", err);
+  if (mqueue && label_mqueue(e, err) < 0)
+    return -1;
   if (!(mo->rec_attr_set | mo->rec_attr_clr) && mo->propagation_len == 0)
     return 0;
   /* The fd still names the covered directory; the new mount is on top. */

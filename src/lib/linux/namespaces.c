@@ -166,7 +166,7 @@ int timens_set_offsets(const struct spec *spec, ocirun_error_t **err) {
       return ocirun_error_set(err, 0, ".linux.timeOffsets: too many entries");
     used += (size_t)n;
   }
-  if (proc_open_verified("/proc", &proc_fd, err) < 0)
+  if (proc_open_safe("/proc", &proc_fd, err) < 0)
     return -1;
   /* One write: the kernel applies the lines together or not at all. */
   if (proc_write_at(proc_fd, "self/timens_offsets", buf, err) < 0)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -20,7 +21,8 @@
 static int open_beneath(int dirfd, const char *path, int flags) {
   /* openat2 rejects O_PATH combined with anything but O_DIRECTORY/O_NOFOLLOW. */
   return sys_openat2(dirfd, path, (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
-                     0, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
+                     0,
+                     RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
 }
 
 static int check_procfs(int fd, const char *what, ocirun_error_t **err) {
@@ -33,19 +35,59 @@ static int check_procfs(int fd, const char *what, ocirun_error_t **err) {
   return 0;
 }
 
-int proc_open_verified(const char *proc_root, int *fd, ocirun_error_t **err) {
-  _cleanup_close_ int dfd = -1;
+static int check_proc_root(int fd, const char *what, ocirun_error_t **err) {
   struct stat st;
+  if (check_procfs(fd, what, err) < 0)
+    return -1;
+  if (fstat(fd, &st) < 0)
+    return ocirun_error_set(err, errno, "stat %s", what);
+  if (st.st_ino != PROC_ROOT_INO)
+    return ocirun_error_set(err, 0, "%s is not the root of a procfs mount", what);
+  return 0;
+}
 
-  dfd = open(proc_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+/* A new procfs instance of the caller's pid namespace, attached nowhere: no
+ * mount of anybody else can cover any part of it. */
+static int open_private_procfs(void) {
+  _cleanup_close_ int fs = sys_fsopen("proc", FSOPEN_CLOEXEC);
+  if (fs < 0 || sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return -1;
+  return sys_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+}
+
+int proc_open_safe(const char *proc_root, int *fd, ocirun_error_t **err) {
+  _cleanup_close_ int dfd = open_private_procfs();
+
+  /* The kernel refuses a new procfs in a user namespace whose procfs is not fully
+   * visible (masked paths): then a clone of proc_root's mount alone — without
+   * recursion no mount made over any of its files comes along. */
+  if (dfd < 0)
+    dfd = sys_open_tree(AT_FDCWD, proc_root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (dfd >= 0) {
+    if (check_proc_root(dfd, proc_root, err) < 0)
+      return -1;
+    *fd = steal_fd(&dfd);
+    return 0;
+  }
+  /* Without the mount API (or CAP_SYS_ADMIN over the mount namespace): proc_root
+   * itself, checked, and every open below it refuses to cross a mount. */
+  return proc_open_verified(proc_root, fd, err);
+}
+
+int proc_safe_write(const char *relpath, const char *value, ocirun_error_t **err) {
+  _cleanup_close_ int proc_fd = -1;
+  if (proc_open_safe("/proc", &proc_fd, err) < 0)
+    return -1;
+  return proc_write_at(proc_fd, relpath, value, err);
+}
+
+int proc_open_verified(const char *proc_root, int *fd, ocirun_error_t **err) {
+  _cleanup_close_ int dfd = open(proc_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
   if (dfd < 0)
     return ocirun_error_set(err, errno, "open %s", proc_root);
-  if (check_procfs(dfd, proc_root, err) < 0)
+  if (check_proc_root(dfd, proc_root, err) < 0)
     return -1;
-  if (fstat(dfd, &st) < 0)
-    return ocirun_error_set(err, errno, "stat %s", proc_root);
-  if (st.st_ino != PROC_ROOT_INO)
-    return ocirun_error_set(err, 0, "%s is not the root of a procfs mount", proc_root);
   *fd = steal_fd(&dfd);
   return 0;
 }

@@ -7,9 +7,11 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "linux/lsm.h"
 #include "linux/process_attrs.h"
 #include "linux/proc_verify.h"
 #include "linux/oom_score.h"
+#include "linux/session_keyring.h"
 #include "linux/user.h"
 #include "process/console.h"
 #include "process/exec_process.h"
@@ -20,8 +22,15 @@
 #include "util/cleanup.h"
 #include "util/trace.h"
 
+/* A label the process does not set is the container's (runc's initConfig). */
+static const char *label_or(const char *own, const char *container) {
+  return own && own[0] ? own : container;
+}
+
 static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error_t **err) {
   const struct spec_process *p = cfg->process;
+  const char *selinux_label = label_or(p->selinux_label, cfg->spec->process.selinux_label);
+  const char *apparmor = label_or(p->apparmor_profile, cfg->spec->process.apparmor_profile);
   sigset_t none;
 
   sigemptyset(&none);
@@ -34,6 +43,8 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
     return ocirun_error_set(err, errno, "enter the namespaces of the container init");
   close(cfg->init_pidfd);
   trace_point("setns");
+  if (!cfg->no_new_keyring && session_keyring_join(cfg->id, selinux_label, err) < 0)
+    return -1;
   if (p->terminal && cfg->console_sock >= 0 &&
       console_setup("/", &cfg->console_sock, false, cfg->process, err) < 0)
     return -1;
@@ -41,7 +52,7 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
     return -1;
   if (p->has_oom_score_adj) {
     _cleanup_close_ int proc_fd = -1;
-    if (proc_open_verified("/proc", &proc_fd, err) < 0 ||
+    if (proc_open_safe("/proc", &proc_fd, err) < 0 ||
         oom_score_adj_apply(proc_fd, p->oom_score_adj, err) < 0)
       return -1;
   }
@@ -55,6 +66,8 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
   if (exec_path_lookup(p->args.items[0], *env, path, err) < 0)
     return -1;
   trace_point("executable lookup");
+  if (lsm_set_exec_labels(apparmor, selinux_label, err) < 0)
+    return -1;
   if (process_drop_privileges(p, &cfg->caps, cfg->seccomp, cfg->sync_fd, err) < 0)
     return -1;
   trace_point("user + capabilities + seccomp");

@@ -22,6 +22,8 @@ struct exec_config {
   int sync_fd;            /* child end: GO from the parent, ERROR back; EOF = exec done */
   int console_sock;       /* receives the pty master, or -1 */
   int preserve_fds;
+  const char *id;                        /* the container's: names the session keyring */
+  bool no_new_keyring;                   /* the container was created with --no-new-keyring */
   const struct seccomp_program *seccomp; /* the container's filter, or NULL */
 };
 

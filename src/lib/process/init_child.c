@@ -14,12 +14,14 @@
 #include "container/state.h"
 #include "linux/capabilities.h"
 #include "linux/hooks.h"
+#include "linux/lsm.h"
 #include "linux/namespaces.h"
 #include "linux/network_loopback.h"
 #include "linux/oom_score.h"
 #include "linux/proc_verify.h"
 #include "linux/process_attrs.h"
 #include "linux/rootfs.h"
+#include "linux/session_keyring.h"
 #include "linux/sysctl.h"
 #include "linux/user.h"
 #include "process/console.h"
@@ -34,18 +36,6 @@
 
 static bool has_hooks(const struct spec_hook_list *l) {
   return l->len > 0;
-}
-
-static int join_session_keyring(const char *id, ocirun_error_t **err) {
-  char name[CONTAINER_ID_MAX + 8];
-  snprintf(name, sizeof(name), "_ses.%s", id);
-  if (sys_keyctl_join_session(name) < 0) {
-    /* Kernels or seccomp policies without keyrings: a keyring is a nicety, not isolation. */
-    if (errno == ENOSYS || errno == EACCES || errno == EPERM)
-      return 0;
-    return ocirun_error_set(err, errno, "join session keyring %s", name);
-  }
-  return 0;
 }
 
 static int set_names(const struct spec *spec, ocirun_error_t **err) {
@@ -73,8 +63,10 @@ static int run_container_hooks(struct init_config *cfg, const struct spec_hook_l
   return hooks_run(hooks, phase, json, err);
 }
 
-/* sysctl and oom_score_adj go through the container's own procfs, verified to
- * be one, and before readonlyPaths make /proc/sys read-only. */
+/* sysctl and oom_score_adj go through a procfs of the container's pid
+ * namespace that nothing in the rootfs can have shaped (proc_open_safe), and
+ * before readonlyPaths make /proc/sys read-only (for the fallback that uses the
+ * container's own /proc). */
 static int write_proc_settings(struct init_config *cfg, ocirun_error_t **err) {
   const struct spec *spec = cfg->spec;
   _cleanup_close_ int proc_fd = -1, sys_fd = -1;
@@ -84,7 +76,7 @@ static int write_proc_settings(struct init_config *cfg, ocirun_error_t **err) {
     return 0;
   if (asprintf(&proc_path, "%s/proc", cfg->rootfs.rootfs) < 0)
     return ocirun_error_set(err, ENOMEM, "proc path");
-  if (proc_open_verified(proc_path, &proc_fd, err) < 0)
+  if (proc_open_safe(proc_path, &proc_fd, err) < 0)
     return -1;
   if (spec->linux_.sysctl.len > 0) {
     if (proc_open_sys(proc_fd, &sys_fd, err) < 0 || sysctl_apply(spec, sys_fd, err) < 0)
@@ -113,7 +105,7 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
   trace_point("loopback");
   if (set_names(spec, err) < 0)
     return -1;
-  if (!cfg->no_new_keyring && join_session_keyring(cfg->id, err) < 0)
+  if (!cfg->no_new_keyring && session_keyring_join(cfg->id, spec->process.selinux_label, err) < 0)
     return -1;
   trace_point("hostname + keyring");
   if (rootfs_prepare(spec, &cfg->rootfs, err) < 0)
@@ -154,6 +146,8 @@ static int setup_process(struct init_config *cfg, char **exec_path, ocirun_error
   if (exec_path_lookup(p->args.items[0], p->env.items, exec_path, err) < 0)
     return -1;
   trace_point("executable lookup");
+  if (lsm_set_exec_labels(p->apparmor_profile, p->selinux_label, err) < 0)
+    return -1;
   if (process_drop_privileges(p, &cfg->caps, cfg->seccomp, cfg->sync_fd, err) < 0)
     return -1;
   trace_point("user + capabilities + seccomp");

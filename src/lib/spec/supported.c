@@ -11,16 +11,6 @@
  * set (0 for a plain field). */
 typedef ssize_t (*find_fn)(const struct spec *s);
 
-static bool set(const char *s) {
-  return s != NULL && s[0] != '\0';
-}
-
-static ssize_t apparmor(const struct spec *s) {
-  return set(s->process.apparmor_profile) ? 0 : -1;
-}
-static ssize_t selinux_label(const struct spec *s) {
-  return set(s->process.selinux_label) ? 0 : -1;
-}
 static ssize_t mount_uid_mappings(const struct spec *s) {
   for (size_t i = 0; i < s->mounts_len; i++)
     if (s->mounts[i].uid_mappings_len > 0)
@@ -48,13 +38,10 @@ static ssize_t gid_mappings(const struct spec *s) {
 static ssize_t intel_rdt(const struct spec *s) {
   return s->linux_.intel_rdt.present ? 0 : -1;
 }
-static ssize_t mount_label(const struct spec *s) {
-  return set(s->linux_.mount_label) ? 0 : -1;
-}
 static ssize_t net_devices(const struct spec *s) {
   return s->linux_.net_devices_len > 0 ? 0 : -1;
 }
-enum reason { NO_REASON, NO_APPARMOR, NO_SELINUX, NO_USERNS };
+enum reason { NO_REASON, NO_USERNS };
 
 static const struct {
   const char *path;   /* for arrays: the array's path, index appended */
@@ -62,42 +49,17 @@ static const struct {
   find_fn find;
   enum reason reason;
 } unsupported[] = {
-    {".process.apparmorProfile", NULL, apparmor, NO_APPARMOR},
-    {".process.selinuxLabel", NULL, selinux_label, NO_SELINUX},
     {".mounts", ".uidMappings", mount_uid_mappings, NO_REASON},
     {".mounts", ".gidMappings", mount_gid_mappings, NO_REASON},
     {".linux.namespaces", "", user_namespace, NO_USERNS},
     {".linux.uidMappings", NULL, uid_mappings, NO_USERNS},
     {".linux.gidMappings", NULL, gid_mappings, NO_USERNS},
     {".linux.intelRdt", NULL, intel_rdt, NO_REASON},
-    {".linux.mountLabel", NULL, mount_label, NO_SELINUX},
     {".linux.netDevices", NULL, net_devices, NO_REASON},
 };
 
-/* Whether the kernel has the named LSM active (/sys/kernel/security/lsm). */
-static bool lsm_active(const char *name) {
-  char buf[512];
-  FILE *f = fopen("/sys/kernel/security/lsm", "re");
-  size_t n;
-  if (f == NULL)
-    return false;
-  n = fread(buf, 1, sizeof(buf) - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  for (char *tok = strtok(buf, ",\n"); tok; tok = strtok(NULL, ",\n"))
-    if (strcmp(tok, name) == 0)
-      return true;
-  return false;
-}
-
 static const char *reason_text(enum reason r) {
   switch (r) {
-  case NO_APPARMOR:
-    return lsm_active("apparmor") ? " (AppArmor profiles are not applied by this build)"
-                                  : " (AppArmor is not enabled on this host)";
-  case NO_SELINUX:
-    return lsm_active("selinux") ? " (SELinux labels are not applied by this build)"
-                                 : " (SELinux is not enabled on this host)";
   case NO_USERNS:
     return " (user namespaces are not supported yet)";
   case NO_REASON:
