@@ -23,6 +23,7 @@
 #include "linux/capabilities.h"
 #include "linux/hooks.h"
 #include "linux/namespaces.h"
+#include "linux/net_devices.h"
 #include "linux/process_attrs.h"
 #include "linux/rlimits.h"
 #include "process/fd_passing.h"
@@ -273,6 +274,10 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
                            err) < 0)
     return -1;
   trace_point("cgroup set");
+  /* Into the init's new network namespace, or the one it is about to join:
+   * before it runs anything, as runc's initProcess.start does. */
+  if (net_devices_move(c->spec, c->pid, ctx->init.ns_fds[SPEC_NS_NETWORK], err) < 0)
+    return -1;
   /* rlimits from the parent, before the child can enter a user namespace. */
   if (rlimits_apply(c->pid, c->spec->process.rlimits, c->spec->process.rlimits_len, err) < 0)
     return -1;

@@ -151,7 +151,7 @@ static const struct {
     {"apparmor", true},
     {"selinux", true},
     {"intelRdt", false},
-    {"netDevices", false},
+    {"netDevices", true},
 };
 
 static const bool features_idmap_mounts = false;
