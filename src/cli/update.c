@@ -349,7 +349,7 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
   const struct cli_command *cmd = cli_find_command("update");
   ocirun_error_t *err = NULL;
   struct spec_resources r = {0};
-  const char *resources = NULL, *rdt = NULL, *id = NULL;
+  const char *resources = NULL, *l3 = NULL, *mb = NULL, *id = NULL;
   int opt, ret = CLI_EXIT_FAILURE;
   bool flags = false;
 
@@ -376,7 +376,7 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
       continue;
     }
     if (opt == OPT_L3_CACHE_SCHEMA || opt == OPT_MEM_BW_SCHEMA) {
-      rdt = opt == OPT_L3_CACHE_SCHEMA ? "l3-cache-schema" : "mem-bw-schema";
+      *(opt == OPT_L3_CACHE_SCHEMA ? &l3 : &mb) = optarg;
       continue;
     }
     flags = true;
@@ -391,14 +391,6 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
     id = argv[optind];
   } else if (optind < argc) {
     cli_usage_error(cmd, "\"%s\" requires a maximum of 1 argument", cmd->name);
-    goto out;
-  }
-  if (rdt) {
-    ocirun_error_set(&err, 0,
-                     "Intel RDT: --%s: not supported on this host (resctrl is not "
-                     "mounted)",
-                     rdt);
-    ret = cli_fail(&err);
     goto out;
   }
   if (resources) {
@@ -420,7 +412,8 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
     r.memory.has_swap = true;
     r.memory.swap = 0;
   }
-  if (container_update(g->root, id, &r, &err) < 0) {
+  if (container_update(g->root, id, &r, &err) < 0 ||
+      container_update_intel_rdt(g->root, id, l3, mb, &err) < 0) {
     ret = cli_fail(&err);
     goto out;
   }

@@ -604,7 +604,6 @@ static void test_supported(void) {
                      "{\"destination\":\"/c\"},{\"destination\":\"/d\",\"uidMappings\":["
                      "{\"containerID\":0,\"hostID\":1,\"size\":1}]}]}",
                      "not supported: .mounts[3].uidMappings");
-  expect_unsupported(LINUX("\"intelRdt\":{\"closID\":\"x\"}"), "not supported: .linux.intelRdt");
   /* seccomp is applied: no longer in the table */
   expect_unsupported(LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"}"), NULL);
   expect_unsupported(LINUX("\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}],"
@@ -615,6 +614,7 @@ static void test_supported(void) {
   expect_unsupported(PROC("\"selinuxLabel\":\"u:r:t:s0\""), NULL);
   expect_unsupported(LINUX("\"mountLabel\":\"x\""), NULL);
   expect_unsupported(LINUX("\"netDevices\":{\"eth0\":{}}"), NULL);
+  expect_unsupported(LINUX("\"intelRdt\":{\"closID\":\"x\"}"), NULL);
   expect_unsupported(LINUX("\"resources\":{\"rdma\":{\"mlx\":{\"hcaHandles\":1}}}"), NULL);
   expect_unsupported(PROC("\"scheduler\":{\"policy\":\"SCHED_OTHER\"}"), NULL);
   expect_unsupported(LINUX("\"personality\":{\"domain\":\"LINUX\"}"), NULL);

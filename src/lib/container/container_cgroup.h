@@ -27,6 +27,9 @@ int container_pause(const char *root, const char *id, ocirun_error_t **err);
 int container_resume(const char *root, const char *id, ocirun_error_t **err);
 int container_update(const char *root, const char *id, const struct spec_resources *res,
                      ocirun_error_t **err);
+/* update --l3-cache-schema / --mem-bw-schema (either may be NULL). */
+int container_update_intel_rdt(const char *root, const char *id, const char *l3, const char *mb,
+                               ocirun_error_t **err);
 /* Host pids of every process of the container (malloc'd). */
 int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, ocirun_error_t **err);
 

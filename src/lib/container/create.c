@@ -22,6 +22,7 @@
 #include "container/lifecycle.h"
 #include "linux/capabilities.h"
 #include "linux/hooks.h"
+#include "linux/intel_rdt.h"
 #include "linux/namespaces.h"
 #include "linux/net_devices.h"
 #include "linux/process_attrs.h"
@@ -216,6 +217,36 @@ static int enter_for_children(struct create_ctx *ctx, unsigned long *flags, ocir
   return 0;
 }
 
+/* The resctrl group, recorded in the state before it is made (delete --force
+ * finds it after a crash), then joined by the init and given its schemata:
+ * the reference runtime's intelRdtManager.Apply and Set. */
+static int apply_intel_rdt(struct create_ctx *ctx, ocirun_error_t **err) {
+  struct container *c = ctx->c;
+  const struct spec_intel_rdt *rdt = &c->spec->linux_.intel_rdt;
+  _cleanup_free_ char *mon = NULL;
+  struct stat st;
+  bool created = false;
+
+  if (!rdt->present)
+    return 0;
+  if (intel_rdt_group_path(rdt, ctx->opts->id, &c->state.intel_rdt_path, err) < 0)
+    return -1;
+  c->state.intel_rdt_created =
+      !(rdt->clos_id && rdt->clos_id[0]) && stat(c->state.intel_rdt_path, &st) < 0;
+  if (rdt->enable_monitoring && asprintf(&c->state.intel_rdt_mon_path, "%s/mon_groups/%s",
+                                         c->state.intel_rdt_path, ctx->opts->id) < 0) {
+    c->state.intel_rdt_mon_path = NULL;
+    return ocirun_error_set(err, ENOMEM, "Intel RDT path");
+  }
+  if (write_state(ctx, err) < 0)
+    return -1;
+  if (intel_rdt_apply(rdt, ctx->opts->id, c->state.intel_rdt_path, c->pid, &created, &mon, err) <
+      0)
+    return -1;
+  c->state.intel_rdt_created = created;
+  return intel_rdt_set(rdt, c->state.intel_rdt_path, err);
+}
+
 static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   struct container *c = ctx->c;
   unsigned long flags = ctx->init.clone_flags;
@@ -274,6 +305,8 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
                            err) < 0)
     return -1;
   trace_point("cgroup set");
+  if (apply_intel_rdt(ctx, err) < 0)
+    return -1;
   /* Into the init's new network namespace, or the one it is about to join:
    * before it runs anything, as runc's initProcess.start does. */
   if (net_devices_move(c->spec, c->pid, ctx->init.ns_fds[SPEC_NS_NETWORK], err) < 0)
@@ -336,6 +369,12 @@ static void undo_create(struct create_ctx *ctx, ocirun_error_t **err) {
       log_warn("cleanup after failed create: %s", cleanup_err->msg);
       ocirun_error_free(&cleanup_err);
     }
+  }
+  if (c->state.intel_rdt_path &&
+      intel_rdt_remove(c->state.intel_rdt_path, c->state.intel_rdt_created,
+                       c->state.intel_rdt_mon_path, &cleanup_err) < 0) {
+    log_warn("cleanup after failed create: %s", cleanup_err->msg);
+    ocirun_error_free(&cleanup_err);
   }
   if (ctx->state_dir_made && state_dir_remove(ctx->opts->root, ctx->opts->id, &cleanup_err) < 0) {
     log_warn("cleanup after failed create: %s", cleanup_err->msg);

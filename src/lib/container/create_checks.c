@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "linux/intel_rdt.h"
 #include "linux/lsm.h"
 #include "linux/net_devices.h"
 #include "linux/sysctl.h"
@@ -60,7 +61,8 @@ int create_checks_run(const struct spec *spec, char **rootfs, ocirun_error_t **e
     return ocirun_error_set(err, 0,
                             "selinux label is specified in config, but selinux is disabled or "
                             "not supported");
-  if (sysctl_validate(spec, err) < 0 || net_devices_validate(spec, err) < 0)
+  if (sysctl_validate(spec, err) < 0 || net_devices_validate(spec, err) < 0 ||
+      intel_rdt_validate(&spec->linux_.intel_rdt, err) < 0)
     return -1;
   return check_rootfs(spec, rootfs, err);
 }

@@ -11,6 +11,7 @@
 
 #include "container/lifecycle.h"
 #include "linux/hooks.h"
+#include "linux/intel_rdt.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/syscalls.h"
@@ -92,6 +93,10 @@ int container_destroy(const char *root, struct container_state *st, const struct
   } else if (kill_init(st, NULL, err) < 0) {
     return -1;
   }
+  /* Only once every process is gone: the group made at create goes with it. */
+  if (st->intel_rdt_path &&
+      intel_rdt_remove(st->intel_rdt_path, st->intel_rdt_created, st->intel_rdt_mon_path, err) < 0)
+    return -1;
   if (spec && spec->hooks.poststop.len > 0) {
     _cleanup_free_ char *json = state_to_hook_json(st, CONTAINER_STOPPED);
     ocirun_error_t *hook_err = NULL;

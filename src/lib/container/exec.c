@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "container/exec.h"
+#include "linux/intel_rdt.h"
 #include "linux/namespaces.h"
 #include "linux/process_attrs.h"
 #include "linux/rlimits.h"
@@ -124,6 +125,16 @@ static int join_cgroup(const struct container_state *st, const struct exec_optio
   return r;
 }
 
+/* The exec process joins the container's resctrl group (and its monitoring
+ * group) before it runs anything, as the reference runtime's setnsProcess. */
+static int join_intel_rdt(const struct container_state *st, pid_t pid, ocirun_error_t **err) {
+  if (st->intel_rdt_path && intel_rdt_add_task(st->intel_rdt_path, pid, err) < 0)
+    return -1;
+  if (st->intel_rdt_mon_path && intel_rdt_add_task(st->intel_rdt_mon_path, pid, err) < 0)
+    return -1;
+  return 0;
+}
+
 static int wait_exec_done(const struct exec_options *o, const struct container_state *st, pid_t pid,
                           int pidfd, int sync_fd, ocirun_error_t **err) {
   struct sync_msg msg;
@@ -202,7 +213,7 @@ static int spawn_and_sync(struct exec_ctx *ctx, const struct exec_options *o,
     ctx->cfg.console_sock = -1;
   }
   if (cpu_affinity_apply_to(*pid, ctx->cfg.process->exec_cpu_affinity.initial, err) < 0 ||
-      join_cgroup(st, o, *pid, err) < 0 ||
+      join_cgroup(st, o, *pid, err) < 0 || join_intel_rdt(st, *pid, err) < 0 ||
       rlimits_apply(*pid, ctx->cfg.process->rlimits, ctx->cfg.process->rlimits_len, err) < 0 ||
       sync_send(ctx->parent_sync, SYNC_GO, *pid, err) < 0 ||
       wait_exec_done(o, st, *pid, *pidfd, ctx->parent_sync, err) < 0) {

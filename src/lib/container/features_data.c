@@ -150,7 +150,6 @@ static const struct {
 } features_linux_switches[] = {
     {"apparmor", true},
     {"selinux", true},
-    {"intelRdt", false},
     {"netDevices", true},
 };
 
@@ -187,6 +186,9 @@ static json_t *linux_features(void) {
   for (size_t i = 0; i < sizeof(features_linux_switches) / sizeof(features_linux_switches[0]); i++)
     rc |= json_object_set_new(linux_obj, features_linux_switches[i].name,
                               enabled_object(features_linux_switches[i].enabled));
+  /* schemata and enableMonitoring are applied too (runtime-spec 1.3). */
+  rc |= json_object_set_new(linux_obj, "intelRdt",
+                            json_pack("{s:b,s:b,s:b}", "enabled", 1, "schemata", 1, "monitoring", 1));
   rc |= json_object_set_new(linux_obj, "seccomp", seccomp_features_json());
   rc |= json_object_set_new(linux_obj, "mountExtensions",
                             json_pack("{s:o}", "idmap", enabled_object(features_idmap_mounts)));

@@ -41,6 +41,9 @@ struct container_state {
   char *cgroup_path;        /* driver-relative cgroup path, NULL until the cgroup is made */
   bool systemd_cgroup;
   bool no_new_keyring;
+  char *intel_rdt_path;     /* the resctrl group joined, recorded before it is made; or NULL */
+  bool intel_rdt_created;   /* made by this runtime: removed at delete */
+  char *intel_rdt_mon_path; /* enableMonitoring: mon_groups/<id>, made by us; or NULL */
   struct spec_kv_list annotations;
 };
 

@@ -19,6 +19,8 @@ void state_clear(struct container_state *st) {
   free(st->rootfs);
   free(st->created);
   free(st->cgroup_path);
+  free(st->intel_rdt_path);
+  free(st->intel_rdt_mon_path);
   for (size_t i = 0; i < st->annotations.len; i++) {
     free(st->annotations.items[i].key);
     free(st->annotations.items[i].value);
@@ -55,6 +57,12 @@ char *state_format_json(const struct container_state *st) {
   rc |= set_str(obj, "cgroup_path", st->cgroup_path);
   rc |= json_object_set_new(obj, "systemd_cgroup", json_boolean(st->systemd_cgroup));
   rc |= json_object_set_new(obj, "no_new_keyring", json_boolean(st->no_new_keyring));
+  if (st->intel_rdt_path) {
+    rc |= set_str(obj, "intel_rdt_path", st->intel_rdt_path);
+    rc |= json_object_set_new(obj, "intel_rdt_created", json_boolean(st->intel_rdt_created));
+  }
+  if (st->intel_rdt_mon_path)
+    rc |= set_str(obj, "intel_rdt_mon_path", st->intel_rdt_mon_path);
   for (size_t i = 0; i < st->annotations.len; i++)
     rc |= set_str(ann, st->annotations.items[i].key, st->annotations.items[i].value);
   rc |= json_object_set_new(obj, "annotations", ann);
@@ -147,7 +155,9 @@ static int parse_fields(struct parse_ctx *c, struct container_state *st) {
                             c->name, (unsigned long long)version, STATE_FORMAT_VERSION);
   if (get_str(c, "id", &st->id) < 0 || get_str(c, "bundle", &st->bundle) < 0 ||
       get_str(c, "rootfs", &st->rootfs) < 0 || get_str(c, "created", &st->created) < 0 ||
-      get_str(c, "cgroup_path", &st->cgroup_path) < 0)
+      get_str(c, "cgroup_path", &st->cgroup_path) < 0 ||
+      get_str(c, "intel_rdt_path", &st->intel_rdt_path) < 0 ||
+      get_str(c, "intel_rdt_mon_path", &st->intel_rdt_mon_path) < 0)
     return -1;
   if (get_uint(c, "owner", UINT32_MAX, &owner) < 0 ||
       get_uint(c, "init_pid", INT32_MAX, &pid) < 0 ||
@@ -157,7 +167,8 @@ static int parse_fields(struct parse_ctx *c, struct container_state *st) {
   st->init_pid = (pid_t)pid;
   if (get_bool(c, "created_done", &st->created_done) < 0 ||
       get_bool(c, "systemd_cgroup", &st->systemd_cgroup) < 0 ||
-      get_bool(c, "no_new_keyring", &st->no_new_keyring) < 0)
+      get_bool(c, "no_new_keyring", &st->no_new_keyring) < 0 ||
+      get_bool(c, "intel_rdt_created", &st->intel_rdt_created) < 0)
     return -1;
   if (get_annotations(c, &st->annotations) < 0)
     return -1;

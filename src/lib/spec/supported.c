@@ -35,9 +35,6 @@ static ssize_t uid_mappings(const struct spec *s) {
 static ssize_t gid_mappings(const struct spec *s) {
   return s->linux_.gid_mappings_len > 0 ? 0 : -1;
 }
-static ssize_t intel_rdt(const struct spec *s) {
-  return s->linux_.intel_rdt.present ? 0 : -1;
-}
 enum reason { NO_REASON, NO_USERNS };
 
 static const struct {
@@ -51,7 +48,6 @@ static const struct {
     {".linux.namespaces", "", user_namespace, NO_USERNS},
     {".linux.uidMappings", NULL, uid_mappings, NO_USERNS},
     {".linux.gidMappings", NULL, gid_mappings, NO_USERNS},
-    {".linux.intelRdt", NULL, intel_rdt, NO_REASON},
 };
 
 static const char *reason_text(enum reason r) {
