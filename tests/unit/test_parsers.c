@@ -1,9 +1,13 @@
-/* Pure parsers: signals, exec --user, CPU lists, sysctl validation. */
+/* Pure parsers: signals, exec --user, CPU lists, sysctl validation, the resctrl
+ * mount lookup, interface names, mount-label data. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "linux/intel_rdt.h"
+#include "linux/lsm.h"
+#include "linux/net_devices.h"
 #include "linux/process_attrs.h"
 #include "linux/sysctl.h"
 #include "unit.h"
@@ -303,7 +307,56 @@ static void test_sysctl(void) {
   }
 }
 
+static void test_rdt_mount(void) {
+  char *mp = NULL;
+  CHECK(intel_rdt_find_mount("22 1 0:21 / /proc rw - proc proc rw\n"
+                             "36 25 0:30 / /sys/fs/resctrl rw,relatime shared:15 - resctrl "
+                             "resctrl rw\n",
+                             &mp) == 0);
+  CHECK(mp && strcmp(mp, "/sys/fs/resctrl") == 0);
+  free(mp);
+  mp = NULL;
+  CHECK(intel_rdt_find_mount("40 1 0:31 / /mnt/a\\040b rw - resctrl resctrl rw", &mp) == 0);
+  CHECK(mp && strcmp(mp, "/mnt/a b") == 0);
+  free(mp);
+  mp = NULL;
+  /* a tmpfs whose source is called resctrl is not one */
+  CHECK(intel_rdt_find_mount("41 1 0:32 / /x rw - tmpfs resctrl rw\n", &mp) < 0);
+  CHECK(intel_rdt_find_mount("", &mp) < 0);
+  CHECK(mp == NULL);
+}
+
+static void test_net_device_names(void) {
+  CHECK(net_device_name_valid("eth0"));
+  CHECK(net_device_name_valid("ctr_dummy0"));
+  CHECK(net_device_name_valid("eth%d"));
+  CHECK(net_device_name_valid("123456789012345"));
+  CHECK(!net_device_name_valid("1234567890123456"));
+  CHECK(!net_device_name_valid(""));
+  CHECK(!net_device_name_valid("."));
+  CHECK(!net_device_name_valid(".."));
+  CHECK(!net_device_name_valid("a/b"));
+  CHECK(!net_device_name_valid("a:b"));
+  CHECK(!net_device_name_valid("a b"));
+}
+
+static void test_mount_label(void) {
+  ocirun_error_t *err = NULL;
+  char *out = NULL;
+  CHECK(selinux_mount_data("mode=755", NULL, &out, &err) == 0 && out == NULL);
+  CHECK(selinux_mount_data("mode=755", "", &out, &err) == 0 && out == NULL);
+  CHECK(selinux_mount_data("mode=755", "system_u:object_r:t:s0:c1,c2", &out, &err) == 0);
+  CHECK(out && strcmp(out, "mode=755,context=\"system_u:object_r:t:s0:c1,c2\"") == 0);
+  free(out);
+  CHECK(selinux_mount_data(NULL, "u:r:t:s0", &out, &err) == 0);
+  CHECK(out && strcmp(out, "context=\"u:r:t:s0\"") == 0);
+  free(out);
+}
+
 int main(void) {
+  test_rdt_mount();
+  test_net_device_names();
+  test_mount_label();
   test_signals();
   test_user_spec();
   test_cpu_lists();

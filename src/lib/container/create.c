@@ -240,8 +240,7 @@ static int apply_intel_rdt(struct create_ctx *ctx, ocirun_error_t **err) {
   }
   if (write_state(ctx, err) < 0)
     return -1;
-  if (intel_rdt_apply(rdt, ctx->opts->id, c->state.intel_rdt_path, c->pid, &created, &mon, err) <
-      0)
+  if (intel_rdt_apply(rdt, ctx->opts->id, c->state.intel_rdt_path, c->pid, &created, &mon, err) < 0)
     return -1;
   c->state.intel_rdt_created = created;
   return intel_rdt_set(rdt, c->state.intel_rdt_path, err);

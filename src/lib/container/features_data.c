@@ -187,8 +187,9 @@ static json_t *linux_features(void) {
     rc |= json_object_set_new(linux_obj, features_linux_switches[i].name,
                               enabled_object(features_linux_switches[i].enabled));
   /* schemata and enableMonitoring are applied too (runtime-spec 1.3). */
-  rc |= json_object_set_new(linux_obj, "intelRdt",
-                            json_pack("{s:b,s:b,s:b}", "enabled", 1, "schemata", 1, "monitoring", 1));
+  rc |=
+      json_object_set_new(linux_obj, "intelRdt",
+                          json_pack("{s:b,s:b,s:b}", "enabled", 1, "schemata", 1, "monitoring", 1));
   rc |= json_object_set_new(linux_obj, "seccomp", seccomp_features_json());
   rc |= json_object_set_new(linux_obj, "mountExtensions",
                             json_pack("{s:o}", "idmap", enabled_object(features_idmap_mounts)));

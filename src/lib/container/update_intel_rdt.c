@@ -39,9 +39,10 @@ int container_update_intel_rdt(const char *root, const char *id, const char *l3,
     return 0;
   if (check_enabled(l3, mb, err) < 0)
     return -1;
-  if (container_cgroup_open(root, id, true, CONTAINER_STATUS_BIT(CONTAINER_CREATED) |
-                                                CONTAINER_STATUS_BIT(CONTAINER_RUNNING) |
-                                                CONTAINER_STATUS_BIT(CONTAINER_PAUSED),
+  if (container_cgroup_open(root, id, true,
+                            CONTAINER_STATUS_BIT(CONTAINER_CREATED) |
+                                CONTAINER_STATUS_BIT(CONTAINER_RUNNING) |
+                                CONTAINER_STATUS_BIT(CONTAINER_PAUSED),
                             "container not running", &c, err) < 0)
     return -1;
   if (c.state.intel_rdt_path == NULL) {
@@ -52,8 +53,8 @@ int container_update_intel_rdt(const char *root, const char *id, const char *l3,
       goto out;
     c.state.intel_rdt_created = true; /* recorded before it is made */
     if (state_write(root, &c.state, err) < 0 ||
-        intel_rdt_apply(&none, id, c.state.intel_rdt_path, c.state.init_pid, &created, &mon,
-                        err) < 0)
+        intel_rdt_apply(&none, id, c.state.intel_rdt_path, c.state.init_pid, &created, &mon, err) <
+            0)
       goto out;
     c.state.intel_rdt_created = created;
     if (state_write(root, &c.state, err) < 0)

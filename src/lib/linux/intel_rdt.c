@@ -85,8 +85,7 @@ int intel_rdt_validate(const struct spec_intel_rdt *rdt, ocirun_error_t **err) {
     return 0;
   if (clos && strcmp(clos, "/") != 0 &&
       (strcmp(clos, ".") == 0 || strcmp(clos, "..") == 0 || strchr(clos, '/')))
-    return ocirun_error_set(err, 0, ".linux.intelRdt.closID: invalid intelRdt.ClosID \"%s\"",
-                            clos);
+    return ocirun_error_set(err, 0, ".linux.intelRdt.closID: invalid intelRdt.ClosID \"%s\"", clos);
   if (has_newline(rdt->l3_cache_schema))
     return ocirun_error_set(err, 0, ".linux.intelRdt.l3CacheSchema: must not contain a newline");
   for (size_t i = 0; i < rdt->schemata.len; i++)
@@ -135,7 +134,8 @@ static int rdt_error(const char *path, int errno_, const char *what, ocirun_erro
   _cleanup_free_ char *root = NULL, *status = NULL, *file = NULL;
   ocirun_error_t *ignored = NULL;
 
-  if (intel_rdt_root(&root, &ignored) == 0 && asprintf(&file, "%s/info/last_cmd_status", root) >= 0 &&
+  if (intel_rdt_root(&root, &ignored) == 0 &&
+      asprintf(&file, "%s/info/last_cmd_status", root) >= 0 &&
       fs_read_file(file, 4096, &status, NULL, &ignored) == 0) {
     status[strcspn(status, "\n")] = '\0';
     return ocirun_error_set(err, errno_, "Intel RDT: %s %s (last_cmd_status: %s)", what, path,

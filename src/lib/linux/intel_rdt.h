@@ -29,8 +29,8 @@ int intel_rdt_group_path(const struct spec_intel_rdt *rdt, const char *id, char 
                          ocirun_error_t **err);
 
 /* Makes (or joins) the group at path and adds pid to its tasks; *created says
- * whether it is ours to remove at delete (made here, and not named by closID).  A closID without any schema must exist already
- * (the runtime-spec: a pre-configured group).  With enableMonitoring,
+ * whether it is ours to remove at delete (made here, and not named by closID).  A closID without
+ * any schema must exist already (the runtime-spec: a pre-configured group).  With enableMonitoring,
  * mon_groups/<id> is made below it and pid joins it too (*mon_path). */
 int intel_rdt_apply(const struct spec_intel_rdt *rdt, const char *id, const char *path, pid_t pid,
                     bool *created, char **mon_path, ocirun_error_t **err);

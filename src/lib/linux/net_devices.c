@@ -333,8 +333,7 @@ static int move_one(int host_fd, int ns_fd, int netns_fd, const struct spec_net_
   return 0;
 }
 
-int net_devices_move(const struct spec *spec, pid_t pid, int joined_netns,
-                     ocirun_error_t **err) {
+int net_devices_move(const struct spec *spec, pid_t pid, int joined_netns, ocirun_error_t **err) {
   _cleanup_close_ int own_netns = -1, host_fd = -1, ns_fd = -1;
   int netns = joined_netns;
   char path[64];

@@ -25,7 +25,6 @@ int net_devices_validate(const struct spec *spec, ocirun_error_t **err);
  * renamed when asked, with its permanent global addresses
  * re-added there (the kernel drops addresses on a move; MTU and MAC address
  * stay with the device), and sets it up. */
-int net_devices_move(const struct spec *spec, pid_t pid, int joined_netns,
-                     ocirun_error_t **err);
+int net_devices_move(const struct spec *spec, pid_t pid, int joined_netns, ocirun_error_t **err);
 
 #endif
