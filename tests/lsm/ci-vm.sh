@@ -2,7 +2,7 @@
 # ci-vm.sh - the LSM and network-device checks that need a real kernel feature, in throw-away
 # VMs (../shared/vm/run-in-vm): AppArmor (the guest's LSM) and runc's netdev.bats with dummy
 # devices in one boot, SELinux (permissive, Debian's policy) and runc's selinux.bats in a
-# second. RUNTIME=runc checks runc the same way. Ends with "N passed, M failed".
+# second. RUNTIME=runc checks runc the same way; ONLY=apparmor|selinux runs one boot. Ends with "N passed, M failed".
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 # ../shared beside the checkout (or beside its parent, for a worktree under wt/)
@@ -48,7 +48,9 @@ run() {
 	failed=$((failed + $(echo "$line" | awk '{print $3}')))
 }
 
-run apparmor "$vm" --share "$repo" -- "$repo/tests/lsm/apparmor-in-vm.sh" "$build" $rt
-run selinux env RUN_IN_VM_APPEND="security=selinux selinux=1 enforcing=0" "$vm" --share "$repo" -- "$repo/tests/lsm/selinux-in-vm.sh" "$build" $rt
+# ONLY=apparmor or ONLY=selinux runs one of the two boots
+want() { [ -z "${ONLY:-}" ] || [ "$ONLY" = "$1" ]; }
+want apparmor && run apparmor "$vm" --share "$repo" -- "$repo/tests/lsm/apparmor-in-vm.sh" "$build" $rt
+want selinux && run selinux env RUN_IN_VM_APPEND="security=selinux selinux=1 enforcing=0" "$vm" --share "$repo" -- "$repo/tests/lsm/selinux-in-vm.sh" "$build" $rt
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -23,8 +23,9 @@ cp "$BUILD/key_label" "$b/rootfs/bin/"
 cfg "$b" '.process.selinuxLabel = $p | .linux.mountLabel = $m |
   .mounts += [{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]}]' \
 	--arg p "$PLABEL" --arg m "$MLABEL"
-out=$(cd "$b" && "$RT" --root "$ROOT" run -d se1 2>&1)
-[ $? -eq 0 ] && ok "run with selinuxLabel and mountLabel" || ko "run with selinuxLabel and mountLabel" "$out"
+# (a detached container keeps the stdout it was given: a file, not a pipe)
+(cd "$b" && "$RT" --root "$ROOT" run -d se1 >"$WORK/se1.out" 2>&1)
+[ $? -eq 0 ] && ok "run with selinuxLabel and mountLabel" || ko "run with selinuxLabel and mountLabel" "$(cat "$WORK/se1.out")"
 pid=$("$RT" --root "$ROOT" state se1 | jq -r .pid)
 expect "the init's process label (attr/current)" "$PLABEL" "$(cat /proc/"$pid"/attr/current 2>&1 | tr -d '\0')"
 expect "exec inherits the process label" "$PLABEL" "$("$RT" --root "$ROOT" exec se1 cat /proc/self/attr/current 2>&1 | tr -d '\0')"
