@@ -20,9 +20,9 @@
 
 static int open_beneath(int dirfd, const char *path, int flags) {
   /* openat2 rejects O_PATH combined with anything but O_DIRECTORY/O_NOFOLLOW. */
-  return sys_openat2(dirfd, path, (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
-                     0,
-                     RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
+  return sys_openat2(
+      dirfd, path, (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)), 0,
+      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
 }
 
 static int check_procfs(int fd, const char *what, ocirun_error_t **err) {

@@ -1,14 +1,12 @@
 #include "linux/session_keyring.h"
 
 #include <errno.h>
-#include <linux/keyctl.h>
 #include <stdio.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "linux/lsm.h"
 #include "linux/proc_verify.h"
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 int session_keyring_join(const char *id, const char *selinux_label, ocirun_error_t **err) {
   _cleanup_free_ char *name = NULL;
@@ -23,7 +21,7 @@ int session_keyring_join(const char *id, const char *selinux_label, ocirun_error
     name = NULL;
     return ocirun_error_set(err, ENOMEM, "session keyring name");
   }
-  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0) < 0) {
+  if (sys_keyctl_join_session(name) < 0) {
     if (errno == ENOSYS || errno == EACCES || errno == EPERM)
       return 0;
     return ocirun_error_set(err, errno, "join session keyring %s", name);
