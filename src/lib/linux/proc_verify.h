@@ -17,10 +17,12 @@
 int proc_safe_write(const char *relpath, const char *value, ocirun_error_t **err);
 
 /* For several writes: a procfs root fd for proc_write_at.  In order of
- * preference: a new private procfs instance of the caller's pid namespace
- * (fsopen + fsmount, attached nowhere); a non-recursive clone of proc_root's
- * mount (open_tree, no overmount comes along); proc_root itself.  Each is
- * checked to be the root of a procfs. */
+ * preference: proc_root itself when it is the root of a procfs (every open
+ * below it crosses no mount: nothing mounted over its files is reached); when
+ * it is shadowed, a new private procfs instance of the caller's pid namespace
+ * (fsopen + fsmount, attached nowhere), else a non-recursive clone of
+ * proc_root's mount (open_tree: no overmount comes along).  Each is checked to
+ * be the root of a procfs. */
 int proc_open_safe(const char *proc_root, int *fd, ocirun_error_t **err);
 
 /* Opens proc_root ("/proc") as a directory and checks that it is the root of
@@ -35,7 +37,8 @@ int proc_open_sys(int proc_fd, int *fd, ocirun_error_t **err);
 
 /* Writes value to relpath below proc_fd (a verified proc root or /proc/sys),
  * opened with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
- * RESOLVE_NO_XDEV.  A leading "self/" or "thread-self/" is resolved through the procfs's own
+ * RESOLVE_NO_XDEV, and checked to be on procfs and on the root's mount
+ * (mount ids).  A leading "self/" or "thread-self/" is resolved through the procfs's own
  * link (no link is followed by the open itself).  The opened file must be on
  * procfs and reached without crossing a mount. */
 int proc_write_at(int proc_fd, const char *relpath, const char *value, ocirun_error_t **err);
