@@ -58,7 +58,7 @@ refuse "create with a profile that is not loaded fails" $?
 # runc's netdev.bats (dummy devices), with this runtime
 if modprobe dummy 2>/dev/null && [ -d "$BUILD/vm-conformance" ]; then
 	log=$WORK/netdev
-	RUNC_BATS_WORK=$WORK/runc-suite \
+	RUNC_BATS_WORK=$WORK/runc-suite DEBIAN_IMAGE_FILE=$DEBIAN_IMAGE \
 		timeout 600 bash "$BUILD/vm-conformance/runc-suite" "$RT" -o "$log" netdev >"$WORK/netdev.out" 2>&1
 	res=$(tail -n 1 "$WORK/netdev.out")
 	echo "netdev.bats ($RT): $res"

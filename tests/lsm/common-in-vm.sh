@@ -12,6 +12,10 @@ refuse() { [ "$2" -ne 0 ] && ok "$1" || ko "$1" "status $2"; }
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=$(mktemp -d /tmp/ocirun-lsm.XXXXXX)
 ROOT=$WORK/root
+# netdev.bats and selinux.bats use only the busybox image: an empty stand-in for the debian
+# one spares runc-suite building it (minutes under emulation)
+DEBIAN_IMAGE=$WORK/debian-unused.tar
+tar cf "$DEBIAN_IMAGE" -T /dev/null
 # bundle DIR ARG...: a bundle from the test rootfs running ARG...
 bundle() {
 	ROOTFS=$BUILD/rootfs "$repo/tests/rootfs/make-bundle.sh" "$@" >/dev/null

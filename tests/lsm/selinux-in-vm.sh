@@ -49,7 +49,7 @@ case "$out" in *_ses.se3*) ko "--no-new-keyring joins no keyring of the containe
 # (container_t) exists only where the policy has a container module, and its userns tests
 # need user namespaces, so it applies where runc passes: every test runc passes must pass.
 suite() { # suite RUNTIME OUTDIR: the suite's tests.tsv in OUTDIR
-	RUNC_BATS_WORK=$WORK/runc-suite timeout 600 bash "$BUILD/vm-conformance/runc-suite" "$1" -o "$2" selinux >"$2.out" 2>&1
+	RUNC_BATS_WORK=$WORK/runc-suite DEBIAN_IMAGE_FILE=$DEBIAN_IMAGE timeout 600 bash "$BUILD/vm-conformance/runc-suite" "$1" -o "$2" selinux >"$2.out" 2>&1
 	echo "selinux.bats ($1): $(tail -n 1 "$2.out")"
 	sed -n '/^not ok/,/^ok/p' "$2/tap.log" 2>/dev/null | grep -v '^ok' | head -40 | sed 's/^/#   /'
 }
