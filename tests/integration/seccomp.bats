@@ -170,6 +170,26 @@ podman_profile() {
 	wait_for_status "$ID" stopped
 }
 
+@test "seccomp: the compiled-filter cache in the root is neither listed nor in the way of an id" {
+	rule_on_mkdir SCMP_ACT_ERRNO
+	set_args true
+	run_container
+	[ "$status" -eq 0 ]
+	runtime list -q
+	[ "$status" -eq 0 ]
+	[ -z "$output" ] || fail "list after a seccomp container: $output"
+	runtime list
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ] || fail "list: $output"
+	# every name the cache could take that an id can have is free for a container
+	for id in seccomp-cache seccomp_cache; do
+		runtime create --bundle "$BUNDLE" "$id"
+		[ "$status" -eq 0 ] || fail "create $id: $output"
+		runtime delete -f "$id"
+		[ "$status" -eq 0 ]
+	done
+}
+
 # start_agent [AGENT FLAGS...]: the notify agent on $AGENT_SOCK, states to $AGENT_STATES.
 start_agent() {
 	local agent

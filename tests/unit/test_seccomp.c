@@ -449,7 +449,7 @@ static void test_cache(void) {
   struct stat st;
   char *path, *msg;
 
-  snprintf(dir, sizeof(dir), "%s/state/seccomp-cache", tmpdir);
+  snprintf(dir, sizeof(dir), "%s/state/.seccomp-cache", tmpdir);
   CHECK((msg = prepare_error(s, dir, &fresh)) == NULL);
   free(msg);
   CHECK(fresh && !seccomp_program_from_cache(fresh));

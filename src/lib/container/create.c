@@ -458,7 +458,7 @@ static int prepare_init_config(struct create_ctx *ctx, ocirun_error_t **err) {
   if (spec->linux_.seccomp.present) {
     _cleanup_free_ char *cache = NULL;
     struct seccomp_program *prog = NULL;
-    if (asprintf(&cache, "%s/seccomp-cache", ctx->opts->root) < 0)
+    if ((cache = state_seccomp_cache_path(ctx->opts->root)) == NULL)
       return ocirun_error_set(err, ENOMEM, "seccomp cache path");
     if (seccomp_program_prepare(&spec->linux_.seccomp, cache, &prog, err) < 0)
       return -1;

@@ -259,8 +259,7 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   if (o->spec->linux_.seccomp.present) {
     _cleanup_free_ char *cache = NULL;
     struct seccomp_program *prog = NULL;
-    if (asprintf(&cache, "%s/seccomp-cache", o->root) < 0) {
-      cache = NULL;
+    if ((cache = state_seccomp_cache_path(o->root)) == NULL) {
       ocirun_error_set(err, ENOMEM, "seccomp cache path");
       goto out;
     }

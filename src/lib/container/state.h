@@ -57,6 +57,11 @@ int state_root_ensure(const char *root, ocirun_error_t **err);
 /* Path of the container directory: <root>/<id> (malloc'd). */
 char *state_dir_path(const char *root, const char *id);
 
+/* Path of the compiled seccomp filter cache: <root>/.seccomp-cache (malloc'd).  The
+ * leading dot is a name no container id can have, so the cache is never taken for a
+ * container (list) nor collides with one (create). */
+char *state_seccomp_cache_path(const char *root);
+
 /* Create <root>/<id> (0700); EEXIST becomes "container with id exists: <id>". */
 int state_dir_create(const char *root, const char *id, ocirun_error_t **err);
 /* Remove <root>/<id> and everything in it (symlinks are not followed); a directory

@@ -43,6 +43,10 @@ char *state_dir_path(const char *root, const char *id) {
   return path;
 }
 
+char *state_seccomp_cache_path(const char *root) {
+  return state_dir_path(root, ".seccomp-cache");
+}
+
 int state_dir_create(const char *root, const char *id, ocirun_error_t **err) {
   _cleanup_free_ char *dir = NULL;
 

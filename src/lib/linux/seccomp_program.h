@@ -31,7 +31,7 @@
 struct seccomp_program; /* a compiled BPF filter, ready to load */
 
 /* Validate linux.seccomp and compile it, or take it from the cache under cache_dir
- * (e.g. "<state root>/seccomp-cache"; NULL = no cache).  *out = NULL when the config has
+ * (e.g. "<state root>/.seccomp-cache"; NULL = no cache).  *out = NULL when the config has
  * no seccomp section.  Errors name the JSON path (".linux.seccomp.syscalls[3].action: ...").
  * A cache that cannot be read or written is reported with log_warn and bypassed. */
 int seccomp_program_prepare(const struct spec_seccomp *s, const char *cache_dir,
