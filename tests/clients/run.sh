@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# run.sh [podman|containerd|docker ...] - run the client suites (default: all three), each
+# run.sh [podman|containerd|docker|cri|buildah ...] - run the client suites (default: all), each
 # in its own pid, mount and network namespace, against RUNTIME (default: build/ocirun of the
 # repository; RUNTIME=$(command -v runc) validates the scenarios against runc).
 # Needs root and the packages podman conmon containernetworking-plugins containerd docker.io
-# busybox-static bats jq iproute2 util-linux.  BATS_FILTER=REGEX runs only the matching
-# scenarios; KEEP_WORK=1 keeps the work directories (client and runtime logs).
+# buildah python3-grpcio python3-grpc-tools gcc busybox-static bats jq iproute2 util-linux.
+# BATS_FILTER=REGEX runs only the matching scenarios; KEEP_WORK=1 keeps the work directories
+# (client and runtime logs).
 # Ends with "N passed, M failed".
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,7 +22,7 @@ CLIENTS_HOST_NETNS=$(readlink /proc/self/ns/net)
 CLIENTS_HOST_MNTNS=$(readlink /proc/self/ns/mnt)
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(podman containerd docker)
+[ ${#suites[@]} -gt 0 ] || suites=(podman containerd docker cri buildah)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ocirun-clients-run.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -32,7 +33,7 @@ passed=0
 failed=0
 for s in "${suites[@]}"; do
   need=$s
-  [ "$s" = docker ] && need=dockerd
+  case $s in docker) need=dockerd ;; cri) need=containerd ;; esac
   if ! command -v "$need" >/dev/null; then
     echo "run.sh: $need not installed: suite $s counted as failed"
     failed=$((failed + 1))
@@ -41,7 +42,7 @@ for s in "${suites[@]}"; do
   echo "=== $s ($(basename "$RUNTIME")) ==="
   start=$SECONDS
   (cd "$tmp" && exec unshare --pid --fork --mount-proc --net --propagation private \
-    bats --tap ${BATS_FILTER:+--filter "$BATS_FILTER"} "$here/$s.bats") 2>&1 | tee "$tmp/$s.tap"
+    bats --tap --timing ${BATS_FILTER:+--filter "$BATS_FILTER"} "$here/$s.bats") 2>&1 | tee "$tmp/$s.tap"
   p=$(grep -cE '^ok ' "$tmp/$s.tap")
   f=$(grep -cE '^not ok ' "$tmp/$s.tap")
   planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tmp/$s.tap" | head -n1)
@@ -53,5 +54,6 @@ for s in "${suites[@]}"; do
   passed=$((passed + p))
   failed=$((failed + f))
 done
+echo "--- all suites ($(basename "$RUNTIME")): ${SECONDS}s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
