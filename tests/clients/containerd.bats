@@ -8,29 +8,8 @@ NS=ocirun-clients
 
 setup_file() {
 	setup_work || return 1
-	mkdir -p "$WORK/root" "$WORK/state" "$WORK/opt"
-	cat >"$WORK/containerd.toml" <<-TOML
-		version = 2
-		root = "$WORK/root"
-		state = "$WORK/state"
-		disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs",
-		  "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
-		  "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp"]
-		[grpc]
-		  address = "$WORK/containerd.sock"
-		[ttrpc]
-		  address = "$WORK/containerd.sock.ttrpc"
-		[plugins."io.containerd.internal.v1.opt"]
-		  path = "$WORK/opt"
-	TOML
-	containerd --config "$WORK/containerd.toml" >"$WORK/containerd.log" 2>&1 &
-	echo $! >"$WORK/containerd.pid"
-	cat >"$WORK/ctr" <<-CTR
-		#!/bin/sh
-		exec ctr --address $WORK/containerd.sock --namespace $NS "\$@"
-	CTR
-	chmod +x "$WORK/ctr"
-	retry 20 "$WORK/ctr" version || { tail -n 20 "$WORK/containerd.log" >&2; return 1; }
+	containerd_config io.containerd.grpc.v1.cri
+	start_containerd "$NS" || return 1
 	# a second interface, visible with --net-host only
 	ip link add ocitest0 type veth peer name ocitest1 2>/dev/null || ip link add ocitest0 type bridge
 	"$WORK/ctr" image import "$IMAGE_TAR" >"$WORK/import.log" 2>&1 || { cat "$WORK/import.log" >&2; return 1; }
@@ -45,12 +24,7 @@ teardown_file() {
 		done
 		"$WORK/ctr" namespace rm "$NS" >/dev/null 2>&1 || true
 	fi
-	if [ -f "${WORK:-}/containerd.pid" ]; then
-		pid=$(cat "$WORK/containerd.pid")
-		kill "$pid" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$pid" 2>/dev/null || true
-	fi
+	stop_containerd
 	ip link del ocitest0 2>/dev/null || true
 	teardown_work
 }

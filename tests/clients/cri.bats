@@ -28,7 +28,7 @@ setup_file() {
 		done
 	fi
 	[ -f "$proto" ] || { echo "the CRI api.proto was not found: set CRI_API_PROTO" >&2; return 1; }
-	mkdir -p "$CRI_STUBS" "$WORK/root" "$WORK/state" "$WORK/opt" "$WORK/cni" "$WORK/logs"
+	mkdir -p "$CRI_STUBS" "$WORK/cni" "$WORK/logs"
 	/usr/bin/python3 -m grpc_tools.protoc -I "$(dirname "$proto")" --python_out="$CRI_STUBS" \
 		--grpc_python_out="$CRI_STUBS" "$(basename "$proto")" || return 1
 
@@ -41,19 +41,8 @@ setup_file() {
 	cat >"$WORK/cni/10-loopback.conflist" <<-'CNI'
 		{"cniVersion": "0.4.0", "name": "lo-only", "plugins": [{"type": "loopback"}]}
 	CNI
-	cat >"$WORK/containerd.toml" <<-TOML
-		version = 2
-		root = "$WORK/root"
-		state = "$WORK/state"
-		disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
-		  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-		  "io.containerd.tracing.processor.v1.otlp"]
-		[grpc]
-		  address = "$WORK/containerd.sock"
-		[ttrpc]
-		  address = "$WORK/containerd.sock.ttrpc"
-		[plugins."io.containerd.internal.v1.opt"]
-		  path = "$WORK/opt"
+	containerd_config
+	cat >>"$WORK/containerd.toml" <<-TOML
 		[plugins."io.containerd.grpc.v1.cri"]
 		  sandbox_image = "$PAUSE_REF"
 		  restrict_oom_score_adj = true
@@ -71,14 +60,7 @@ setup_file() {
 		    bin_dir = "/usr/lib/cni"
 		    conf_dir = "$WORK/cni"
 	TOML
-	containerd --config "$WORK/containerd.toml" >"$WORK/containerd.log" 2>&1 &
-	echo $! >"$WORK/containerd.pid"
-	cat >"$WORK/ctr" <<-CTR
-		#!/bin/sh
-		exec ctr --address $WORK/containerd.sock --namespace $NS "\$@"
-	CTR
-	chmod +x "$WORK/ctr"
-	retry 30 "$WORK/ctr" version || { tail -n 20 "$WORK/containerd.log" >&2; return 1; }
+	start_containerd "$NS" || return 1
 	local t
 	for t in "$IMAGE_TAR" "$WORK/pause.tar"; do
 		"$WORK/ctr" image import "$t" >"$WORK/import.log" 2>&1 || { cat "$WORK/import.log" >&2; return 1; }
@@ -90,12 +72,7 @@ teardown_file() {
 	if [ -n "${WORK:-}" ] && [ -S "$WORK/containerd.sock" ]; then
 		remove_all_pods
 	fi
-	if [ -f "${WORK:-}/containerd.pid" ]; then
-		pid=$(cat "$WORK/containerd.pid")
-		kill "$pid" 2>/dev/null
-		for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$pid" 2>/dev/null || true
-	fi
+	stop_containerd
 	CLIENT_CGROUP_PARENTS+=" ${KUBEPODS:-}"
 	teardown_work
 }
@@ -153,8 +130,9 @@ runp() {
 }
 
 # ctr_config NAME JQ CMD...: writes $BATS_TEST_TMPDIR/NAME.ctr.json, a busybox container
-# running CMD, edited by JQ, with the namespace options of the pod POD_JSON (kubelet repeats
-# them for every container: containerd takes the container's).
+# running CMD, edited by JQ, with what kubelet adds to every container: the namespace options
+# of the pod POD_JSON (containerd takes the container's) and, unless privileged, kubelet's
+# default masked and read-only paths (containerd 1.6 has none of its own).
 ctr_config() {
 	local name=$1 filter=$2
 	shift 2
@@ -162,9 +140,15 @@ ctr_config() {
 	printf '%s\n' "$@" | jq -R . | jq -s --arg name "$name" --arg img "$IMG" '{
 		metadata: {name: $name, attempt: 0}, image: {image: $img},
 		command: ., log_path: ($name + ".log"), linux: {}
-	}' | jq "$filter" | jq --slurpfile pod "$POD_JSON" \
-		'.linux.security_context.namespace_options //= $pod[0].linux.security_context.namespace_options' \
-		>"$BATS_TEST_TMPDIR/$name.ctr.json"
+	}' | jq "$filter" | jq --slurpfile pod "$POD_JSON" '
+		.linux.security_context.namespace_options //= $pod[0].linux.security_context.namespace_options |
+		if .linux.security_context.privileged then . else
+			.linux.security_context.masked_paths //= ["/proc/acpi", "/proc/kcore", "/proc/keys",
+				"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+				"/proc/scsi", "/sys/firmware"] |
+			.linux.security_context.readonly_paths //= ["/proc/asound", "/proc/bus", "/proc/fs",
+				"/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
+		end' >"$BATS_TEST_TMPDIR/$name.ctr.json"
 }
 
 # create NAME JQ CMD...: a container in POD; its id in CID.
@@ -260,7 +244,7 @@ log_text() {
 	client "$RUNTIME" --root "/run/containerd/runc/$NS" state "$CID"
 	expect_ok
 	expect_output_has '"status": "running"'
-	retry 10 grep -q started "$(log_of c1)"
+	retry 30 grep -q started "$(log_of c1)"
 	k ps "$POD"
 	expect_ok
 	expect_output_has "$CID"
@@ -354,11 +338,21 @@ log_text() {
 	expect_output_has " ro,"
 }
 
+@test "cri: the default masked and read-only paths, devices and mounts" {
+	runp mask
+	run_ctr c1 . sleep 1000
+	# (the write goes to a sysctl of the pod's own IPC namespace, should /proc/sys be writable)
+	k exec-sync "$CID" sh -c 'echo keys=$(wc -c </proc/keys) acpi=$(ls /proc/acpi | wc -l); (echo 4096 >/proc/sys/kernel/msgmnb) 2>&1; ls /dev; grep -E " /dev/(shm|mqueue|pts) " /proc/mounts'
+	expect_ok
+	expect_output_has "keys=0 acpi=0" "Read-only file system" null zero full random urandom tty pts shm mqueue \
+		" /dev/shm " " /dev/mqueue " " /dev/pts "
+}
+
 @test "cri: runAsUser, runAsGroup, supplemental groups" {
 	runp user
 	run_ctr c1 '.linux.security_context = {run_as_user: {value: 1000}, run_as_group: {value: 1000},
 		supplemental_groups: [5]}' sh -c 'id; sleep 1000'
-	retry 10 grep -q uid= "$(log_of c1)"
+	retry 30 grep -q uid= "$(log_of c1)"
 	log_text "$(log_of c1)" | grep -q 'uid=1000(user) gid=1000(user) groups=.*5(tty)' || fail "id: $(cat "$(log_of c1)")"
 	k exec-sync "$CID" id
 	expect_ok
@@ -492,13 +486,13 @@ log_text() {
 @test "cri: StopContainer with a grace period (SIGTERM, then SIGKILL)" {
 	runp stop
 	run_ctr c1 . sh -c 'trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1; done'
-	retry 10 grep -q ready "$(log_of c1)"
+	retry 30 grep -q ready "$(log_of c1)"
 	k stop -t 10 "$CID"
 	expect_ok
 	[ "$(inspect_field "$CID" .status.exit_code)" = 0 ] || fail "graceful exit code"
 	grep -q got-term "$(log_of c1)" || fail "SIGTERM not delivered"
 	run_ctr c2 . sh -c 'trap "echo ignoring-term" TERM; echo ready; while :; do sleep 0.1; done'
-	retry 10 grep -q ready "$(log_of c2)"
+	retry 30 grep -q ready "$(log_of c2)"
 	k stop -t 2 "$CID"
 	expect_ok
 	k inspect "$CID"
@@ -527,12 +521,12 @@ log_text() {
 	runp logs
 	run_ctr c1 . sh -c 'i=0; while :; do echo out-$i; echo err-$i >&2; i=$((i + 1)); sleep 0.1; done'
 	log=$(log_of c1)
-	retry 10 grep -q ' stdout F out-1$' "$log"
-	retry 10 grep -q ' stderr F err-1$' "$log"
+	retry 30 grep -q ' stdout F out-1$' "$log"
+	retry 30 grep -q ' stderr F err-1$' "$log"
 	mv "$log" "$log.1"
 	k reopenlog "$CID"
 	expect_ok
-	retry 10 grep -q ' stdout F out-' "$log"
+	retry 30 grep -q ' stdout F out-' "$log"
 	n=$(sed -n 's/.* stdout F out-//p' "$log" | head -n1)
 	last=$(sed -n 's/.* stdout F out-//p' "$log.1" | tail -n1)
 	[ "$n" -gt "$last" ] || fail "the reopened log starts at $n, the old one ended at $last"

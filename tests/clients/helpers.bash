@@ -106,6 +106,55 @@ teardown_work() {
 	fi
 }
 
+# containerd_config [PLUGIN...]: $WORK/containerd.toml with a private root, state, sockets and
+# opt directory, the snapshotters this host cannot have and each PLUGIN disabled; callers
+# append their plugins' sections.
+containerd_config() {
+	local disabled='"io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
+		  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
+		  "io.containerd.tracing.processor.v1.otlp"' p
+	for p in "$@"; do disabled+=", \"$p\""; done
+	mkdir -p "$WORK/root" "$WORK/state" "$WORK/opt"
+	cat >"$WORK/containerd.toml" <<-TOML
+		version = 2
+		root = "$WORK/root"
+		state = "$WORK/state"
+		disabled_plugins = [$disabled]
+		[grpc]
+		  address = "$WORK/containerd.sock"
+		[ttrpc]
+		  address = "$WORK/containerd.sock.ttrpc"
+		[plugins."io.containerd.internal.v1.opt"]
+		  path = "$WORK/opt"
+	TOML
+}
+
+# start_containerd NAMESPACE: containerd with the configuration $WORK/containerd.toml, whose
+# socket is $WORK/containerd.sock, and $WORK/ctr: ctr on that socket in NAMESPACE.
+start_containerd() {
+	containerd --config "$WORK/containerd.toml" >"$WORK/containerd.log" 2>&1 &
+	echo $! >"$WORK/containerd.pid"
+	cat >"$WORK/ctr" <<-CTR
+		#!/bin/sh
+		exec ctr --address $WORK/containerd.sock --namespace $1 "\$@"
+	CTR
+	chmod +x "$WORK/ctr"
+	retry 30 "$WORK/ctr" version || { tail -n 20 "$WORK/containerd.log" >&2; return 1; }
+}
+
+# stop_containerd: SIGTERM, SIGKILL when it has not ended after 10 s.
+stop_containerd() {
+	local pid i
+	[ -f "${WORK:-}/containerd.pid" ] || return 0
+	pid=$(cat "$WORK/containerd.pid")
+	kill "$pid" 2>/dev/null
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -9 "$pid" 2>/dev/null || true
+}
+
 # client CMD...: like bats' run (status, output, lines), stdin from /dev/null unless
 # CLIENT_STDIN names a file, bounded by a timeout; output goes through a file.
 CLIENT_CALLS=0

@@ -52,14 +52,16 @@ def load(path, message):
         return json_format.ParseDict(json.load(f), message)
 
 
-def verbose_info(info):
-    """The verbose info of a status answer: containerd gives one JSON document, "info"."""
-    out = {k: json.loads(v) for k, v in info.items()}
-    return out["info"] if list(out) == ["info"] else out
-
-
 def dump(obj):
     print(json.dumps(obj, indent=1, sort_keys=True))
+
+
+def dump_status(resp):
+    """A verbose status answer, its info (containerd gives one JSON document, "info") parsed."""
+    out = to_json(resp)
+    info = {k: json.loads(v) for k, v in resp.info.items()}
+    out["info"] = info["info"] if list(info) == ["info"] else info
+    dump(out)
 
 
 class Client:
@@ -267,10 +269,7 @@ def command(c, a):
     elif cmd == "rmp":
         c.run("RemovePodSandbox", pb.RemovePodSandboxRequest(pod_sandbox_id=a.id))
     elif cmd == "inspectp":
-        r = c.run("PodSandboxStatus", pb.PodSandboxStatusRequest(pod_sandbox_id=a.id, verbose=True))
-        out = to_json(r)
-        out["info"] = verbose_info(r.info)
-        dump(out)
+        dump_status(c.run("PodSandboxStatus", pb.PodSandboxStatusRequest(pod_sandbox_id=a.id, verbose=True)))
     elif cmd == "create":
         req = pb.CreateContainerRequest(
             pod_sandbox_id=a.pod,
@@ -285,10 +284,7 @@ def command(c, a):
     elif cmd == "rm":
         c.run("RemoveContainer", pb.RemoveContainerRequest(container_id=a.id))
     elif cmd == "inspect":
-        r = c.run("ContainerStatus", pb.ContainerStatusRequest(container_id=a.id, verbose=True))
-        out = to_json(r)
-        out["info"] = verbose_info(r.info)
-        dump(out)
+        dump_status(c.run("ContainerStatus", pb.ContainerStatusRequest(container_id=a.id, verbose=True)))
     elif cmd == "stats":
         dump(to_json(c.run("ContainerStats", pb.ContainerStatsRequest(container_id=a.id))))
     elif cmd == "reopenlog":
