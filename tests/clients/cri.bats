@@ -3,8 +3,8 @@
 # its socket, through cri/cri_client.py), its default runtime io.containerd.runc.v2 with
 # BinaryName the runtime under test.  containerd is private (its own root, state, sockets
 # and config), its images are made here (a static pause binary and the busybox rootfs) and
-# imported into the k8s.io namespace; a loopback-only CNI configuration lets it report the
-# network ready, so the pods use the node's network.  Pods live in cgroups below a
+# imported into the k8s.io namespace.  Its CNI network is a bridge in the suite's private
+# network namespace; most pods use the node's network (as it is there, the suite's own).  Pods live in cgroups below a
 # kubepods-like parent of this run: <parent>/<qos>/pod<uid>/<container id>.
 
 load helpers
@@ -38,8 +38,11 @@ setup_file() {
 	IMAGE_ROOTFS=$WORK/pause-rootfs IMAGE_CMD='["/pause"]' \
 		"$BATS_TEST_DIRNAME/image.sh" "$WORK/pause.tar" "$PAUSE_REF" || return 1
 
-	cat >"$WORK/cni/10-loopback.conflist" <<-'CNI'
-		{"cniVersion": "0.4.0", "name": "lo-only", "plugins": [{"type": "loopback"}]}
+	# a bridge without masquerading or gateway: it lives in the suite's network namespace
+	cat >"$WORK/cni/10-ocirun-cri.conflist" <<-'CNI'
+		{"cniVersion": "0.4.0", "name": "ocirun-cri", "plugins": [
+		 {"type": "bridge", "bridge": "cri0", "isGateway": false, "ipMasq": false,
+		  "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.89.0.0/24"}]]}}]}
 	CNI
 	containerd_config
 	cat >>"$WORK/containerd.toml" <<-TOML
@@ -483,6 +486,41 @@ log_text() {
 	expect_output_has "/no/such/binary" "no such file or directory"
 }
 
+@test "cri: a container restarted in its pod (the next attempt, as kubelet restarts it)" {
+	runp restart
+	run_ctr c1 '.log_path = "c1/0.log"' sh -c 'echo attempt-0; exit 1'
+	first=$CID
+	k wait "$first" CONTAINER_EXITED 30
+	expect_ok
+	run_ctr c1 '.metadata.attempt = 1 | .log_path = "c1/1.log"' sh -c 'echo attempt-1; exec sleep 1000'
+	[ "$CID" != "$first" ] || fail "the same container id for the next attempt"
+	[ "$(inspect_field "$CID" .status.state)" = CONTAINER_RUNNING ] || fail "attempt 1 not running"
+	[ "$(inspect_field "$first" .status.exit_code)" = 1 ] || fail "attempt 0's exit code"
+	dir=$(jq -r .log_directory "$POD_JSON")
+	retry 30 grep -q attempt-1 "$dir/c1/1.log"
+	grep -q attempt-0 "$dir/c1/0.log" || fail "attempt 0's log"
+	k rm "$first"
+	expect_ok
+	[ "$(inspect_field "$CID" .status.state)" = CONTAINER_RUNNING ] || fail "attempt 1 hurt by removing attempt 0"
+}
+
+@test "cri: a pod with its own network and UTS namespaces (hostname, the CNI bridge, a net sysctl)" {
+	runp ownnet '.hostname = "ownnet-host" | .linux.security_context.namespace_options.network = "POD"
+		| .linux.sysctls = {"net.ipv4.ip_unprivileged_port_start": "80"}'
+	k inspectp "$POD"
+	expect_ok
+	ip=$(jq -r .status.network.ip <<<"$output")
+	[[ "$ip" == 10.89.0.* ]] || fail "pod ip: $output"
+	run_ctr c1 . sleep 1000
+	k exec-sync "$CID" sh -c 'hostname; ls /sys/class/net | tr "\n" " "; echo; cat /proc/sys/net/ipv4/ip_unprivileged_port_start; ip -4 -o addr show eth0'
+	expect_ok
+	[ "${lines[0]}" = ownnet-host ] || fail "hostname: $output"
+	[ "${lines[1]}" = "eth0 lo " ] || fail "interfaces: $output"
+	[ "${lines[2]}" = 80 ] || fail "net sysctl: $output"
+	expect_output_has "inet $ip/24"
+	[ "$(hostname)" != ownnet-host ] || fail "the node's hostname changed"
+}
+
 @test "cri: StopContainer with a grace period (SIGTERM, then SIGKILL)" {
 	runp stop
 	run_ctr c1 . sh -c 'trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1; done'
@@ -607,7 +645,9 @@ log_text() {
 	pgrep -f containerd-shim >/dev/null && fail "shims left: $(pgrep -af containerd-shim)"
 	left=$(ps -eo pid=,args= | grep -vE 'containerd --config|bats|bash|ps -eo|grep|unshare|sed|sort|cat|timeout' || true)
 	[ -z "$left" ] || fail "processes left: $left"
-	grep -E "io.containerd.runtime.v2.task|$WORK/root/io.containerd" /proc/self/mountinfo && fail "mounts left"
+	grep -E "io.containerd.runtime.v2.task|$WORK/root/io.containerd|/run/netns/" /proc/self/mountinfo &&
+		fail "mounts left"
+	[ -z "$(ls /run/netns)" ] || fail "network namespaces left: $(ls /run/netns)"
 	# the runtime removes the cgroups it made (<parent>/<qos>/pod<uid>/<id>); the pod level
 	# belongs to kubelet
 	left=$(find /sys/fs/cgroup/*/"$KUBEPODS" -mindepth 3 -type d 2>/dev/null)
