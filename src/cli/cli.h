@@ -11,13 +11,16 @@
 #include "util/log.h"
 
 struct cli_global {
-  const char *root;     /* --root, default OCIRUN_DEFAULT_ROOT */
+  const char *root;     /* --root, default OCIRUN_DEFAULT_ROOT ($XDG_RUNTIME_DIR/ocirun for
+                         * an ordinary user) */
+  bool root_given;
   const char *log_path; /* --log */
   enum log_format log_format;
   bool debug;
   bool systemd_cgroup;  /* --systemd-cgroup */
   const char *criu;     /* --criu */
   const char *rootless; /* --rootless true|false|auto */
+  bool rootless_on;     /* resolved: true, or auto and not root of the initial namespace */
 };
 
 typedef int (*cli_command_fn)(struct cli_global *g, int argc, char **argv);

@@ -14,7 +14,8 @@ static const char *const create_descriptions[] = {CREATE_COMMON_DESCRIPTIONS, "s
 
 int cmd_create(struct cli_global *g, int argc, char **argv) {
   const struct cli_command *cmd = cli_find_command("create");
-  struct create_options o = {.root = g->root, .systemd_cgroup = g->systemd_cgroup};
+  struct create_options o = {
+      .root = g->root, .systemd_cgroup = g->systemd_cgroup, .rootless = g->rootless_on};
   const char *pid_file_arg = NULL;
   char *pid_file = NULL;
   struct container c;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "linux/id_map.h"
 #include "ocirun-config.h"
 #include "util/trace.h"
 
@@ -152,6 +153,30 @@ int cli_require_args(const struct cli_command *cmd, int argc, char **argv, int m
   return 0;
 }
 
+/* --rootless as runc: "auto" (the default) means rootless for an ordinary user
+ * and for root of a user namespace (rootless podman runs us so).  An ordinary
+ * user's default --root is $XDG_RUNTIME_DIR/ocirun, as runc's is .../runc. */
+static int resolve_rootless(struct cli_global *g) {
+  static char xdg_root[4096];
+  const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+  if (g->rootless == NULL || strcmp(g->rootless, "auto") == 0)
+    g->rootless_on = geteuid() != 0 || id_map_running_in_userns();
+  else if (strcmp(g->rootless, "true") == 0)
+    g->rootless_on = true;
+  else if (strcmp(g->rootless, "false") == 0)
+    g->rootless_on = false;
+  else {
+    fprintf(stderr, "ocirun: invalid value \"%s\" for flag --rootless (true, false or auto)\n",
+            g->rootless);
+    return -1;
+  }
+  if (!g->root_given && geteuid() != 0 && xdg && xdg[0] &&
+      (size_t)snprintf(xdg_root, sizeof(xdg_root), "%s/ocirun", xdg) < sizeof(xdg_root))
+    g->root = xdg_root;
+  return 0;
+}
+
 int main(int argc, char **argv) {
   struct cli_global g = {.root = OCIRUN_DEFAULT_ROOT, .log_format = LOG_FORMAT_TEXT};
   const struct cli_command *cmd;
@@ -182,6 +207,7 @@ int main(int argc, char **argv) {
       break;
     case OPT_ROOT:
       g.root = optarg;
+      g.root_given = true;
       break;
     case OPT_CRIU:
       g.criu = optarg;
@@ -207,6 +233,8 @@ int main(int argc, char **argv) {
   }
   if (log_init(g.log_path, g.log_format, g.debug, &err) < 0)
     return cli_fail(&err);
+  if (resolve_rootless(&g) < 0)
+    return CLI_EXIT_FAILURE;
 
   if (optind >= argc) {
     print_main_help();

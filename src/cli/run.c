@@ -32,7 +32,7 @@ static int run_foreground(struct cli_global *g, struct container *c, bool keep) 
   ocirun_error_t *err = NULL;
   int status = 0;
 
-  if (relay_foreground(c->pid, c->pidfd, c->console_master, &status, &err) < 0) {
+  if (relay_foreground(c->pid, c->pidfd, c->console_master, &c->pipes, &status, &err) < 0) {
     container_release(c);
     return cli_fail(&err);
   }
@@ -51,8 +51,11 @@ static int run_foreground(struct cli_global *g, struct container *c, bool keep) 
 
 int cmd_run(struct cli_global *g, int argc, char **argv) {
   const struct cli_command *cmd = cli_find_command("run");
-  struct create_options o = {
-      .root = g->root, .systemd_cgroup = g->systemd_cgroup, .for_run = true, .subreaper = true};
+  struct create_options o = {.root = g->root,
+                             .systemd_cgroup = g->systemd_cgroup,
+                             .rootless = g->rootless_on,
+                             .for_run = true,
+                             .subreaper = true};
   const char *pid_file_arg = NULL;
   char *pid_file = NULL;
   bool keep = false;

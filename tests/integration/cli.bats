@@ -77,6 +77,13 @@ host_cgroupns() {
 		(.linux.namespaces | index("pid")) != null and (.linux.capabilities | index("CAP_KILL")) != null' <<<"$output"
 }
 
+@test "cli: features reports user namespaces and id-mapped mounts" {
+	runtime features
+	[ "$status" -eq 0 ]
+	jq -e '(.linux.namespaces | index("user")) != null and .linux.mountExtensions.idmap.enabled == true and
+		(.mountOptions | index("idmap")) != null and (.mountOptions | index("ridmap")) != null' <<<"$output"
+}
+
 @test "cli: list of an empty root: header only; json is null or []" {
 	runtime list
 	[ "$status" -eq 0 ]

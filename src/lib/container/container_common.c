@@ -51,6 +51,7 @@ void container_release(struct container *c) {
     close(c->sync_fd);
   if (c->console_master >= 0)
     close(c->console_master);
+  stdio_pipes_close(&c->pipes);
   if (c->lock_fd >= 0)
     close(c->lock_fd);
   free(c->state_dir);

@@ -23,6 +23,8 @@
 #include "linux/capabilities.h"
 #include "linux/hooks.h"
 #include "linux/intel_rdt.h"
+#include "linux/id_map.h"
+#include "linux/mount_source.h"
 #include "linux/namespaces.h"
 #include "linux/net_devices.h"
 #include "linux/process_attrs.h"
@@ -59,11 +61,17 @@ static int child_entry(void *arg) {
   sigprocmask(SIG_SETMASK, &none, NULL);
   /* Until execve this process runs the runtime's binary inside the container:
    * non-dumpable, so no container process can reach it through /proc/<pid>/exe
-   * (CVE-2019-5736).  execve of the user's program makes it dumpable again. */
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+   * (CVE-2019-5736).  execve of the user's program makes it dumpable again.
+   * An ordinary user writes the id maps of our new user namespace through
+   * /proc/<pid>, which is ours only while we are dumpable: we turn it off
+   * after GO then, before anything else runs in the container. */
+  if (!init_keeps_dumpable_until_go(&ctx->init))
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   trace_set_process("init");
   trace_point("clone");
   close(ctx->parent_sync);
+  if (ctx->c->pipes.child[0] >= 0 && stdio_pipes_install(&ctx->c->pipes) < 0)
+    return 1;
   /* The flock belongs to the open file: a copy held here would keep the container
    * locked for as long as the init waits for `start`. */
   close(ctx->c->lock_fd);
@@ -116,6 +124,20 @@ static int drive_init(struct create_ctx *ctx, ocirun_error_t **err) {
       trace_point("seccomp listener handed over");
       break;
     }
+    case SYNC_MOUNT_SOURCE: {
+      int tree;
+      if (msg.arg < 0 || (size_t)msg.arg >= c->spec->mounts_len)
+        return ocirun_error_set(err, EPROTO, "sync: mount source %d out of range", msg.arg);
+      tree = mount_source_for_container(c->spec, (size_t)msg.arg, c->pidfd, c->pid, c->state.bundle,
+                                        err);
+      if (tree < 0)
+        return -1;
+      int r = fd_send(ctx->parent_sync, tree, "M", 1, err);
+      close(tree);
+      if (r < 0)
+        return -1;
+      break;
+    }
     case SYNC_READY:
       return 0;
     case SYNC_ERROR:
@@ -139,6 +161,10 @@ static int prepare_terminal(struct create_ctx *ctx, ocirun_error_t **err) {
       return ocirun_error_set(err, 0,
                               "cannot use console socket if the container does not have a "
                               "terminal (.process.terminal is false)");
+    /* Foreground in a user namespace: stdio the container's root may reopen. */
+    if (o->for_run && !o->detach &&
+        ((ctx->init.clone_flags & CLONE_NEWUSER) || ctx->init.ns_fds[SPEC_NS_USER] >= 0))
+      return stdio_pipes_make(&ctx->c->pipes, err);
     return 0;
   }
   if (o->console_socket) {
@@ -188,7 +214,12 @@ static void close_join_fds(struct create_ctx *ctx) {
 
 /* True when clone3 alone puts the child into every hierarchy (pure cgroup v2). */
 static bool cgroup_placed_by_clone(struct create_ctx *ctx) {
-  return cgroup_clone_fd(ctx->c->cgroup) >= 0;
+  return ctx->c->cgroup == NULL || cgroup_clone_fd(ctx->c->cgroup) >= 0;
+}
+
+/* The cgroup fd for CLONE_INTO_CGROUP, -1 when none (v1, or skipped as rootless). */
+static int clone_cgroup_fd(struct create_ctx *ctx) {
+  return ctx->c->cgroup ? cgroup_clone_fd(ctx->c->cgroup) : -1;
 }
 
 /* Namespaces a child cannot enter itself: the pid and time namespaces only
@@ -246,6 +277,15 @@ static int apply_intel_rdt(struct create_ctx *ctx, ocirun_error_t **err) {
   return intel_rdt_set(rdt, c->state.intel_rdt_path, err);
 }
 
+/* In the helper of spawn_clone_entering: the namespace paths the joined user
+ * namespace does not own (they need our privileges), then the user namespace. */
+static int enter_joined_userns(void *arg) {
+  const int *fds = arg;
+  if (namespaces_join_foreign(fds, NULL) < 0)
+    return -1;
+  return setns(fds[SPEC_NS_USER], CLONE_NEWUSER);
+}
+
 static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   struct container *c = ctx->c;
   unsigned long flags = ctx->init.clone_flags;
@@ -253,7 +293,7 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
 
   /* With execCPUAffinity.initial the parent sets the affinity before the move, so the
    * parent moves the child; otherwise the child moves itself (see cgroup.h). */
-  if (c->spec->process.exec_cpu_affinity.initial == NULL &&
+  if (c->cgroup && c->spec->process.exec_cpu_affinity.initial == NULL &&
       cgroup_self_join_fds(c->cgroup, &ctx->init.cgroup_join_fds, &ctx->init.cgroup_join_len, err) <
           0)
     return -1;
@@ -269,10 +309,14 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
     return -1;
   int r = enter_for_children(ctx, &flags, err);
   ctx->init.clone_flags = flags;
-  if (r == 0) {
+  if (r == 0)
     trace_point("before clone");
-    r = spawn_clone(flags, cgroup_clone_fd(c->cgroup), child_entry, ctx, &c->pid, &c->pidfd, err);
-  }
+  /* New namespaces of a container that joins a user namespace belong to that one. */
+  if (r == 0 && ctx->init.ns_fds[SPEC_NS_USER] >= 0 && (flags & ~(unsigned long)CLONE_NEWUSER))
+    r = spawn_clone_entering(enter_joined_userns, ctx->init.ns_fds, flags, clone_cgroup_fd(ctx),
+                             child_entry, ctx, &c->pid, &c->pidfd, err);
+  else if (r == 0)
+    r = spawn_clone(flags, clone_cgroup_fd(ctx), child_entry, ctx, &c->pid, &c->pidfd, err);
   trace_pointf("clone", "flags 0x%lx", flags);
   /* Back to our own pid/time namespaces: the hooks we run later are host processes. */
   if (entered && namespaces_restore_for_children(&saved, r < 0 ? NULL : err) < 0)
@@ -281,6 +325,7 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
     return -1;
   close(ctx->init.sync_fd);
   ctx->init.sync_fd = -1;
+  stdio_pipes_close_child(&c->pipes);
   close_join_fds(ctx);
   if (ctx->init.console_sock >= 0) {
     close(ctx->init.console_sock);
@@ -299,7 +344,8 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
       cgroup_apply(c->cgroup, c->pid, NULL, err) < 0)
     return -1;
   trace_point("cgroup apply");
-  if (cgroup_set_resources(c->cgroup,
+  if (c->cgroup &&
+      cgroup_set_resources(c->cgroup,
                            c->spec->linux_.resources.present ? &c->spec->linux_.resources : NULL,
                            err) < 0)
     return -1;
@@ -314,7 +360,34 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   if (rlimits_apply(c->pid, c->spec->process.rlimits, c->spec->process.rlimits_len, err) < 0)
     return -1;
   trace_point("rlimits");
+  /* The child waits for GO in its new user namespace: its maps come from here. */
+  if ((ctx->init.clone_flags & CLONE_NEWUSER) &&
+      id_map_write_for(c->pid, &c->spec->linux_, err) < 0)
+    return ocirun_error_prefix(err, "user namespace");
+  if (c->pipes.parent[0] >= 0 && stdio_pipes_chown_to_root_of(&c->pipes, c->pid, err) < 0)
+    return -1;
   return 0;
+}
+
+/* As runc: rootless, a cgroup the user may not make is no error; the container
+ * runs without one (no limits, `kill --all` and `ps` have nothing to go by). */
+static int create_cgroup(struct create_ctx *ctx, ocirun_error_t **err) {
+  struct container *c = ctx->c;
+  int e;
+
+  if (cgroup_create(c->cgroup, err) == 0)
+    return 0;
+  e = (*err)->status;
+  if (!ctx->opts->rootless || (e != EACCES && e != EPERM && e != EROFS))
+    return -1;
+  log_debug("rootless: no cgroup for the container: %s", (*err)->msg);
+  ocirun_error_free(err);
+  cgroup_destroy(c->cgroup, NULL);
+  cgroup_close(c->cgroup);
+  c->cgroup = NULL;
+  free(c->state.cgroup_path);
+  c->state.cgroup_path = NULL;
+  return write_state(ctx, err);
 }
 
 static int write_pid_file(const char *path, pid_t pid, ocirun_error_t **err) {
@@ -439,6 +512,7 @@ static int prepare_init_config(struct create_ctx *ctx, ocirun_error_t **err) {
   in->rootfs.no_pivot = ctx->opts->no_pivot;
   in->rootfs.console_slave_fd = -1;
   in->no_new_keyring = ctx->opts->no_new_keyring;
+  in->parent_privileged = geteuid() == 0;
   in->preserve_fds = ctx->opts->preserve_fds;
   if (listen && listen[0]) {
     char *end = NULL;
@@ -475,6 +549,7 @@ int container_create(const struct create_options *opts, struct container *c, oci
 
   memset(c, 0, sizeof(*c));
   c->pidfd = c->sync_fd = c->console_master = c->lock_fd = -1;
+  c->pipes = (struct stdio_pipes)STDIO_PIPES_NONE;
   for (int i = 0; i < SPEC_NS_COUNT; i++)
     ctx.init.ns_fds[i] = -1;
   ctx.init.console_sock = ctx.init.fifo_fd = ctx.init.sync_fd = -1;
@@ -512,7 +587,7 @@ int container_create(const struct create_options *opts, struct container *c, oci
   if (write_state(&ctx, err) < 0)
     goto fail;
   trace_point("state write (creating)");
-  if (cgroup_create(c->cgroup, err) < 0)
+  if (create_cgroup(&ctx, err) < 0)
     goto fail;
   trace_point("cgroup create");
   if (prepare_terminal(&ctx, err) < 0 || prepare_fifo(&ctx, err) < 0)

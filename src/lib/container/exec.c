@@ -25,6 +25,7 @@
 #include "process/relay.h"
 #include "process/seccomp_handover.h"
 #include "process/spawn.h"
+#include "process/stdio_pipes.h"
 #include "process/sync.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -35,6 +36,10 @@
 struct exec_ctx {
   struct exec_config cfg;
   int parent_sync;
+  /* Rootless: a helper enters these namespaces of the init (user first) and
+   * clones from there; the runtime itself may not enter the pid namespace. */
+  unsigned long helper_enters;
+  struct stdio_pipes pipes; /* foreground, no terminal, in a user namespace */
 };
 
 static int exec_child_entry(void *arg) {
@@ -45,6 +50,8 @@ static int exec_child_entry(void *arg) {
   trace_set_process("exec");
   trace_point("clone");
   close(ctx->parent_sync);
+  if (ctx->pipes.child[0] >= 0 && stdio_pipes_install(&ctx->pipes) < 0)
+    return 127;
   return exec_child_run(&ctx->cfg);
 }
 
@@ -193,6 +200,22 @@ static int prepare_console(struct exec_ctx *ctx, const struct exec_options *o, i
   return 0;
 }
 
+/* In the helper of spawn_clone_entering: the user namespace, then the pid (and
+ * time) namespace of the init, which the container's root may enter. */
+static int enter_init_namespaces(void *arg) {
+  struct exec_ctx *ctx = arg;
+  return setns(ctx->cfg.init_pidfd, (int)ctx->helper_enters);
+}
+
+/* Whether the init is in a time namespace of its own. */
+static bool own_time_namespace(pid_t init_pid) {
+  char path[64];
+  struct stat a, b;
+  snprintf(path, sizeof(path), "/proc/%d/ns/time", (int)init_pid);
+  return stat(path, &a) == 0 && stat("/proc/self/ns/time", &b) == 0 &&
+         (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+}
+
 static int spawn_and_sync(struct exec_ctx *ctx, const struct exec_options *o,
                           const struct container_state *st, pid_t *pid, int *pidfd,
                           ocirun_error_t **err) {
@@ -203,11 +226,14 @@ static int spawn_and_sync(struct exec_ctx *ctx, const struct exec_options *o,
   ctx->parent_sync = pair[0];
   ctx->cfg.sync_fd = pair[1];
   trace_point("before clone");
-  if (spawn_clone(0, -1, exec_child_entry, ctx, pid, pidfd, err) < 0)
+  if (ctx->helper_enters ? spawn_clone_entering(enter_init_namespaces, ctx, 0, -1, exec_child_entry,
+                                                ctx, pid, pidfd, err) < 0
+                         : spawn_clone(0, -1, exec_child_entry, ctx, pid, pidfd, err) < 0)
     return -1;
   trace_point("clone");
   close(ctx->cfg.sync_fd);
   ctx->cfg.sync_fd = -1;
+  stdio_pipes_close_child(&ctx->pipes);
   if (ctx->cfg.console_sock >= 0) {
     close(ctx->cfg.console_sock);
     ctx->cfg.console_sock = -1;
@@ -225,7 +251,7 @@ static int spawn_and_sync(struct exec_ctx *ctx, const struct exec_options *o,
 
 int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t **err) {
   struct container_state st = {0};
-  struct exec_ctx ctx = {.parent_sync = -1};
+  struct exec_ctx ctx = {.parent_sync = -1, .pipes = STDIO_PIPES_NONE};
   _cleanup_close_ int init_pidfd = -1, pidfd = -1, relay_end = -1;
   struct ns_for_children saved_ns = {-1, -1};
   pid_t pid = 0;
@@ -269,11 +295,24 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   }
   if (prepare_console(&ctx, o, &relay_end, err) < 0)
     goto out;
-  if (namespaces_save_for_children(&saved_ns, err) < 0)
+  /* The seed's InitializeIO: stdio the container's root may reopen. */
+  if (!o->detach && !o->process->terminal && (ctx.cfg.ns_flags & CLONE_NEWUSER) &&
+      (stdio_pipes_make(&ctx.pipes, err) < 0 ||
+       stdio_pipes_chown_to_root_of(&ctx.pipes, st.init_pid, err) < 0))
     goto out;
-  if (enter_for_children(init_pidfd, err) < 0) {
-    namespaces_restore_for_children(&saved_ns, NULL);
-    goto out;
+  /* An ordinary user may enter the pid namespace of its container only from inside
+   * the container's user namespace. */
+  if (geteuid() != 0 && (ctx.cfg.ns_flags & CLONE_NEWUSER)) {
+    ctx.helper_enters = CLONE_NEWUSER | CLONE_NEWPID |
+                        (own_time_namespace(st.init_pid) ? (unsigned long)CLONE_NEWTIME : 0);
+    ctx.cfg.ns_flags &= ~(unsigned long)CLONE_NEWUSER;
+  } else {
+    if (namespaces_save_for_children(&saved_ns, err) < 0)
+      goto out;
+    if (enter_for_children(init_pidfd, err) < 0) {
+      namespaces_restore_for_children(&saved_ns, NULL);
+      goto out;
+    }
   }
   trace_point("enter pid + time namespaces");
   if (!o->detach)
@@ -306,12 +345,14 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
     goto out;
   }
   int status = 0;
-  if (relay_foreground(pid, pidfd, relay_end, &status, err) < 0)
+  if (relay_foreground(pid, pidfd, relay_end, ctx.pipes.parent[0] >= 0 ? &ctx.pipes : NULL, &status,
+                       err) < 0)
     goto out;
   trace_pointf("process ran", "until its exit (status 0x%x)", status);
   *exit_code = spawn_exit_code(status);
   r = 0;
 out:
+  stdio_pipes_close(&ctx.pipes);
   if (ctx.parent_sync >= 0)
     close(ctx.parent_sync);
   if (ctx.cfg.console_sock >= 0)

@@ -29,6 +29,7 @@ static const char *const features_mount_options[] = {
     "diratime",
     "dirsync",
     "exec",
+    "idmap",
     "iversion",
     "lazytime",
     "loud",
@@ -53,6 +54,7 @@ static const char *const features_mount_options[] = {
     "relatime",
     "remount",
     "rexec",
+    "ridmap",
     "rnoatime",
     "rnodev",
     "rnodiratime",
@@ -85,9 +87,8 @@ static const char *const features_mount_options[] = {
     NULL,
 };
 
-/* No "user": a user namespace is refused at create ("not supported", see spec/supported.c). */
 static const char *const features_namespaces[] = {
-    "cgroup", "ipc", "mount", "network", "pid", "time", "uts", NULL,
+    "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL,
 };
 
 /* Every capability of the kernel headers this runtime is built with (0 .. CAP_LAST_CAP). */
@@ -153,7 +154,7 @@ static const struct {
     {"netDevices", true},
 };
 
-static const bool features_idmap_mounts = false;
+static const bool features_idmap_mounts = true;
 
 static json_t *string_array(const char *const *items) {
   json_t *arr = json_array();

@@ -8,6 +8,7 @@
 
 #include "cgroup/cgroup.h"
 #include "container/state.h"
+#include "process/stdio_pipes.h"
 #include "spec/spec.h"
 #include "util/error.h"
 
@@ -20,6 +21,8 @@ struct create_options {
   bool no_pivot;
   bool no_new_keyring;
   bool systemd_cgroup;
+  /* --rootless: a cgroup the user may not make is skipped (no limits), as runc does */
+  bool rootless;
   int preserve_fds;
   /* `run`: no exec fifo; the init waits for START on the sync socket, and a
    * terminal without --console-socket is relayed by the caller. */
@@ -35,8 +38,9 @@ struct container {
   struct cgroup *cgroup;
   pid_t pid;
   int pidfd;
-  int sync_fd;        /* `run` only: parent end of the sync socket, else -1 */
-  int console_master; /* `run` with a terminal and no console socket, else -1 */
+  int sync_fd;              /* `run` only: parent end of the sync socket, else -1 */
+  int console_master;       /* `run` with a terminal and no console socket, else -1 */
+  struct stdio_pipes pipes; /* foreground `run` in a user namespace without a terminal */
   int lock_fd;
   char *state_dir;
 };

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <sys/mount.h>
 
 /* MS_NOSYMFOLLOW is newer than some libc headers. */
@@ -220,6 +221,28 @@ void mount_options_attrs(const struct mount_options *o, uint64_t *set, uint64_t 
   }
   *set = s;
   *clr = c;
+}
+
+void mount_attrs_keep_locked(unsigned long st_flags, uint64_t *set, uint64_t *clr) {
+  static const struct {
+    unsigned long st;
+    uint64_t attr;
+  } map[] = {{ST_RDONLY, MOUNT_ATTR_RDONLY},
+             {ST_NOSUID, MOUNT_ATTR_NOSUID},
+             {ST_NODEV, MOUNT_ATTR_NODEV},
+             {ST_NOEXEC, MOUNT_ATTR_NOEXEC}};
+
+  for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+    if (st_flags & map[i].st)
+      *clr &= ~map[i].attr;
+  }
+  if (st_flags & ST_NODIRATIME)
+    *clr &= ~(uint64_t)MOUNT_ATTR_NODIRATIME;
+  /* The access-time mode is locked as a whole. */
+  if (*clr & MOUNT_ATTR__ATIME) {
+    *set &= ~(uint64_t)MOUNT_ATTR__ATIME;
+    *clr &= ~(uint64_t)MOUNT_ATTR__ATIME;
+  }
 }
 
 unsigned long mount_propagation_from_name(const char *name) {

@@ -40,6 +40,11 @@ void mount_options_clear(struct mount_options *o);
  * as a bind remount ignores them too. */
 void mount_options_attrs(const struct mount_options *o, uint64_t *set, uint64_t *clr);
 
+/* In a user namespace the host's flags of a bind mount's source are locked:
+ * clearing one of them, or changing the access-time mode, fails with EPERM.
+ * Drops those changes from set/clr given the source's statvfs f_flag (ST_*). */
+void mount_attrs_keep_locked(unsigned long st_flags, uint64_t *set, uint64_t *clr);
+
 /* Propagation flags of a rootfsPropagation value ("rslave", "shared", ...);
  * 0 when the name is unknown. */
 unsigned long mount_propagation_from_name(const char *name);

@@ -12,9 +12,11 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "linux/lsm.h"
+#include "linux/mount_source.h"
 #include "linux/path_resolve.h"
 #include "util/cleanup.h"
 #include "util/syscalls.h"
@@ -65,6 +67,17 @@ static int check_proc_target(const struct entry *e, int target_fd, ocirun_error_
                           e->index, e->m->source ? e->m->source : e->type, e->dest);
 }
 
+/* In a user namespace the kernel locks the flags a mount had on the host: a
+ * bind keeps them (as the reference runtime does) instead of failing. */
+static int keep_locked_attrs(int tree, uint64_t *set, uint64_t *clr) {
+  struct statvfs sv;
+
+  if (fstatvfs(tree, &sv) < 0)
+    return -1;
+  mount_attrs_keep_locked(sv.f_flag, set, clr);
+  return 0;
+}
+
 /* bind / rbind: clone the source tree, set its attributes while it is still
  * detached (no window where it is writable), then move it into place. */
 static int mount_bind(struct entry *e, const struct mount_options *mo, ocirun_error_t **err) {
@@ -76,11 +89,23 @@ static int mount_bind(struct entry *e, const struct mount_options *mo, ocirun_er
 
   if (source == NULL || *source == '\0')
     return ocirun_error_set(err, 0, ".mounts[%zu].source: a bind mount needs a source", e->index);
-  /* Relative sources are relative to the bundle, the caller's cwd. */
-  tree = sys_open_tree(AT_FDCWD, source,
-                       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
-  if (tree < 0)
-    return entry_error(e, errno, "open source of bind mount", err);
+  if (mount_idmap_of(e->m, mo) != MOUNT_IDMAP_NONE && e->ctx->opts->bind_source == NULL)
+    return ocirun_error_set(err, 0,
+                            ".mounts[%zu]: id-mapped mounts need a runtime run by root (of the "
+                            "initial user namespace or of the one it runs in)",
+                            e->index);
+  if (e->ctx->opts->bind_source &&
+      (e->ctx->opts->in_userns || mount_idmap_of(e->m, mo) != MOUNT_IDMAP_NONE)) {
+    tree = e->ctx->opts->bind_source(e->ctx->opts->bind_source_arg, e->index, err);
+    if (tree < 0)
+      return ocirun_error_prefix(err, ".mounts[%zu]", e->index);
+  } else {
+    /* Relative sources are relative to the bundle, the caller's cwd. */
+    tree = sys_open_tree(AT_FDCWD, source,
+                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+    if (tree < 0)
+      return entry_error(e, errno, "open source of bind mount", err);
+  }
   if (fstat(tree, &st) < 0)
     return entry_error(e, errno, "stat source of bind mount", err);
   target = path_open_in_root(e->ctx->root_fd, e->dest,
@@ -90,6 +115,8 @@ static int mount_bind(struct entry *e, const struct mount_options *mo, ocirun_er
   if (check_proc_target(e, target, err) < 0)
     return -1;
   mount_options_attrs(mo, &set, &clr);
+  if (e->ctx->opts->in_userns && keep_locked_attrs(tree, &set, &clr) < 0)
+    return entry_error(e, errno, "statfs source of bind mount", err);
   if ((set | clr) && mount_set_attrs(tree, false, set, clr) < 0)
     return entry_error(e, errno, "set attributes of bind mount", err);
   if ((mo->rec_attr_set | mo->rec_attr_clr) &&
@@ -157,6 +184,26 @@ static int label_mqueue(struct entry *e, ocirun_error_t **err) {
   return 0;
 }
 
+/* The host's own instance at host_path, bound recursively onto target with the
+ * entry's flags (those the host locked kept). */
+static int bind_host_instead(struct entry *e, const struct mount_options *mo, const char *host_path,
+                             int target, ocirun_error_t **err) {
+  _cleanup_close_ int tree = -1;
+  uint64_t set, clr;
+
+  tree = sys_open_tree(AT_FDCWD, host_path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  if (tree < 0)
+    return ocirun_error_set(err, errno, "bind %s in place of %s on %s (in rootfs %s)", host_path,
+                            e->type, e->dest, e->ctx->opts->rootfs);
+  mount_options_attrs(mo, &set, &clr);
+  if (keep_locked_attrs(tree, &set, &clr) < 0 ||
+      ((set | clr) && mount_set_attrs(tree, false, set, clr) < 0))
+    return entry_error(e, errno, "set attributes of the bind of", err);
+  if (mount_move_onto(tree, target) < 0)
+    return entry_error(e, errno, "bind mount in place of", err);
+  return 0;
+}
+
 /* Every other type: a new filesystem instance on the resolved directory. */
 static int mount_filesystem(struct entry *e, const struct mount_options *mo, ocirun_error_t **err) {
   bool proc_like = strcmp(e->type, "proc") == 0 || strcmp(e->type, "sysfs") == 0;
@@ -194,8 +241,15 @@ static int mount_filesystem(struct entry *e, const struct mount_options *mo, oci
   /* A read-only /dev is made read-only only once the devices are in it. */
   if (strcmp(e->dest, "/dev") == 0)
     flags &= ~(unsigned long)MS_RDONLY;
-  if (mount_fs_on_fd(e->m->source ? e->m->source : e->type, target, e->type, flags, data) < 0)
+  if (mount_fs_on_fd(e->m->source ? e->m->source : e->type, target, e->type, flags, data) < 0) {
+    /* In a user namespace that owns no network (ipc) namespace the kernel refuses a
+     * sysfs (mqueue) of our own: the host's, bound, as the reference runtime does. */
+    if (errno == EPERM && e->ctx->opts->in_userns && strcmp(e->type, "sysfs") == 0)
+      return bind_host_instead(e, mo, "/sys", target, err);
+    if (errno == EPERM && e->ctx->opts->in_userns && mqueue)
+      return bind_host_instead(e, mo, "/dev/mqueue", target, err);
     return entry_error(e, errno, "mount", err);
+  }
   if (mqueue && label_mqueue(e, err) < 0)
     return -1;
   if (!(mo->rec_attr_set | mo->rec_attr_clr) && mo->propagation_len == 0)
@@ -225,13 +279,12 @@ int mount_spec_entry(struct rootfs_ctx *ctx, size_t index, ocirun_error_t **err)
     return ocirun_error_set(err, ENAMETOOLONG, ".mounts[%zu].destination", index);
   if (mount_options_parse(&m->options, index, &mo, err) < 0)
     return -1;
-  if (mo.idmap || mo.ridmap) {
-    mount_options_clear(&mo);
-    return ocirun_error_set(err, 0, ".mounts[%zu].options: idmapped mounts (%s): not supported",
-                            index, mo.ridmap ? "ridmap" : "idmap");
-  }
   e.type = m->type && *m->type ? m->type : NULL;
   bind = (mo.flags & MS_BIND) || (e.type && strcmp(e.type, "bind") == 0);
+  if (!bind && mount_idmap_of(m, &mo) != MOUNT_IDMAP_NONE) {
+    mount_options_clear(&mo);
+    return ocirun_error_set(err, 0, ".mounts[%zu]: id-mapped mounts are bind mounts only", index);
+  }
   if (bind) {
     e.type = "bind";
     r = mount_bind(&e, &mo, err);

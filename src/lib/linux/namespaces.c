@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "linux/proc_verify.h"
@@ -120,17 +121,75 @@ fail:
   return -1;
 }
 
-int namespaces_join(const int fds[SPEC_NS_COUNT], ocirun_error_t **err) {
-  static const enum spec_namespace_type order[] = {
-      SPEC_NS_USER, SPEC_NS_IPC,    SPEC_NS_UTS,  SPEC_NS_NETWORK,
-      SPEC_NS_PID,  SPEC_NS_CGROUP, SPEC_NS_TIME, SPEC_NS_MOUNT,
+bool userns_owns(int userns_fd, int ns_fd) {
+  _cleanup_close_ int owner = ioctl(ns_fd, NS_GET_USERNS);
+  struct stat a, b;
+
+  /* EPERM: the owner is outside our reach, so it is not the container's. */
+  if (owner < 0)
+    return false;
+  return fstat(owner, &a) == 0 && fstat(userns_fd, &b) == 0 && a.st_ino == b.st_ino &&
+         a.st_dev == b.st_dev;
+}
+
+static const enum spec_namespace_type join_order[] = {
+    SPEC_NS_USER, SPEC_NS_IPC,    SPEC_NS_UTS,  SPEC_NS_NETWORK,
+    SPEC_NS_PID,  SPEC_NS_CGROUP, SPEC_NS_TIME, SPEC_NS_MOUNT,
+};
+
+/* Whether the calling process is already in the namespace of fd. */
+static bool is_current(enum spec_namespace_type t, int fd) {
+  static const char *const files[SPEC_NS_COUNT] = {
+      [SPEC_NS_PID] = "pid_for_children",
+      [SPEC_NS_NETWORK] = "net",
+      [SPEC_NS_MOUNT] = "mnt",
+      [SPEC_NS_IPC] = "ipc",
+      [SPEC_NS_UTS] = "uts",
+      [SPEC_NS_USER] = "user",
+      [SPEC_NS_CGROUP] = "cgroup",
+      [SPEC_NS_TIME] = "time_for_children",
   };
-  for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-    enum spec_namespace_type t = order[i];
-    if (fds[t] < 0)
+  char path[64];
+  struct stat a, b;
+
+  snprintf(path, sizeof(path), "/proc/self/ns/%s", files[t]);
+  return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+static int join_one(const int fds[SPEC_NS_COUNT], enum spec_namespace_type t,
+                    ocirun_error_t **err) {
+  /* Entering one's own user namespace again is refused (EINVAL), and so is
+   * entering a namespace the joined user namespace does not own: skip both. */
+  if (is_current(t, fds[t]))
+    return 0;
+  if (setns(fds[t], namespace_clone_flag(t)) < 0)
+    return ocirun_error_set(err, errno, "join %s namespace", ns_names[t]);
+  return 0;
+}
+
+int namespaces_join_foreign(const int fds[SPEC_NS_COUNT], ocirun_error_t **err) {
+  /* A namespace the joined user namespace does not own needs the privileges
+   * we have only before joining it (the reference runtime's order too).  The
+   * pid and time namespaces are entered by the runtime for its children. */
+  for (size_t i = 1; fds[SPEC_NS_USER] >= 0 && i < sizeof(join_order) / sizeof(join_order[0]);
+       i++) {
+    enum spec_namespace_type t = join_order[i];
+    if (t == SPEC_NS_PID || t == SPEC_NS_TIME || fds[t] < 0 ||
+        userns_owns(fds[SPEC_NS_USER], fds[t]))
       continue;
-    if (setns(fds[t], namespace_clone_flag(t)) < 0)
-      return ocirun_error_set(err, errno, "join %s namespace", ns_names[t]);
+    if (join_one(fds, t, err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+int namespaces_join(const int fds[SPEC_NS_COUNT], ocirun_error_t **err) {
+  if (namespaces_join_foreign(fds, err) < 0)
+    return -1;
+  for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++) {
+    enum spec_namespace_type t = join_order[i];
+    if (fds[t] >= 0 && join_one(fds, t, err) < 0)
+      return -1;
   }
   return 0;
 }

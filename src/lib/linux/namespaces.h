@@ -3,6 +3,8 @@
 #ifndef OCIRUN_LINUX_NAMESPACES_H
 #define OCIRUN_LINUX_NAMESPACES_H
 
+#include <stdbool.h>
+
 #include "spec/spec.h"
 #include "util/error.h"
 
@@ -19,11 +21,19 @@ int namespaces_clone_flags(const struct spec *spec, unsigned long *flags, ocirun
  * ".linux.namespaces[i].path".  On error no fd is left open. */
 int namespaces_open_paths(const struct spec *spec, int fds[SPEC_NS_COUNT], ocirun_error_t **err);
 
-/* setns into every open fd: user first (the others may belong to it), then
- * ipc, uts, net, pid (children only), cgroup, time, and mount last. */
+/* setns into every open fd: the ones the joined user namespace does not own
+ * first, then user, then ipc, uts, net, pid (children only), cgroup, time, and
+ * mount last. */
 int namespaces_join(const int fds[SPEC_NS_COUNT], ocirun_error_t **err);
+/* Only the first step of it: with a user namespace path, every namespace
+ * (but pid and time) that the user namespace does not own.  A namespace the
+ * caller is in already is skipped by both. */
+int namespaces_join_foreign(const int fds[SPEC_NS_COUNT], ocirun_error_t **err);
 
 void namespaces_close(int fds[SPEC_NS_COUNT]);
+
+/* Whether the namespace ns_fd belongs to the user namespace userns_fd. */
+bool userns_owns(int userns_fd, int ns_fd);
 
 /* The CLONE_NEW* value of a namespace type. */
 int namespace_clone_flag(enum spec_namespace_type type);

@@ -14,6 +14,13 @@ struct rootfs_options {
   bool no_pivot;        /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
   int console_slave_fd; /* >= 0: bind it over /dev/console */
   bool new_cgroupns;    /* a cgroup namespace is unshared: mount cgroup views accordingly */
+  bool in_userns;       /* in a user namespace: locked mount flags are kept, not cleared */
+  /* The detached tree of bind mount .mounts[index], made by the runtime
+   * outside (see mount_source.h): used for every bind mount in a user
+   * namespace and for id-mapped ones everywhere; NULL when the runtime is an
+   * ordinary user (binds are made here, id-mapped ones refused). */
+  int (*bind_source)(void *arg, size_t index, ocirun_error_t **err);
+  void *bind_source_arg;
 };
 
 /* Step 1 (before the createContainer hooks): propagation (rootfsPropagation, default

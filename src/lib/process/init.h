@@ -4,7 +4,9 @@
 #ifndef OCIRUN_PROCESS_INIT_H
 #define OCIRUN_PROCESS_INIT_H
 
+#include <sched.h>
 #include <stdbool.h>
+#include <unistd.h>
 #include <sys/types.h>
 
 #include "container/state.h"
@@ -28,12 +30,20 @@ struct init_config {
   int ns_fds[SPEC_NS_COUNT]; /* namespaces to join (setns), -1 for none */
   unsigned long clone_flags; /* namespaces created by clone */
   bool unshare_cgroupns;     /* make the cgroup namespace after joining the cgroup */
+  bool parent_privileged;    /* the runtime is root (of its user namespace): it makes the
+                              * trees of bind mounts in a user namespace and id-mapped ones */
   int *cgroup_join_fds;      /* `tasks` of each v1 hierarchy: the child joins first thing */
   size_t cgroup_join_len;
   struct caps_sets caps;
   const struct container_state *state;   /* for the hooks run inside the container */
   const struct seccomp_program *seccomp; /* compiled by the parent, or NULL */
 };
+
+/* An ordinary user's init in a new user namespace stays dumpable until GO: the
+ * parent writes its id maps through /proc/<pid>, owned by root otherwise. */
+static inline bool init_keeps_dumpable_until_go(const struct init_config *cfg) {
+  return (cfg->clone_flags & CLONE_NEWUSER) && geteuid() != 0;
+}
 
 /* Child side: runs the whole setup and execs the user process.  Returns only on
  * failure, after reporting the error over the sync socket; the return value is

@@ -88,6 +88,17 @@ static int write_proc_settings(struct init_config *cfg, ocirun_error_t **err) {
   return 0;
 }
 
+/* rootfs_options.bind_source: ask the parent for the tree. */
+static int request_bind_source(void *arg, size_t index, ocirun_error_t **err) {
+  struct init_config *cfg = arg;
+  int fd = -1;
+
+  if (sync_send(cfg->sync_fd, SYNC_MOUNT_SOURCE, (int32_t)index, err) < 0 ||
+      fd_recv(cfg->sync_fd, &fd, NULL, 0, err) < 0)
+    return -1;
+  return fd;
+}
+
 /* Everything from the namespaces to the root filesystem, as root. */
 static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error_t **err) {
   const struct spec *spec = cfg->spec;
@@ -95,10 +106,27 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
 
   if (namespaces_join(cfg->ns_fds, err) < 0)
     return -1;
+  /* Joining a mount namespace moved our cwd to its root: relative paths are the bundle's. */
+  if (cfg->ns_fds[SPEC_NS_MOUNT] >= 0 && chdir(cfg->state->bundle) < 0)
+    return ocirun_error_set(err, errno, "chdir to bundle %s", cfg->state->bundle);
   if (cfg->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
     return ocirun_error_set(err, errno, "unshare the cgroup namespace");
+  /* Still the host's uid here: /proc/self of this non-dumpable process is ours to write. */
   if (timens_enter(spec, err) < 0)
     return -1;
+  if ((cfg->clone_flags & CLONE_NEWUSER) || cfg->ns_fds[SPEC_NS_USER] >= 0) {
+    /* Whatever we make from here on belongs to the container's root; bind
+     * mount sources come from the runtime, which can still reach them. */
+    if (user_become_namespace_root(err) < 0)
+      return -1;
+    cfg->rootfs.in_userns = true;
+  }
+  /* An ordinary user's runtime can neither enter our mount namespace nor reach
+   * more than we can: we make our bind mounts ourselves then. */
+  if (cfg->parent_privileged) {
+    cfg->rootfs.bind_source = request_bind_source;
+    cfg->rootfs.bind_source_arg = cfg;
+  }
   trace_point("namespaces");
   if ((cfg->clone_flags & CLONE_NEWNET) && network_loopback_up(err) < 0)
     return -1;
@@ -191,6 +219,8 @@ int init_child_run(struct init_config *cfg) {
   if (sync_expect(cfg->sync_fd, SYNC_GO, &msg, &err) < 0)
     goto fail;
   host_pid = msg.arg;
+  if (init_keeps_dumpable_until_go(cfg))
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (setup_container(cfg, host_pid, &err) < 0)
     goto fail;
   if (setup_process(cfg, &exec_path, &err) < 0)

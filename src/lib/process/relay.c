@@ -58,13 +58,28 @@ static bool reap(pid_t pid, int *wait_status) {
   }
 }
 
-int relay_foreground(pid_t pid, int pidfd, int console_master, int *wait_status,
-                     ocirun_error_t **err) {
+/* One direction of the stdio pipes: false when finished; *close_fd (the pipe's
+ * end) is closed then. */
+static bool pump_pipe(int from, int to, int *close_fd) {
+  if (pump(from, to))
+    return true;
+  close(*close_fd);
+  *close_fd = -1;
+  return false;
+}
+
+int relay_foreground(pid_t pid, int pidfd, int console_master, struct stdio_pipes *pipes,
+                     int *wait_status, ocirun_error_t **err) {
   _cleanup_close_ int sfd = -1;
   struct termios saved;
   bool raw = false, stdin_open = console_master >= 0, master_open = console_master >= 0;
   bool exited = false;
   sigset_t all;
+
+  if (pipes && pipes->parent[0] >= 0) {
+    /* The pipes take the terminal's place: stdin in, stdout and stderr out. */
+    stdin_open = master_open = true;
+  }
 
   sigfillset(&all);
   sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -82,15 +97,21 @@ int relay_foreground(pid_t pid, int pidfd, int console_master, int *wait_status,
   while (!exited || master_open) {
     /* The pidfd says when the process exits even if SIGCHLD went elsewhere (a
      * runtime linked with a sanitizer may have threads that do not block it). */
-    struct pollfd pfd[4] = {
+    struct pollfd pfd[5] = {
         {.fd = sfd, .events = POLLIN},
         {.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
         {.fd = master_open ? console_master : -1, .events = POLLIN},
         {.fd = pidfd, .events = POLLIN},
+        {.fd = -1, .events = POLLIN},
     };
-    if (exited) /* drain what the terminal still holds, then stop */
+    if (pipes) {
+      pfd[1].fd = stdin_open && pipes->parent[0] >= 0 ? STDIN_FILENO : -1;
+      pfd[2].fd = pipes->parent[1];
+      pfd[4].fd = pipes->parent[2];
+    }
+    if (exited) /* drain what the terminal (the pipes) still hold, then stop */
       pfd[0].fd = pfd[1].fd = pfd[3].fd = -1;
-    int n = poll(pfd, 4, exited ? 100 : -1);
+    int n = poll(pfd, 5, exited ? 100 : -1);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0) {
@@ -116,6 +137,17 @@ int relay_foreground(pid_t pid, int pidfd, int console_master, int *wait_status,
     }
     if ((pfd[3].revents & POLLIN) && reap(pid, wait_status))
       exited = true;
+    if (pipes) {
+      if ((pfd[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) &&
+          !pump_pipe(STDIN_FILENO, pipes->parent[0], &pipes->parent[0]))
+        stdin_open = false;
+      if (pfd[2].revents & (POLLIN | POLLHUP | POLLERR))
+        pump_pipe(pipes->parent[1], STDOUT_FILENO, &pipes->parent[1]);
+      if (pfd[4].revents & (POLLIN | POLLHUP | POLLERR))
+        pump_pipe(pipes->parent[2], STDERR_FILENO, &pipes->parent[2]);
+      master_open = pipes->parent[1] >= 0 || pipes->parent[2] >= 0;
+      continue;
+    }
     if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
       if (!pump(STDIN_FILENO, console_master))
         stdin_open = false;

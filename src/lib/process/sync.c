@@ -16,6 +16,7 @@ static const char *const sync_names[] = {
     [SYNC_READY] = "ready",
     [SYNC_RUN] = "run",
     [SYNC_START] = "start",
+    [SYNC_MOUNT_SOURCE] = "mount-source",
     [SYNC_ERROR] = "error",
 };
 

@@ -4,6 +4,8 @@
  *
  *   parent                         child
  *     -- GO -------------------->    (cgroup joined, rlimits set, resources written)
+ *     <------------ MOUNT_SOURCE --  (user namespace only: the tree of .mounts[arg], made by
+ *     -- fd (SCM_RIGHTS) ------->     the parent in the child's mount namespace; per bind mount)
  *     <------------------- HOOKS --  (mounts done; only when prestart/createRuntime hooks exist)
  *     -- RESUME ---------------->
  *     <----------------- SECCOMP --  (seccomp notify listener fd number in `arg`)
@@ -30,6 +32,7 @@ enum sync_type {
   SYNC_READY,
   SYNC_RUN,
   SYNC_START,
+  SYNC_MOUNT_SOURCE,
   SYNC_ERROR,
 };
 

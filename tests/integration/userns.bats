@@ -1,0 +1,228 @@
+#!/usr/bin/env bats
+# userns: containers in a user namespace (maps written by the runtime, exec, joining one by
+# path, time namespace with it, bind sources only the host can reach, locked mount flags)
+# and id-mapped mounts with and without a user namespace.
+
+load helpers
+
+add_mount() { update_config '.mounts += [$m]' --argjson m "$1"; }
+
+# with_userns [HOSTID]: a new user namespace mapping 0..65535 to HOSTID.. (default 100000),
+# the rootfs owned by the mapped root.
+with_userns() {
+	local h=${1:-100000}
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": $h, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": $h, "size": 65536}]' --argjson h "$h"
+	chown -R -h "$h:$h" "$BUNDLE/rootfs"
+	# the container's root resolves the rootfs path itself, as in the reference runtime
+	local d=$BUNDLE
+	while [ "$d" != / ]; do
+		chmod a+x "$d"
+		d=$(dirname "$d")
+	done
+}
+
+@test "userns: the maps are the config's and the container's root is root inside" {
+	with_userns
+	set_args sh -c 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ] && [ "${lines[1]}" = 0 ]
+	[[ "${lines[2]}" =~ ^\ *0\ +100000\ +65536$ ]]
+	[[ "${lines[3]}" =~ ^\ *0\ +100000\ +65536$ ]]
+}
+
+@test "userns: the container's root is the mapped host uid (a file it makes on a bind mount)" {
+	with_userns
+	mkdir -p "$BATS_TEST_TMPDIR/shared"
+	chmod 777 "$BATS_TEST_TMPDIR/shared"
+	add_mount "{\"destination\": \"/shared\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/shared\", \"options\": [\"bind\"]}"
+	update_config '.root.readonly = false'
+	set_args sh -c 'touch /shared/made && mkdir /made-dir && stat -c %u:%g /made-dir'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = 0:0 ]
+	[ "$(stat -c %u:%g "$BATS_TEST_TMPDIR/shared/made")" = 100000:100000 ]
+	[ "$(stat -c %u:%g "$BUNDLE/rootfs/made-dir")" = 100000:100000 ]
+}
+
+@test "userns: exec enters the container's user namespace" {
+	with_userns 200000
+	set_args sleep 100
+	start_detached
+	in_container cat /proc/self/uid_map
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^\ *0\ +200000\ +65536$ ]]
+	pid=$(container_pid "$ID")
+	[ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ]
+}
+
+@test "userns: bind sources the container's root cannot reach are mounted by the runtime" {
+	with_userns
+	mkdir -p "$BATS_TEST_TMPDIR/private/dir"
+	echo secret-ok >"$BATS_TEST_TMPDIR/private/dir/f"
+	chmod 700 "$BATS_TEST_TMPDIR/private"
+	add_mount "{\"destination\": \"/mnt/p\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/private/dir\", \"options\": [\"bind\"]}"
+	set_args cat /mnt/p/f
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = secret-ok ]
+}
+
+@test "userns: a bind of a nosuid,nodev host mount stays so, even when asked for suid,dev" {
+	with_userns
+	mkdir -p "$BATS_TEST_TMPDIR/locked"
+	mount -t tmpfs -o nosuid,nodev,noexec tmpfs "$BATS_TEST_TMPDIR/locked"
+	add_mount "{\"destination\": \"/locked\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/locked\", \"options\": [\"bind\", \"suid\", \"dev\", \"exec\"]}"
+	set_args sh -c 'grep " /locked " /proc/self/mounts'
+	run_container
+	umount "$BATS_TEST_TMPDIR/locked"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *nosuid* && "$output" == *nodev* && "$output" == *noexec* ]]
+}
+
+@test "userns: joining another container's user namespace; new namespaces belong to it" {
+	skip_if_runc "runc 1.1 wants the mappings again with a user namespace path"
+	with_userns 300000
+	set_args sleep 100
+	start_detached
+	pid=$(container_pid "$ID")
+	second=$(new_id 2)
+	update_config '(.linux.namespaces[] | select(.type == "user")) .path = $p
+		| del(.linux.uidMappings) | del(.linux.gidMappings) | .hostname = "joined"' \
+		--arg p "/proc/$pid/ns/user"
+	set_args sh -c 'hostname; cat /proc/self/uid_map; readlink /proc/self/ns/user'
+	runtime run --bundle "$BUNDLE" "$second"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = joined ]
+	[[ "${lines[1]}" =~ ^\ *0\ +300000\ +65536$ ]]
+	[ "${lines[2]}" = "$(readlink /proc/$pid/ns/user)" ]
+}
+
+@test "userns: time namespace with offsets in a user namespace" {
+	[ -e /proc/self/ns/time ] || skip "no time namespaces"
+	skip_if_runc "runc 1.1 has no time namespace"
+	with_userns
+	update_config '.linux.namespaces += [{"type": "time"}] | .linux.timeOffsets = {"monotonic": {"secs": 7881, "nanosecs": 5}}'
+	set_args cat /proc/self/timens_offsets
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"monotonic"*7881*5* ]]
+}
+
+@test "userns: rlimits are set before the container runs" {
+	with_userns
+	update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456}]'
+	set_args sh -c 'ulimit -n; ulimit -H -n'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 123 ] && [ "${lines[1]}" = 456 ]
+}
+
+@test "userns: mappings without a user namespace are refused, nothing is left" {
+	skip_if_runc "runc 1.1 ignores the mappings"
+	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 10}]'
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" == *".linux.uidMappings"* ]]
+	[ -z "$(ls "$ROOT")" ]
+}
+
+@test "userns: a mapping of size 0 is refused with the field named" {
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 0}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 10}]'
+	run_container
+	[ "$status" -ne 0 ]
+	is_runc || [[ "$output" == *"uidMappings"* ]]
+	[ -z "$(ls "$ROOT")" ]
+}
+
+# idmapped_src: a source directory with a file owned by host 0:0 and one by 1:1.
+idmapped_src() {
+	mkdir -p "$BATS_TEST_TMPDIR/src/sub"
+	touch "$BATS_TEST_TMPDIR/src/root-file" "$BATS_TEST_TMPDIR/src/sub/one-file"
+	chown 1:1 "$BATS_TEST_TMPDIR/src/sub/one-file"
+}
+
+@test "idmap: without a user namespace, host 0 is shown as the mapped id and unmapped writes fail" {
+	skip_if_runc "runc 1.1 has no id-mapped mounts"
+	idmapped_src
+	add_mount "{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/src\", \"options\": [\"rbind\"],
+		\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],
+		\"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}"
+	set_args sh -c 'stat -c %u:%g /m/root-file /m/sub/one-file; touch /m/new 2>&1 || echo refused'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 100000:100000 ]
+	[ "${lines[1]}" = 100001:100001 ]
+	[[ "$output" == *"Value too large"*refused* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/src/new" ]
+}
+
+@test "idmap: in a user namespace, the implied mapping (idmap) and ridmap of submounts" {
+	skip_if_runc "runc 1.1 has no id-mapped mounts"
+	with_userns
+	idmapped_src
+	mkdir -p "$BATS_TEST_TMPDIR/src/nested" "$BATS_TEST_TMPDIR/nested-src"
+	touch "$BATS_TEST_TMPDIR/nested-src/f"
+	mount --bind "$BATS_TEST_TMPDIR/nested-src" "$BATS_TEST_TMPDIR/src/nested"
+	add_mount "{\"destination\": \"/top\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/src\", \"options\": [\"rbind\", \"idmap\"]}"
+	add_mount "{\"destination\": \"/all\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/src\", \"options\": [\"rbind\", \"ridmap\"]}"
+	set_args sh -c 'stat -c %u /top/root-file /top/nested/f /all/nested/f; touch /top/made && stat -c %u /top/made'
+	run_container
+	umount "$BATS_TEST_TMPDIR/src/nested"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ]
+	[ "${lines[1]}" = "$(cat /proc/sys/kernel/overflowuid)" ] # not id-mapped: unmapped host 0
+	[ "${lines[2]}" = 0 ]
+	[ "${lines[3]}" = 0 ]
+	# id-mapped: what the container's root made is host 0 on disk, nothing else changed
+	[ "$(stat -c %u:%g "$BATS_TEST_TMPDIR/src/made")" = 0:0 ]
+	[ "$(stat -c %u:%g "$BATS_TEST_TMPDIR/src/sub/one-file")" = 1:1 ]
+}
+
+@test "idmap: the implied mapping without a user namespace is refused" {
+	skip_if_runc "runc 1.1 ignores the idmap option"
+	add_mount "{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR\", \"options\": [\"bind\", \"idmap\"]}"
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"user namespace"* ]]
+	[ -z "$(ls "$ROOT")" ]
+}
+
+@test "idmap: only bind mounts can be id-mapped" {
+	skip_if_runc "runc 1.1 has no id-mapped mounts"
+	add_mount '{"destination": "/t", "type": "tmpfs", "source": "tmpfs", "options": ["idmap"]}'
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" == *".mounts["*"bind mounts only"* ]]
+}
+
+@test "userns: without a network namespace sysfs is the host's /sys, bound read-only" {
+	with_userns
+	update_config '.linux.namespaces -= [{"type": "network"}]'
+	set_args sh -c 'grep " /sys " /proc/self/mounts; ls /sys/kernel >/dev/null && echo listed; touch /sys/x 2>/dev/null || echo ro'
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" /sys sysfs ro,"* ]]
+	[[ "$output" == *listed*ro* ]]
+}
+
+@test "userns: a foreground process may reopen its stdio (pipes owned by the container's root)" {
+	with_userns
+	set_args sh -c 'echo out >/dev/stdout && echo err >/proc/self/fd/2 && cat /dev/stdin && echo done'
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *out* && "$output" == *err* && "$output" == *done* ]]
+}
+
+@test "userns: a foreground exec may reopen its stdio too" {
+	with_userns
+	set_args sleep 100
+	start_detached
+	in_container sh -c 'echo out >/dev/stdout && echo err >/dev/stderr && echo done'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *out* && "$output" == *err* && "$output" == *done* ]]
+}
