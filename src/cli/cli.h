@@ -11,8 +11,8 @@
 #include "util/log.h"
 
 struct cli_global {
-  const char *root;     /* --root, default OCIRUN_DEFAULT_ROOT ($XDG_RUNTIME_DIR/ocirun for
-                         * an ordinary user) */
+  const char *root; /* --root, default OCIRUN_DEFAULT_ROOT ($XDG_RUNTIME_DIR/ocirun for
+                     * an ordinary user) */
   bool root_given;
   const char *log_path; /* --log */
   enum log_format log_format;

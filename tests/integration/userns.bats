@@ -7,6 +7,14 @@ load helpers
 
 add_mount() { update_config '.mounts += [$m]' --argjson m "$1"; }
 
+# refused_with TEXT: run fails, the error holds TEXT, no state is left
+refused_with() {
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"$1"* ]] || fail "error does not name $1"
+	[ -z "$(ls "$ROOT")" ]
+}
+
 # with_userns [HOSTID]: a new user namespace mapping 0..65535 to HOSTID.. (default 100000),
 # the rootfs owned by the mapped root.
 with_userns() {
@@ -123,10 +131,7 @@ with_userns() {
 @test "userns: mappings without a user namespace are refused, nothing is left" {
 	skip_if_runc "runc 1.1 ignores the mappings"
 	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 10}]'
-	run_container
-	[ "$status" -ne 0 ]
-	[[ "$output" == *".linux.uidMappings"* ]]
-	[ -z "$(ls "$ROOT")" ]
+	refused_with .linux.uidMappings
 }
 
 @test "userns: a mapping of size 0 is refused with the field named" {
@@ -186,10 +191,7 @@ idmapped_src() {
 @test "idmap: the implied mapping without a user namespace is refused" {
 	skip_if_runc "runc 1.1 ignores the idmap option"
 	add_mount "{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR\", \"options\": [\"bind\", \"idmap\"]}"
-	run_container
-	[ "$status" -ne 0 ]
-	[[ "$output" == *"user namespace"* ]]
-	[ -z "$(ls "$ROOT")" ]
+	refused_with "user namespace"
 }
 
 @test "idmap: only bind mounts can be id-mapped" {
