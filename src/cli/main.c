@@ -153,6 +153,21 @@ int cli_require_args(const struct cli_command *cmd, int argc, char **argv, int m
   return 0;
 }
 
+/* runc's rule for $XDG_RUNTIME_DIR: an ordinary user's, and root's of a user
+ * namespace (rootless podman) unless $USER says root; never the real root's
+ * (/run/user/0 would move its containers). */
+static bool honor_xdg_runtime_dir(void) {
+  const char *xdg = getenv("XDG_RUNTIME_DIR"), *user = getenv("USER");
+
+  if (xdg == NULL || xdg[0] == '\0')
+    return false;
+  if (geteuid() != 0)
+    return true;
+  if (!id_map_running_in_userns())
+    return false;
+  return user == NULL || strcmp(user, "root") != 0;
+}
+
 /* --rootless as runc: "auto" (the default) means rootless for an ordinary user
  * and for root of a user namespace (rootless podman runs us so).  An ordinary
  * user's default --root is $XDG_RUNTIME_DIR/ocirun, as runc's is .../runc. */
@@ -171,7 +186,7 @@ static int resolve_rootless(struct cli_global *g) {
             g->rootless);
     return -1;
   }
-  if (!g->root_given && geteuid() != 0 && xdg && xdg[0] &&
+  if (!g->root_given && honor_xdg_runtime_dir() &&
       (size_t)snprintf(xdg_root, sizeof(xdg_root), "%s/ocirun", xdg) < sizeof(xdg_root))
     g->root = xdg_root;
   return 0;

@@ -281,3 +281,15 @@ run_detached() {
 	expect_ok
 	expect_output_has ocitest0
 }
+
+@test "containerd: run --uidmap/--gidmap: a user namespace and a remapped snapshot" {
+	# the container's root resolves the path of its rootfs itself, as with runc
+	chmod 755 "$WORK"
+	crun_ --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$IMG" um \
+		sh -c 'cat /proc/self/uid_map; touch /made; stat -c %u /made'
+	expect_ok
+	expect_output_has 100000 65536
+	[ "${lines[-1]}" = 0 ] || fail "the container's root does not own what it made: $output"
+	c container ls -q
+	[ -z "$output" ] || fail "containers left: $output"
+}

@@ -132,7 +132,11 @@ containerd_config() {
 # start_containerd NAMESPACE: containerd with the configuration $WORK/containerd.toml, whose
 # socket is $WORK/containerd.sock, and $WORK/ctr: ctr on that socket in NAMESPACE.
 start_containerd() {
-	containerd --config "$WORK/containerd.toml" >"$WORK/containerd.log" 2>&1 &
+	# ctr 1.6 ignores --runc-binary with --uidmap: the shim then runs "runc" from the PATH,
+	# which is the runtime under test
+	mkdir -p "$WORK/bin"
+	ln -sf "$RUNTIME" "$WORK/bin/runc"
+	PATH="$WORK/bin:$PATH" containerd --config "$WORK/containerd.toml" >"$WORK/containerd.log" 2>&1 &
 	echo $! >"$WORK/containerd.pid"
 	cat >"$WORK/ctr" <<-CTR
 		#!/bin/sh

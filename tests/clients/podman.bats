@@ -441,3 +441,31 @@ IMG=$IMAGE_REF
 		expect_output_has RLIMIT_NOFILE "$want" "$hard"
 	fi
 }
+
+@test "podman: --uidmap/--gidmap: the container's root is the mapped host uid" {
+	p run --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$IMG" \
+		sh -c 'cat /proc/self/uid_map; id -u'
+	expect_ok
+	expect_output_has 100000 65536
+	p run -d --name um --uidmap 0:200000:65536 --gidmap 0:200000:65536 "$IMG" sleep 1000
+	expect_ok
+	p exec um cat /proc/self/uid_map
+	expect_ok
+	expect_output_has 200000
+	p inspect --format '{{.State.Pid}}' um
+	expect_ok
+	[ "$(stat -c %u "/proc/$output")" = 200000 ] || fail "the init is not host uid 200000"
+	p stop -t 1 um
+	expect_ok
+	p rm um
+	expect_ok
+}
+
+@test "podman: --userns=auto takes a range of the 'containers' user" {
+	grep -q '^containers:' /etc/subuid && grep -q '^containers:' /etc/subgid ||
+		skip "no 'containers' range in /etc/subuid and /etc/subgid"
+	p run --rm --userns=auto "$IMG" cat /proc/self/uid_map
+	expect_ok
+	read -r inside outside count <<<"$output"
+	[ "$inside" = 0 ] && [ "$outside" -gt 0 ] && [ "$count" -gt 0 ] || fail "map: $output"
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# run.sh [podman|containerd|docker|cri|buildah ...] - run the client suites (default: all), each
-# in its own pid, mount and network namespace, against RUNTIME (default: build/ocirun of the
-# repository; RUNTIME=$(command -v runc) validates the scenarios against runc).
+# run.sh [podman|podman-rootless|containerd|docker|docker-userns|cri|buildah ...] - run the
+# client suites (default: all), each in its own pid, mount and network namespace, against
+# RUNTIME (default: build/ocirun of the repository; RUNTIME=$(command -v runc) validates the
+# scenarios against runc).  podman-rootless and docker-userns need tests/setup-users.sh.
 # Needs root and the packages podman conmon containernetworking-plugins containerd docker.io
 # buildah python3-grpcio python3-grpc-tools gcc busybox-static bats jq iproute2 util-linux.
 # BATS_FILTER=REGEX runs only the matching scenarios; KEEP_WORK=1 keeps the work directories
@@ -22,7 +23,7 @@ CLIENTS_HOST_NETNS=$(readlink /proc/self/ns/net)
 CLIENTS_HOST_MNTNS=$(readlink /proc/self/ns/mnt)
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(podman containerd docker cri buildah)
+[ ${#suites[@]} -gt 0 ] || suites=(podman podman-rootless containerd docker docker-userns cri buildah)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ocirun-clients-run.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -33,7 +34,7 @@ passed=0
 failed=0
 for s in "${suites[@]}"; do
   need=$s
-  case $s in docker) need=dockerd ;; cri) need=containerd ;; esac
+  case $s in docker | docker-userns) need=dockerd ;; cri) need=containerd ;; podman-rootless) need=podman ;; esac
   if ! command -v "$need" >/dev/null; then
     echo "run.sh: $need not installed: suite $s counted as failed"
     failed=$((failed + 1))

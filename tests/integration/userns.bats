@@ -228,3 +228,15 @@ idmapped_src() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *out* && "$output" == *err* && "$output" == *done* ]]
 }
+
+@test "userns: oomScoreAdj of the init and of an exec" {
+	with_userns
+	update_config '.process.oomScoreAdj = 500'
+	set_args sleep 100
+	start_detached
+	pid=$(container_pid "$ID")
+	[ "$(cat /proc/$pid/oom_score_adj)" = 500 ]
+	in_container cat /proc/self/oom_score_adj
+	[ "$status" -eq 0 ]
+	[ "$output" = 500 ]
+}

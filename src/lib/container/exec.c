@@ -18,6 +18,7 @@
 
 #include "container/exec.h"
 #include "linux/intel_rdt.h"
+#include "linux/id_map.h"
 #include "linux/namespaces.h"
 #include "linux/process_attrs.h"
 #include "linux/rlimits.h"
@@ -96,13 +97,22 @@ static unsigned long namespaces_to_join(pid_t init_pid) {
   return flags | CLONE_NEWNS;
 }
 
-/* pid and time namespaces apply to children only: enter them here, before clone. */
-static int enter_for_children(int init_pidfd, ocirun_error_t **err) {
+/* Whether the init is in a time namespace of its own. */
+static bool own_time_namespace(pid_t init_pid) {
+  char path[64];
+  struct stat a, b;
+  snprintf(path, sizeof(path), "/proc/%d/ns/time", (int)init_pid);
+  return stat(path, &a) == 0 && stat("/proc/self/ns/time", &b) == 0 &&
+         (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+}
+
+/* pid and time namespaces apply to children only: enter them here, before clone.
+ * The time namespace only when the init has its own: entering one's own again
+ * needs privileges over it that root of a user namespace lacks. */
+static int enter_for_children(int init_pidfd, pid_t init_pid, ocirun_error_t **err) {
   if (setns(init_pidfd, CLONE_NEWPID) < 0)
     return ocirun_error_set(err, errno, "enter the pid namespace of the container init");
-  /* Kernels without time namespaces, or a container without its own, fail here harmlessly:
-   * then init shares ours. */
-  if (setns(init_pidfd, CLONE_NEWTIME) < 0 && errno != EINVAL)
+  if (own_time_namespace(init_pid) && setns(init_pidfd, CLONE_NEWTIME) < 0)
     return ocirun_error_set(err, errno, "enter the time namespace of the container init");
   return 0;
 }
@@ -207,15 +217,6 @@ static int enter_init_namespaces(void *arg) {
   return setns(ctx->cfg.init_pidfd, (int)ctx->helper_enters);
 }
 
-/* Whether the init is in a time namespace of its own. */
-static bool own_time_namespace(pid_t init_pid) {
-  char path[64];
-  struct stat a, b;
-  snprintf(path, sizeof(path), "/proc/%d/ns/time", (int)init_pid);
-  return stat(path, &a) == 0 && stat("/proc/self/ns/time", &b) == 0 &&
-         (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
-}
-
 static int spawn_and_sync(struct exec_ctx *ctx, const struct exec_options *o,
                           const struct container_state *st, pid_t *pid, int *pidfd,
                           ocirun_error_t **err) {
@@ -300,16 +301,20 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
       (stdio_pipes_make(&ctx.pipes, err) < 0 ||
        stdio_pipes_chown_to_root_of(&ctx.pipes, st.init_pid, err) < 0))
     goto out;
-  /* An ordinary user may enter the pid namespace of its container only from inside
-   * the container's user namespace. */
-  if (geteuid() != 0 && (ctx.cfg.ns_flags & CLONE_NEWUSER)) {
-    ctx.helper_enters = CLONE_NEWUSER | CLONE_NEWPID |
-                        (own_time_namespace(st.init_pid) ? (unsigned long)CLONE_NEWTIME : 0);
-    ctx.cfg.ns_flags &= ~(unsigned long)CLONE_NEWUSER;
+  /* Without the privileges of the initial user namespace the runtime could not come
+   * back to its own pid namespace: a helper enters the container's and clones.  An
+   * ordinary user may enter it only from inside the container's user namespace. */
+  if (geteuid() != 0 || id_map_running_in_userns()) {
+    ctx.helper_enters =
+        CLONE_NEWPID | (own_time_namespace(st.init_pid) ? (unsigned long)CLONE_NEWTIME : 0);
+    if (geteuid() != 0 && (ctx.cfg.ns_flags & CLONE_NEWUSER)) {
+      ctx.helper_enters |= CLONE_NEWUSER;
+      ctx.cfg.ns_flags &= ~(unsigned long)CLONE_NEWUSER;
+    }
   } else {
     if (namespaces_save_for_children(&saved_ns, err) < 0)
       goto out;
-    if (enter_for_children(init_pidfd, err) < 0) {
+    if (enter_for_children(init_pidfd, st.init_pid, err) < 0) {
       namespaces_restore_for_children(&saved_ns, NULL);
       goto out;
     }

@@ -37,6 +37,14 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
   sigprocmask(SIG_SETMASK, &none, NULL);
   if (sync_expect(cfg->sync_fd, SYNC_GO, NULL, err) < 0)
     return -1;
+  /* Before the user namespace: as the container's root, /proc/self of this
+   * non-dumpable process would no longer be ours to write. */
+  if (p->has_oom_score_adj) {
+    _cleanup_close_ int proc_fd = -1;
+    if (proc_open_safe("/proc", &proc_fd, err) < 0 ||
+        oom_score_adj_apply(proc_fd, p->oom_score_adj, err) < 0)
+      return -1;
+  }
   /* The user namespace comes first inside this one call; root and cwd move to
    * the container's root with the mount namespace. */
   if (setns(cfg->init_pidfd, (int)cfg->ns_flags) < 0)
@@ -50,12 +58,6 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
     return -1;
   if (process_chdir(p->cwd, err) < 0)
     return -1;
-  if (p->has_oom_score_adj) {
-    _cleanup_close_ int proc_fd = -1;
-    if (proc_open_safe("/proc", &proc_fd, err) < 0 ||
-        oom_score_adj_apply(proc_fd, p->oom_score_adj, err) < 0)
-      return -1;
-  }
   if (personality_apply(&cfg->spec->linux_.personality, err) < 0 ||
       scheduler_apply(&p->scheduler, err) < 0 || io_priority_apply(&p->io_priority, err) < 0 ||
       memory_policy_apply(&cfg->spec->linux_.memory_policy, err) < 0)

@@ -72,7 +72,7 @@ static int write_proc_settings(struct init_config *cfg, ocirun_error_t **err) {
   _cleanup_close_ int proc_fd = -1, sys_fd = -1;
   _cleanup_free_ char *proc_path = NULL;
 
-  if (spec->linux_.sysctl.len == 0 && !spec->process.has_oom_score_adj)
+  if (spec->linux_.sysctl.len == 0 && (!spec->process.has_oom_score_adj || cfg->rootfs.in_userns))
     return 0;
   if (asprintf(&proc_path, "%s/proc", cfg->rootfs.rootfs) < 0)
     return ocirun_error_set(err, ENOMEM, "proc path");
@@ -82,7 +82,7 @@ static int write_proc_settings(struct init_config *cfg, ocirun_error_t **err) {
     if (proc_open_sys(proc_fd, &sys_fd, err) < 0 || sysctl_apply(spec, sys_fd, err) < 0)
       return -1;
   }
-  if (spec->process.has_oom_score_adj &&
+  if (spec->process.has_oom_score_adj && !cfg->rootfs.in_userns &&
       oom_score_adj_apply(proc_fd, spec->process.oom_score_adj, err) < 0)
     return -1;
   return 0;
@@ -115,6 +115,13 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
   if (timens_enter(spec, err) < 0)
     return -1;
   if ((cfg->clone_flags & CLONE_NEWUSER) || cfg->ns_fds[SPEC_NS_USER] >= 0) {
+    /* oom_score_adj while /proc/self of this non-dumpable process is still ours. */
+    if (spec->process.has_oom_score_adj) {
+      _cleanup_close_ int proc_fd = -1;
+      if (proc_open_safe("/proc", &proc_fd, err) < 0 ||
+          oom_score_adj_apply(proc_fd, spec->process.oom_score_adj, err) < 0)
+        return -1;
+    }
     /* Whatever we make from here on belongs to the container's root; bind
      * mount sources come from the runtime, which can still reach them. */
     if (user_become_namespace_root(err) < 0)
