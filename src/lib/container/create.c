@@ -29,6 +29,7 @@
 #include "linux/net_devices.h"
 #include "linux/process_attrs.h"
 #include "linux/rlimits.h"
+#include "process/console.h"
 #include "process/fd_passing.h"
 #include "process/init.h"
 #include "process/seccomp_handover.h"
@@ -417,6 +418,7 @@ static int finish_created(struct create_ctx *ctx, ocirun_error_t **err) {
     if (r < 0)
       return ocirun_error_prefix(err, "receive the terminal of the container");
     c->console_master = master;
+    console_clear_onlcr(master); /* before the process can write anything */
   }
   if (ctx->opts->for_run) {
     c->sync_fd = ctx->parent_sync;

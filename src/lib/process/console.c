@@ -104,3 +104,11 @@ int console_setup(const char *root, int *console_sock, bool bind_console,
   *console_sock = -1;
   return 0;
 }
+
+void console_clear_onlcr(int master) {
+  struct termios t;
+  if (tcgetattr(master, &t) == 0 && (t.c_oflag & ONLCR)) {
+    t.c_oflag &= ~(tcflag_t)ONLCR;
+    tcsetattr(master, TCSANOW, &t);
+  }
+}

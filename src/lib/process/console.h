@@ -25,4 +25,8 @@ int console_make_stdio(int slave, bool has_size, uint32_t height, uint32_t width
 int console_setup(const char *root, int *console_sock, bool bind_console,
                   const struct spec_process *p, ocirun_error_t **err);
 
+/* As the reference runtime for a terminal it relays itself: no "\r\n" for every
+ * "\n" (the setting made on the master is the terminal's, the container's side). */
+void console_clear_onlcr(int master);
+
 #endif

@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "process/console.h"
 #include "util/cleanup.h"
 #include "util/syscalls.h"
 
@@ -76,11 +77,15 @@ int relay_foreground(pid_t pid, int pidfd, int console_master, struct stdio_pipe
   bool exited = false;
   sigset_t all;
 
-  if (pipes && pipes->parent[0] >= 0) {
+  if (pipes && pipes->parent[0] < 0)
+    pipes = NULL;
+  if (pipes) {
     /* The pipes take the terminal's place: stdin in, stdout and stderr out. */
     stdin_open = master_open = true;
   }
 
+  if (console_master >= 0)
+    console_clear_onlcr(console_master);
   sigfillset(&all);
   sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0)
