@@ -30,6 +30,7 @@ run() {
 
 run v2-driver -- "$repo/tests/cgroup/v2-in-vm.sh" "$build"
 run v2-containers -- "$repo/tests/cgroup/v2-containers-in-vm.sh" "$build"
+run rootless-v2 -- "$repo/tests/cgroup/rootless-v2-in-vm.sh" "$build"
 run systemd-driver --systemd -- "$repo/tests/cgroup/systemd-in-vm.sh" "$build"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

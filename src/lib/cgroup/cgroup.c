@@ -213,6 +213,7 @@ int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_e
     return -1;
   cg->systemd = opts->systemd;
   cg->manage_devices = true;
+  cg->rootless = opts->rootless;
   cg->resources = opts->resources;
   cg->annotations = opts->annotations;
   if (opts->systemd)

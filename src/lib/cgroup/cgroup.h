@@ -20,6 +20,7 @@ struct cgroup_options {
   const char *id;                         /* container id (default path, systemd unit name) */
   const char *cgroups_path;               /* linux.cgroupsPath, NULL/empty = default */
   bool systemd;                           /* --systemd-cgroup */
+  bool rootless;                          /* --rootless: see cgroup_internal.h */
   const struct spec_resources *resources; /* may be NULL */
   /* the config's annotations: "org.systemd.property.*" become unit properties */
   const struct spec_kv_list *annotations;

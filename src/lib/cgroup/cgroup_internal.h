@@ -47,6 +47,9 @@ struct cgroup {
   /* Apply the device rules on set_resources even when the resources name
    * none (create: the default device list always applies). */
   bool manage_devices;
+  /* Rootless (runc's rule): a device filter the kernel refuses to us (no bpf(2)
+   * without privilege) is skipped when every rule only denies. */
+  bool rootless;
   const struct spec_resources *resources; /* from cgroup_open (borrowed) */
   const struct spec_kv_list *annotations; /* from cgroup_open (borrowed) */
   /* v1 / hybrid */

@@ -151,6 +151,15 @@ static int v2_oom_kill_count(struct cgroup *cg, uint64_t *count, ocirun_error_t 
   return cg_read_keyed(cg->unified_path, "memory.events", "oom_kill", count, err) < 0 ? -1 : 0;
 }
 
+/* Whether the config's device rules only deny (the default list is added to
+ * them; a container in a user namespace cannot make device nodes anyway). */
+static bool only_denies(const struct spec_resources *res) {
+  for (size_t i = 0; i < res->devices_len; i++)
+    if (res->devices[i].allow)
+      return false;
+  return true;
+}
+
 static int v2_set_resources(struct cgroup *cg, const struct spec_resources *res,
                             ocirun_error_t **err) {
   if (cgroup_v2_set_resources_at(cg->unified_path, res, err) < 0)
@@ -160,8 +169,13 @@ static int v2_set_resources(struct cgroup *cg, const struct spec_resources *res,
     size_t n = 0;
     if (cgroup_device_rules(res, &rules, &n) < 0)
       return ocirun_error_set(err, ENOMEM, ".linux.resources.devices");
-    if (cgroup_devices_bpf_apply(cg->unified_path, rules, n, err) < 0)
+    if (cgroup_devices_bpf_apply(cg->unified_path, rules, n, err) < 0) {
+      if (cg->rootless && (*err)->status == EPERM && only_denies(res)) {
+        ocirun_error_free(err);
+        return 0;
+      }
       return ocirun_error_prefix(err, ".linux.resources.devices");
+    }
   }
   return 0;
 }

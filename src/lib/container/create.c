@@ -580,6 +580,7 @@ int container_create(const struct create_options *opts, struct container *c, oci
   cgo = (struct cgroup_options){.id = opts->id,
                                 .cgroups_path = c->spec->linux_.cgroups_path,
                                 .systemd = opts->systemd_cgroup,
+                                .rootless = opts->rootless,
                                 .resources = &c->spec->linux_.resources,
                                 .annotations = &c->spec->annotations};
   if (cgroup_open(&cgo, &c->cgroup, err) < 0)
