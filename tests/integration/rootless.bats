@@ -118,3 +118,15 @@ user_runtime() {
 	user_runtime --rootless true list
 	[ "$status" -eq 0 ]
 }
+
+@test "rootless: without cgroup permission, a cgroupsPath or limits fail clearly; nothing is left" {
+	update_config '.linux.cgroupsPath = "/ocirun-rootless-test"'
+	user_runtime run "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"unable to apply cgroup configuration"*"ermission denied"* ]]
+	update_config 'del(.linux.cgroupsPath) | .linux.resources.pids = {"limit": 10}'
+	user_runtime run "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"rootless needs no limits + no cgrouppath"* ]]
+	[ -z "$(ls "$XDG/ocirun")" ]
+}

@@ -370,10 +370,18 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   return 0;
 }
 
-/* As runc: rootless, a cgroup the user may not make is no error; the container
- * runs without one (no limits, `kill --all` and `ps` have nothing to go by). */
+/* Whether the config asks for a limit (device rules aside: they only restrict). */
+static bool has_limits(const struct spec_resources *r) {
+  return r->memory.present || r->cpu.present || r->has_pids_limit || r->block_io.present ||
+         r->hugepage_limits_len > 0 || r->network.present || r->rdma_len > 0 || r->unified.len > 0;
+}
+
+/* As runc: rootless, a cgroup the user may not make is no error when the config
+ * asks for neither a cgroup path nor limits; the container runs without one (no
+ * limits, `kill --all` and `ps` have nothing to go by). */
 static int create_cgroup(struct create_ctx *ctx, ocirun_error_t **err) {
   struct container *c = ctx->c;
+  const char *path = c->spec->linux_.cgroups_path;
   int e;
 
   if (cgroup_create(c->cgroup, err) == 0)
@@ -381,6 +389,12 @@ static int create_cgroup(struct create_ctx *ctx, ocirun_error_t **err) {
   e = (*err)->status;
   if (!ctx->opts->rootless || (e != EACCES && e != EPERM && e != EROFS))
     return -1;
+  if (path && path[0])
+    return ocirun_error_prefix(err, "unable to apply cgroup configuration (rootless: permission "
+                                    "denied for .linux.cgroupsPath)");
+  if (has_limits(&c->spec->linux_.resources))
+    return ocirun_error_prefix(err, "rootless needs no limits + no cgrouppath when no permission "
+                                    "is granted for cgroups");
   log_debug("rootless: no cgroup for the container: %s", (*err)->msg);
   ocirun_error_free(err);
   cgroup_destroy(c->cgroup, NULL);
