@@ -130,3 +130,21 @@ user_runtime() {
 	[[ "$output" == *"rootless needs no limits + no cgrouppath"* ]]
 	[ -z "$(ls "$XDG/ocirun")" ]
 }
+
+@test "rootless: kill --all without a cgroup reaches the init; of a stopped container is no error" {
+	set_args sleep 100
+	user_runtime run -d "$ID"
+	[ "$status" -eq 0 ]
+	user_runtime kill --all "$ID" KILL
+	[ "$status" -eq 0 ]
+	for _ in $(seq 100); do
+		user_runtime state "$ID"
+		[[ "$output" == *'"stopped"'* ]] && break
+		sleep 0.1
+	done
+	[[ "$output" == *'"stopped"'* ]]
+	user_runtime kill --all "$ID" 0
+	[ "$status" -eq 0 ]
+	user_runtime delete "$ID"
+	[ "$status" -eq 0 ]
+}

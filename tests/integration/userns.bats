@@ -240,3 +240,13 @@ idmapped_src() {
 	[ "$status" -eq 0 ]
 	[ "$output" = 500 ]
 }
+
+@test "userns: /dev/ptmx in linux.devices is the link to the container's pts/ptmx" {
+	with_userns
+	update_config '.linux.devices += [{"path": "/dev/ptmx", "type": "c", "major": 5, "minor": 2}]'
+	set_args sh -c 'readlink /dev/ptmx; ls -lLn /dev/ptmx'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = pts/ptmx ]
+	[[ "${lines[1]}" == crw-rw-rw-*5,*2* ]]
+}

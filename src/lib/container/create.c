@@ -228,6 +228,9 @@ static int clone_cgroup_fd(struct create_ctx *ctx) {
 static int enter_for_children(struct create_ctx *ctx, unsigned long *flags, ocirun_error_t **err) {
   int *fds = ctx->init.ns_fds;
 
+  /* Joining a user namespace: the helper of spawn_clone_entering enters them. */
+  if (fds[SPEC_NS_USER] >= 0)
+    goto cgroupns;
   if (fds[SPEC_NS_PID] >= 0) {
     if (setns(fds[SPEC_NS_PID], CLONE_NEWPID) < 0)
       return ocirun_error_set(err, errno, "setns into the pid namespace (.linux.namespaces)");
@@ -240,6 +243,7 @@ static int enter_for_children(struct create_ctx *ctx, unsigned long *flags, ocir
     close(fds[SPEC_NS_TIME]);
     fds[SPEC_NS_TIME] = -1;
   }
+cgroupns:
   /* A new cgroup namespace takes the creator's cgroup as its root: unless clone3
    * places the child into its cgroup, the child unshares it after it was moved. */
   if ((*flags & CLONE_NEWCGROUP) && (!cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup)) {
@@ -279,12 +283,26 @@ static int apply_intel_rdt(struct create_ctx *ctx, ocirun_error_t **err) {
 }
 
 /* In the helper of spawn_clone_entering: the namespace paths the joined user
- * namespace does not own (they need our privileges), then the user namespace. */
+ * namespace does not own (they need our privileges), the user namespace, then
+ * the pid and time namespaces it owns (an ordinary user may enter them only
+ * from inside it); all of them for the children of the helper. */
 static int enter_joined_userns(void *arg) {
+  static const int for_children[][2] = {{SPEC_NS_PID, CLONE_NEWPID}, {SPEC_NS_TIME, CLONE_NEWTIME}};
   const int *fds = arg;
+  int user = fds[SPEC_NS_USER];
+
   if (namespaces_join_foreign(fds, NULL) < 0)
     return -1;
-  return setns(fds[SPEC_NS_USER], CLONE_NEWUSER);
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass == 1 && setns(user, CLONE_NEWUSER) < 0)
+      return -1;
+    for (size_t i = 0; i < 2; i++) {
+      int fd = fds[for_children[i][0]];
+      if (fd >= 0 && userns_owns(user, fd) == (pass == 1) && setns(fd, for_children[i][1]) < 0)
+        return -1;
+    }
+  }
+  return 0;
 }
 
 static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
@@ -304,7 +322,8 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
     return ocirun_error_set(err, errno, "socketpair for the sync protocol");
   ctx->parent_sync = pair[0];
   ctx->init.sync_fd = pair[1];
-  bool entered = ctx->init.ns_fds[SPEC_NS_PID] >= 0 || ctx->init.ns_fds[SPEC_NS_TIME] >= 0;
+  bool entered = ctx->init.ns_fds[SPEC_NS_USER] < 0 &&
+                 (ctx->init.ns_fds[SPEC_NS_PID] >= 0 || ctx->init.ns_fds[SPEC_NS_TIME] >= 0);
   struct ns_for_children saved = {-1, -1};
   if (entered && namespaces_save_for_children(&saved, err) < 0)
     return -1;
@@ -313,7 +332,7 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   if (r == 0)
     trace_point("before clone");
   /* New namespaces of a container that joins a user namespace belong to that one. */
-  if (r == 0 && ctx->init.ns_fds[SPEC_NS_USER] >= 0 && (flags & ~(unsigned long)CLONE_NEWUSER))
+  if (r == 0 && ctx->init.ns_fds[SPEC_NS_USER] >= 0)
     r = spawn_clone_entering(enter_joined_userns, ctx->init.ns_fds, flags, clone_cgroup_fd(ctx),
                              child_entry, ctx, &c->pid, &c->pidfd, err);
   else if (r == 0)
@@ -397,6 +416,10 @@ static int create_cgroup(struct create_ctx *ctx, ocirun_error_t **err) {
                                     "is granted for cgroups");
   log_debug("rootless: no cgroup for the container: %s", (*err)->msg);
   ocirun_error_free(err);
+  if (spec_find_namespace(c->spec, SPEC_NS_PID) == NULL)
+    log_warn("rootless container without a pid namespace of its own and without cgroup "
+             "permission: its processes cannot all be found to be killed. Such configuration "
+             "is strongly discouraged");
   cgroup_destroy(c->cgroup, NULL);
   cgroup_close(c->cgroup);
   c->cgroup = NULL;

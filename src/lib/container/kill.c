@@ -24,11 +24,13 @@ int container_kill(const char *root, const char *id, int signo, bool all, ocirun
     ocirun_error_set(err, 0, "container not running");
     goto out;
   }
-  if (all) {
-    if (st.cgroup_path == NULL) {
-      ocirun_error_set(err, 0, "container %s has no cgroup", id);
-      goto out;
-    }
+  if (all && st.cgroup_path == NULL && status == CONTAINER_STOPPED) {
+    /* As runc: --all on a stopped container is no error, cgroup or not. */
+    r = 0;
+    goto out;
+  }
+  /* Without a cgroup (rootless, none could be made) --all reaches the init only. */
+  if (all && st.cgroup_path != NULL) {
     if (cgroup_open_existing(id, st.cgroup_path, st.systemd_cgroup, &cg, err) < 0 ||
         cgroup_kill_all(cg, signo, err) < 0)
       goto out;

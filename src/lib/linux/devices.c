@@ -167,6 +167,8 @@ int devices_setup(struct rootfs_ctx *ctx, ocirun_error_t **err) {
     };
     if (d.path == NULL)
       r = ocirun_error_set(err, 0, ".linux.devices[%zu].path: required", i);
+    else if (strcmp(d.path, "/dev/ptmx") == 0)
+      continue; /* the link to the container's own pts/ptmx replaces it (dev_links.c) */
     else
       r = create_device(ctx, &d, err);
     if (r < 0)
