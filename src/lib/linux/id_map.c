@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "linux/proc_verify.h"
 #include "util/cleanup.h"
 
 /* The kernel takes at most a page of map text per write. */
@@ -170,18 +171,10 @@ static int run_helper(const char *name, pid_t pid, const struct spec_id_mapping 
 }
 
 static int write_proc_file(pid_t pid, const char *file, const char *text, ocirun_error_t **err) {
-  char path[64];
-  _cleanup_close_ int fd = -1;
-  size_t len = strlen(text);
+  char rel[64];
 
-  snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-  fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return ocirun_error_set(err, errno, "open %s", path);
-  if (write(fd, text, len) != (ssize_t)len)
-    return ocirun_error_set(err, errno, "write %s (%.*s)", path,
-                            (int)(len && text[len - 1] == '\n' ? len - 1 : len), text);
-  return 0;
+  snprintf(rel, sizeof(rel), "%d/%s", (int)pid, file);
+  return proc_safe_write(rel, text, err);
 }
 
 static int write_one(pid_t pid, const char *file, const char *helper, bool use_helper,
