@@ -4,8 +4,8 @@
 int cmd_checkpoint(struct cli_global *g, int argc, char **argv) {
   ocirun_error_t *err = NULL;
   (void)g;
-  (void)argc;
-  (void)argv;
+  if (cli_help_requested(cli_find_command("checkpoint"), argc, argv))
+    return 0;
   ocirun_error_set(&err, 0, "checkpoint: not supported by this build");
   return cli_fail(&err);
 }

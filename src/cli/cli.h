@@ -44,13 +44,20 @@ int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 void cli_print_command_help(const struct cli_command *cmd, const struct option *opts,
                             const char *const *descriptions);
 
+/* For a command without flags of its own yet: true (after printing the help) when its
+ * arguments hold -h or --help, so that help works on every command. */
+bool cli_help_requested(const struct cli_command *cmd, int argc, char **argv);
+
 const struct cli_command *cli_find_command(const char *name);
 extern const struct cli_command cli_commands[];
 
-/* Parse the flags of a command with getopt_long_only semantics of runc (both -flag and
- * --flag, stop at the first non-flag).  Returns the option code, -1 at the end, or '?'
- * after printing an "flag provided but not defined" error. */
+/* Parse the flags of a command as runc does: both -flag and --flag, flags anywhere among
+ * the positional arguments ("--" ends them).  Returns the option code, -1 at the end, or
+ * '?' after printing an "flag provided but not defined" error. */
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+/* The same, but stopping at the first positional argument (exec and ps: the rest is the
+ * process's command line or ps(1)'s options). */
+int cli_getopt_leading(int argc, char **argv, const char *shortopts, const struct option *longopts);
 
 /* Count of positional arguments in [min, max] (max < 0: no limit); prints a usage
  * error and returns -1 otherwise. */

@@ -177,7 +177,7 @@ static int parse_flags(int argc, char **argv, struct exec_flags *f, struct exec_
   int opt;
   char *end;
 
-  while ((opt = cli_getopt(argc, argv, "e:tu:g:p:dc:", exec_options_table)) != -1) {
+  while ((opt = cli_getopt_leading(argc, argv, "e:tu:g:p:dc:", exec_options_table)) != -1) {
     switch (opt) {
     case OPT_HELP:
       cli_print_command_help(cmd, exec_options_table, exec_descriptions);
@@ -289,7 +289,9 @@ int cmd_exec(struct cli_global *g, int argc, char **argv) {
   r = exit_code;
   goto out;
 fail:
-  r = cli_fail(&err);
+  /* runc: exec's own failures exit 255, apart from any status the process can exit with */
+  cli_fail(&err);
+  r = 255;
 out:
   if (process_json)
     spec_process_clear(&process);

@@ -117,13 +117,23 @@ void cli_print_command_help(const struct cli_command *cmd, const struct option *
   }
 }
 
-int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts) {
+bool cli_help_requested(const struct cli_command *cmd, int argc, char **argv) {
+  for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+    if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0 ||
+        strcmp(argv[i], "-help") == 0) {
+      cli_print_command_help(cmd, NULL, NULL);
+      return true;
+    }
+  return false;
+}
+
+static int getopt_with_mode(int argc, char **argv, const char *mode, const char *shortopts,
+                            const struct option *longopts) {
   int c;
   char full[64];
 
-  /* '+': stop at the first non-option, as runc (Go's flag package) does; ':' so that a
-   * missing argument is distinguishable. */
-  snprintf(full, sizeof(full), "+:%s", shortopts);
+  /* ':' first (after the mode) so that a missing argument is distinguishable. */
+  snprintf(full, sizeof(full), "%s:%s", mode, shortopts);
   opterr = 0;
   c = getopt_long_only(argc, argv, full, longopts, NULL);
   if (c == '?') {
@@ -135,6 +145,20 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
     return '?';
   }
   return c;
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts) {
+  /* runc's command line takes flags anywhere among the arguments (`delete ID --force`,
+   * `update ID --memory 1M`): getopt's default permutation moves the non-flags to the end,
+   * and "--" still ends the flags. */
+  return getopt_with_mode(argc, argv, "", shortopts, longopts);
+}
+
+int cli_getopt_leading(int argc, char **argv, const char *shortopts,
+                       const struct option *longopts) {
+  /* '+': stop at the first non-flag, which is what runc does for `exec` and `ps`: what
+   * follows the container id belongs to the process (or to ps(1)). */
+  return getopt_with_mode(argc, argv, "+", shortopts, longopts);
 }
 
 int cli_require_args(const struct cli_command *cmd, int argc, char **argv, int min, int max) {
@@ -202,7 +226,7 @@ int main(int argc, char **argv) {
   /* For clients whose command line we do not control (containerd's shim). */
   if (trace_env && strcmp(trace_env, "1") == 0)
     trace_start();
-  while ((c = cli_getopt(argc, argv, "hv", global_options)) != -1) {
+  while ((c = cli_getopt_leading(argc, argv, "hv", global_options)) != -1) {
     switch (c) {
     case OPT_DEBUG:
       g.debug = true;

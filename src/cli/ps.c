@@ -113,7 +113,7 @@ int cmd_ps(struct cli_global *g, int argc, char **argv) {
   size_t n = 0;
   int opt, r;
 
-  while ((opt = cli_getopt(argc, argv, "f:h", ps_options)) != -1) {
+  while ((opt = cli_getopt_leading(argc, argv, "f:h", ps_options)) != -1) {
     if (opt == 'f') {
       format = optarg;
       continue;

@@ -146,3 +146,33 @@ host_cgroupns() {
 	[ "$(stat -c %a "$ROOT")" = 700 ]
 	[ "$(stat -c %a "$ROOT/$ID")" = 700 ] || [ "$(stat -c %a "$ROOT/$ID")" = 711 ]
 }
+
+@test "cli: -h and --help print the help of every command and exit 0" {
+	local cmd flag
+	for cmd in checkpoint create delete events exec kill list pause ps restore resume run spec \
+		start state update features; do
+		for flag in -h --help; do
+			runtime "$cmd" "$flag"
+			[ "$status" -eq 0 ] || fail "$cmd $flag: status $status: $output"
+			[ "${lines[0]}" = "NAME:" ] || fail "$cmd $flag: $output"
+			[[ "${lines[1]}" == *"$RUNTIME_NAME $cmd"* ]] || fail "$cmd $flag: $output"
+		done
+	done
+}
+
+@test "cli: flags may follow the container id (not for exec's process arguments)" {
+	set_args sleep 100
+	start_detached
+	runtime kill "$ID" KILL --all
+	[ "$status" -eq 0 ] || fail "kill: $output"
+	wait_for_status "$ID" stopped
+	runtime delete "$ID" --force
+	[ "$status" -eq 0 ] || fail "delete: $output"
+	runtime state "$ID"
+	[ "$status" -ne 0 ]
+	# exec: what follows the id is the process's command line, flags included
+	start_detached
+	runtime exec "$ID" echo --help -t
+	[ "$status" -eq 0 ]
+	[ "$output" = "--help -t" ]
+}

@@ -233,3 +233,15 @@ setup() {
 		[ "$(cat "$BATS_TEST_TMPDIR/r$i")" = $((i % 7)) ] || fail "exec $i: exit $(cat "$BATS_TEST_TMPDIR/r$i")"
 	done
 }
+
+@test "exec: its own failures exit 255, apart from the process's statuses" {
+	start_detached
+	in_container sh -c 'exit 42'
+	[ "$status" -eq 42 ]
+	in_container no-such-binary
+	[ "$status" -eq 255 ]
+	runtime exec --pid-file /nonexistent-dir/pid "$ID" true
+	[ "$status" -eq 255 ]
+	runtime exec nonexistent-id true
+	[ "$status" -eq 255 ]
+}

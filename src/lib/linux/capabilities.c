@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdbool.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -30,16 +31,15 @@ int cap_last_supported(void) {
   return last;
 }
 
-/* Adds the named capability to *set.  A name no kernel defines is an error (a
- * typo must not silently weaken or change the container's privileges); a known
- * capability that the running kernel lacks is skipped with a warning.  Returns
- * the number, -1 when skipped, -2 (with *err) when unknown. */
+/* Adds the named capability to *set.  A name that this build does not know, or a
+ * capability the running kernel lacks, is skipped with a warning, as runc does: skipping
+ * only ever grants less.  Returns the number, or -1 when skipped. */
 static int add_name(uint64_t *set, const char *name, const char *path, const char *list,
-                    size_t index, ocirun_error_t **err) {
+                    size_t index) {
   int cap = cap_from_name(name);
   if (cap < 0) {
-    ocirun_error_set(err, 0, "%s%s[%zu]: unknown capability \"%s\"", path, list, index, name);
-    return -2;
+    log_warn("%s%s[%zu]: unknown capability \"%s\", ignored", path, list, index, name);
+    return -1;
   }
   if (cap > cap_last_supported()) {
     log_warn("%s%s[%zu]: capability \"%s\" is not supported by the running kernel, ignored", path,
@@ -55,8 +55,7 @@ static int add_list(uint64_t *set, const struct spec_strv *v, const char *path, 
   for (size_t i = 0; i < v->len; i++) {
     if (v->items[i] == NULL)
       return ocirun_error_set(err, 0, "%s%s[%zu]: capability name missing", path, list, i);
-    if (add_name(set, v->items[i], path, list, i, err) == -2)
-      return -1;
+    add_name(set, v->items[i], path, list, i);
   }
   return 0;
 }
@@ -83,9 +82,7 @@ int caps_add_names(struct caps_sets *sets, char **names, size_t n, ocirun_error_
     int cap;
     if (names[i] == NULL)
       return ocirun_error_set(err, 0, "--cap[%zu]: capability name missing", i);
-    cap = add_name(&bit, names[i], "--cap", "", i, err);
-    if (cap == -2)
-      return -1;
+    cap = add_name(&bit, names[i], "--cap", "", i);
     if (cap < 0)
       continue;
     sets->bounding |= bit;
@@ -185,17 +182,11 @@ int caps_apply(const struct caps_sets *s, ocirun_error_t **err) {
   for (int c = 0; c < 64; c++) {
     if (!(s->ambient & CAP_BIT(c)))
       continue;
-    /* The kernel refuses an ambient capability that is not both permitted
-     * and inheritable; runc goes on silently (its default template asks for
-     * ambient caps without inheritable ones), so this is only a debug note. */
-    if (!(s->permitted & s->inheritable & CAP_BIT(c))) {
-      log_debug("ambient capability %s is not in both the permitted and inheritable sets, "
-                "not raised",
-                cap_label(c));
-      continue;
-    }
+    /* The kernel refuses an ambient capability that is not both permitted and
+     * inheritable; as runc, that is a warning and the process runs without it (runc's
+     * default template asks for ambient caps without inheritable ones). */
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)c, 0, 0) < 0)
-      return ocirun_error_set(err, errno, "raise ambient capability %s", cap_label(c));
+      log_warn("can't raise ambient capability %s: %s", cap_label(c), strerror(errno));
   }
   if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
     return ocirun_error_set(err, errno, "prctl(PR_SET_KEEPCAPS, 0)");

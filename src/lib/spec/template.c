@@ -31,17 +31,19 @@ static json_t *mount(const char *dest, const char *type, const char *src,
   return m;
 }
 
+/* No ambient set (as current runc's template): ambient capabilities need the inheritable
+ * set too, and raising them without it only produces a warning per start. */
 static json_t *process(void) {
   static const char *const caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL};
   static const char *const args[] = {"sh", NULL};
   static const char *const env[] = {
       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm", NULL};
-  return json_pack("{s:b, s:{s:i, s:i}, s:o, s:o, s:s, s:{s:o, s:o, s:o, s:o}, "
+  return json_pack("{s:b, s:{s:i, s:i}, s:o, s:o, s:s, s:{s:o, s:o, s:o}, "
                    "s:[{s:s, s:i, s:i}], s:b}",
                    "terminal", 1, "user", "uid", 0, "gid", 0, "args", strings(args), "env",
                    strings(env), "cwd", "/", "capabilities", "bounding", strings(caps), "effective",
-                   strings(caps), "permitted", strings(caps), "ambient", strings(caps), "rlimits",
-                   "type", "RLIMIT_NOFILE", "hard", 1024, "soft", 1024, "noNewPrivileges", 1);
+                   strings(caps), "permitted", strings(caps), "rlimits", "type", "RLIMIT_NOFILE",
+                   "hard", 1024, "soft", 1024, "noNewPrivileges", 1);
 }
 
 static json_t *mounts(bool rootless) {
