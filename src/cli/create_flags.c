@@ -21,6 +21,9 @@ int create_flags_handle(int c, struct create_options *o, const char **pid_file_a
   case OPT_PID_FILE:
     *pid_file_arg = optarg;
     return 1;
+  case OPT_PIDFD_SOCKET:
+    o->pidfd_socket = optarg;
+    return 1;
   case OPT_NO_PIVOT:
     o->no_pivot = true;
     return 1;

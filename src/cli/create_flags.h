@@ -13,6 +13,7 @@ enum {
   OPT_NO_PIVOT,
   OPT_NO_NEW_KEYRING,
   OPT_PRESERVE_FDS,
+  OPT_PIDFD_SOCKET,
   OPT_KEEP,
   OPT_NO_SUBREAPER,
   OPT_HELP,
@@ -26,7 +27,8 @@ enum {
   {"pid-file", required_argument, NULL, OPT_PID_FILE},                          \
   {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},                                \
   {"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},                    \
-  {"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS}
+  {"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},                  \
+  {"pidfd-socket", required_argument, NULL, OPT_PIDFD_SOCKET}
 #define CREATE_COMMON_DESCRIPTIONS                                              \
   "path to the root of the bundle directory, defaults to the current directory", \
   "path to an AF_UNIX socket which will receive a file descriptor referencing " \
@@ -34,7 +36,8 @@ enum {
   "specify the file to write the process id to",                                \
   "do not use pivot root to jail process inside rootfs",                        \
   "do not create a new session keyring for the container",                      \
-  "Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)"
+  "Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)", \
+  "path to an AF_UNIX socket which will receive a file descriptor referencing the init process"
 /* clang-format on */
 
 /* Handle one option common to create and run; returns 1 when handled, 0 when

@@ -136,3 +136,24 @@ load helpers
 	run_container --no-new-keyring
 	[ "$status" -eq 0 ]
 }
+
+@test "create and run --pidfd-socket hand a pidfd of the init to the socket" {
+	skip_if_runc "runc 1.1 has no --pidfd-socket"
+	local sock=$BATS_TEST_TMPDIR/pidfd.sock cmd
+	set_args sleep 100
+	for cmd in create run; do
+		rm -f "$sock" "$BATS_TEST_TMPDIR/pidfd.out"
+		"$(tool console_receiver)" -p -o "$BATS_TEST_TMPDIR/pidfd.out" "$sock" &
+		recv=$!
+		wait_for_file "$sock"
+		if [ "$cmd" = create ]; then
+			create_container --pidfd-socket "$sock"
+		else
+			start_detached --pidfd-socket "$sock"
+		fi
+		wait "$recv"
+		[ "$(cat "$BATS_TEST_TMPDIR/pidfd.out")" = "pid $(container_pid "$ID")" ]
+		runtime delete --force "$ID"
+		[ "$status" -eq 0 ]
+	done
+}

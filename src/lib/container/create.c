@@ -447,6 +447,8 @@ static int finish_created(struct create_ctx *ctx, ocirun_error_t **err) {
   if (ctx->opts->pid_file && write_pid_file(ctx->opts->pid_file, c->pid, err) < 0)
     return -1;
   trace_point("pid file");
+  if (ctx->opts->pidfd_socket && pidfd_send_to_socket(ctx->opts->pidfd_socket, c->pidfd, err) < 0)
+    return -1;
   if (c->console_master >= 0) {
     int master = -1;
     int r = fd_recv(c->console_master, &master, NULL, 0, err);

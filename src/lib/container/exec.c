@@ -181,13 +181,6 @@ static int wait_exec_done(const struct exec_options *o, const struct container_s
                           sync_type_name(msg.type));
 }
 
-static int send_pidfd(const char *socket_path, int pidfd, ocirun_error_t **err) {
-  _cleanup_close_ int sock = unix_socket_connect(socket_path, err);
-  if (sock < 0)
-    return ocirun_error_prefix(err, "pidfd socket");
-  return fd_send(sock, pidfd, "pidfd", 5, err);
-}
-
 static int prepare_console(struct exec_ctx *ctx, const struct exec_options *o, int *relay_end,
                            ocirun_error_t **err) {
   int pair[2];
@@ -343,7 +336,7 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
     if (fs_write_file_atomic(o->pid_file, buf, (size_t)n, 0644, err) < 0)
       goto out;
   }
-  if (o->pidfd_socket && send_pidfd(o->pidfd_socket, pidfd, err) < 0)
+  if (o->pidfd_socket && pidfd_send_to_socket(o->pidfd_socket, pidfd, err) < 0)
     goto out;
   if (o->detach) {
     r = 0;

@@ -18,6 +18,7 @@ struct create_options {
   const char *bundle; /* NULL: current directory */
   const char *console_socket;
   const char *pid_file;
+  const char *pidfd_socket; /* receives a pidfd of the init */
   bool no_pivot;
   bool no_new_keyring;
   bool systemd_cgroup;

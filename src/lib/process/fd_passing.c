@@ -6,6 +6,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "util/cleanup.h"
+
 int unix_socket_connect(const char *path, ocirun_error_t **err) {
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   int fd;
@@ -68,4 +70,11 @@ int fd_recv(int sock, int *fd, char *buf, size_t cap, ocirun_error_t **err) {
     return ocirun_error_set(err, EPROTO, "receive file descriptor: none in the message");
   memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
   return 0;
+}
+
+int pidfd_send_to_socket(const char *path, int pidfd, ocirun_error_t **err) {
+  _cleanup_close_ int sock = unix_socket_connect(path, err);
+  if (sock < 0)
+    return ocirun_error_prefix(err, "pidfd socket");
+  return fd_send(sock, pidfd, "pidfd", 5, err);
 }

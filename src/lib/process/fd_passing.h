@@ -11,6 +11,9 @@
 int unix_socket_connect(const char *path, ocirun_error_t **err);
 /* Send fd with `data` as the message payload (runc sends the pty name). */
 int fd_send(int sock, int fd, const char *data, size_t len, ocirun_error_t **err);
+/* --pidfd-socket: connect to path and send pidfd (payload "pidfd"), as runc does for
+ * create, run and exec. */
+int pidfd_send_to_socket(const char *path, int pidfd, ocirun_error_t **err);
 /* Receive one fd (and up to cap-1 bytes of payload into buf when buf is not NULL). */
 int fd_recv(int sock, int *fd, char *buf, size_t cap, ocirun_error_t **err);
 
