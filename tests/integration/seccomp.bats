@@ -284,3 +284,14 @@ expect_refused() {
 	expect_refused '.linux.seccomp.syscalls[0].args[0].index = 6' \
 		'.linux.seccomp.syscalls[0].args[0].index' 'index'
 }
+
+@test "seccomp: a profile that denies close_range still starts the container and exec" {
+	seccomp '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["close_range"],"action":"SCMP_ACT_ERRNO"}]}'
+	set_args sh -c 'echo started; sleep 100'
+	exec 5</
+	start_detached
+	exec 5<&-
+	in_container sh -c 'ls /proc/self/fd | wc -l'
+	[ "$status" -eq 0 ]
+	[ "$output" -le 5 ]
+}

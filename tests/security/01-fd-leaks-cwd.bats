@@ -172,3 +172,24 @@ only_stdio() {
 	echo "exec: status $status: $output" >&2
 	[[ "$output" != *ESCAPED* ]] || fail "exec: cwd outside the container: $output"
 }
+
+@test "fd leak: a created init already holds none of the caller's fds (a pipe reader sees EOF)" {
+	set_args true
+	# fd 5 is the write end of a pipe: its reader must see EOF once create has returned,
+	# long before start
+	exec 5> >(cat >"$BATS_TEST_TMPDIR/pipe.out"; echo EOF >"$BATS_TEST_TMPDIR/pipe.eof") 6<"$BATS_TEST_TMPDIR"
+	runtime create --bundle "$BUNDLE" "$ID"
+	exec 5>&- 6<&-
+	[ "$status" -eq 0 ] || fail "create: $output"
+	wait_for_file "$BATS_TEST_TMPDIR/pipe.eof"
+	local pid fd target bad=""
+	pid=$(container_pid "$ID")
+	for fd in /proc/"$pid"/fd/*; do
+		target=$(readlink "$fd") || continue
+		case "${fd##*/}:$target" in
+		0:* | 1:* | 2:* | *:socket:* | *:*/exec.fifo) ;;
+		*) bad="$bad ${fd##*/}->$target" ;;
+		esac
+	done
+	[ -z "$bad" ] || fail "the created init holds:$bad"
+}

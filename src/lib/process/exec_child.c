@@ -68,12 +68,16 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
   if (exec_path_lookup(p->args.items[0], *env, path, err) < 0)
     return -1;
   trace_point("executable lookup");
+  /* Only stdio, the preserved fds and the (close-on-exec) sync socket stay; closed before
+   * seccomp, which may deny close_range. */
+  if (fds_close_for_exec(cfg->preserve_fds, cfg->sync_fd, err) < 0)
+    return -1;
   if (lsm_set_exec_labels(apparmor, selinux_label, err) < 0)
     return -1;
   if (process_drop_privileges(p, &cfg->caps, cfg->seccomp, cfg->sync_fd, err) < 0)
     return -1;
   trace_point("user + capabilities + seccomp");
-  return fds_close_for_exec(cfg->preserve_fds, cfg->sync_fd, err);
+  return 0;
 }
 
 int exec_child_run(struct exec_config *cfg) {

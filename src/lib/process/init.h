@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <unistd.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "container/state.h"
@@ -76,5 +77,7 @@ int exec_path_lookup(const char *file, char *const env[], char **out, ocirun_err
  * (a close-on-exec fd still needed until execve, or -1), and clear FD_CLOEXEC on
  * the preserved ones so they survive execve. */
 int fds_close_for_exec(int preserve, int keep_fd, ocirun_error_t **err);
+/* The same with a list of fds to keep (keep[i] < 0 is ignored). */
+int fds_close_all_but(int preserve, const int *keep, size_t n, ocirun_error_t **err);
 
 #endif

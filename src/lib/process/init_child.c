@@ -181,6 +181,10 @@ static int setup_process(struct init_config *cfg, char **exec_path, ocirun_error
   if (exec_path_lookup(p->args.items[0], p->env.items, exec_path, err) < 0)
     return -1;
   trace_point("executable lookup");
+  /* The caller's fds go now, before the init waits for `start` and before seccomp. */
+  int keep[] = {cfg->sync_fd, cfg->fifo_fd};
+  if (fds_close_all_but(cfg->preserve_fds, keep, 2, err) < 0)
+    return -1;
   if (lsm_set_exec_labels(p->apparmor_profile, p->selinux_label, err) < 0)
     return -1;
   if (process_drop_privileges(p, &cfg->caps, cfg->seccomp, cfg->sync_fd, err) < 0)
@@ -243,8 +247,6 @@ int init_child_run(struct init_config *cfg) {
   trace_point("wait for start");
   if (run_container_hooks(cfg, &cfg->spec->hooks.start_container, "startContainer", host_pid,
                           &err) < 0)
-    goto fail_late;
-  if (fds_close_for_exec(cfg->preserve_fds, -1, &err) < 0)
     goto fail_late;
   trace_pointf("exec", "%s", exec_path);
   execve(exec_path, cfg->spec->process.args.items, env);
