@@ -100,27 +100,17 @@ static int parse_u32(const char *s, uint32_t *out) {
   return 0;
 }
 
-/* -e K=V replaces an existing K, else appends. */
+/* -e K=V comes after the config's environment: the process environment keeps the last
+ * value of each key. */
 static int merge_env(struct spec_strv *env, char **extra, size_t n) {
   char **items = calloc(env->len + n + 1, sizeof(char *));
-  size_t len = env->len;
 
   if (items == NULL)
     return -1;
   memcpy(items, env->items, env->len * sizeof(char *));
-  for (size_t i = 0; i < n; i++) {
-    const char *eq = strchr(extra[i], '=');
-    size_t klen = eq ? (size_t)(eq - extra[i]) : strlen(extra[i]);
-    size_t j;
-    for (j = 0; j < len; j++)
-      if (strncmp(items[j], extra[i], klen) == 0 && items[j][klen] == '=')
-        break;
-    items[j] = extra[i];
-    if (j == len)
-      len++;
-  }
+  memcpy(items + env->len, extra, n * sizeof(char *));
   env->items = items; /* borrowed strings; the array is freed with the process copy */
-  env->len = len;
+  env->len += n;
   return 0;
 }
 

@@ -43,6 +43,11 @@ setup() {
 	[[ "$output" == *OVER=new* ]]
 	[[ "$output" != *OVER=old* ]]
 	[[ "$output" == *EXTRA=x* ]]
+	# the last -e of a key wins over the config and earlier flags, once
+	runtime exec -e OVER=a -e OVER=b "$ID" env
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^OVER=' <<<"$output")" -eq 1 ] || fail "$output"
+	[[ "$output" == *OVER=b* ]]
 }
 
 @test "exec: --cwd" {

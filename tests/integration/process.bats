@@ -155,6 +155,32 @@ status_field() { sed -n "s/^$1:[[:space:]]*//p"; }
 	[[ "$output" != *"TERM=xterm"* ]]
 }
 
+@test "env: a key given twice is set once, with its last value" {
+	update_config '.process.env = ["PATH=/bin", "ONE=first", "TWO=2", "ONE=last", "HOME=/h"]'
+	set_args env
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^ONE=' <<<"$output")" -eq 1 ] || fail "$output"
+	[[ "$output" == *"ONE=last"* ]]
+	[ "$(wc -l <<<"$output")" -eq 4 ] || fail "$output"
+}
+
+@test "env: HOME missing or empty comes from the container's /etc/passwd; a set one stays" {
+	local env
+	for env in '["PATH=/bin"]' '["PATH=/bin", "HOME="]' '["PATH=/bin", "HOME=/x", "HOME="]'; do
+		update_config '.process.env = $e' --argjson e "$env"
+		set_args env
+		run_container
+		[ "$status" -eq 0 ]
+		[ "$(grep -c '^HOME=' <<<"$output")" -eq 1 ] || fail "$env: $output"
+		[[ "$output" == *"HOME=/root"* ]] || fail "$env: $output"
+	done
+	update_config '.process.env = ["PATH=/bin", "HOME=", "HOME=/mine"]'
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"HOME=/mine"* ]]
+}
+
 @test "args with spaces and quotes are passed unchanged" {
 	set_args echo 'a b' "c'd" 'e"f'
 	run_container

@@ -57,6 +57,41 @@ load helpers
 	grep -q '^c.* 136, ' "$BATS_TEST_TMPDIR/console.out"
 }
 
+@test "terminal: the pty belongs to the process's user and devpts' tty group (run and exec)" {
+	update_config '.process.terminal = true | .process.user = {"uid": 1000, "gid": 100}'
+	set_args sh -c 'stat -c %u:%g "$(tty)"'
+	sock=$BATS_TEST_TMPDIR/console.sock
+	"$(tool console_receiver)" -o "$BATS_TEST_TMPDIR/console.out" "$sock" &
+	recv=$!
+	wait_for_file "$sock"
+	runtime run -d --console-socket "$sock" "$ID"
+	[ "$status" -eq 0 ]
+	wait "$recv"
+	grep -q '^1000:5' "$BATS_TEST_TMPDIR/console.out" || fail "$(cat "$BATS_TEST_TMPDIR/console.out")"
+	id2=$(new_id 2)
+	update_config '.process.terminal = false'
+	set_args sleep 100
+	runtime run -d "$id2"
+	[ "$status" -eq 0 ]
+	"$(tool console_receiver)" -o "$BATS_TEST_TMPDIR/exec.out" "$sock" &
+	recv=$!
+	wait_for_file "$sock"
+	runtime exec -t -d -u 1001:100 --console-socket "$sock" "$id2" sh -c 'stat -c %u:%g "$(tty)"'
+	[ "$status" -eq 0 ]
+	wait "$recv"
+	grep -q '^1001:5' "$BATS_TEST_TMPDIR/exec.out" || fail "$(cat "$BATS_TEST_TMPDIR/exec.out")"
+}
+
+@test "terminal: a foreground run relays the output untranslated (no carriage returns)" {
+	skip_if_runc "runc needs a terminal of its own on stdin here"
+	update_config '.process.terminal = true'
+	set_args sh -c 'echo one; echo two'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = "one
+two" ] || fail "$(printf %q "$output")"
+}
+
 @test "consoleSize sets the terminal size" {
 	update_config '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 101}'
 	set_args stty size

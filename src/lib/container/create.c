@@ -180,6 +180,7 @@ static int prepare_terminal(struct create_ctx *ctx, ocirun_error_t **err) {
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
     return ocirun_error_set(err, errno, "socketpair for the terminal");
   ctx->init.console_sock = pair[1];
+  ctx->init.console_relayed = true;
   ctx->c->console_master = pair[0]; /* temporarily the receiving end */
   return 0;
 }

@@ -199,6 +199,7 @@ static int prepare_console(struct exec_ctx *ctx, const struct exec_options *o, i
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
     return ocirun_error_set(err, errno, "socketpair for the terminal");
   ctx->cfg.console_sock = pair[1];
+  ctx->cfg.console_relayed = true;
   *relay_end = pair[0];
   return 0;
 }

@@ -85,16 +85,34 @@ int console_make_stdio(int slave, bool has_size, uint32_t height, uint32_t width
   return 0;
 }
 
-int console_setup(const char *root, int *console_sock, bool bind_console,
-                  const struct spec_process *p, ocirun_error_t **err) {
+/* The slave belongs to the process's user; its group stays the one devpts gave it (gid=5,
+ * tty, in the default config).  Relayed output is not translated. */
+static int console_prepare_slave(int slave, uid_t uid, bool relayed, ocirun_error_t **err) {
+  struct termios t;
+
+  if (relayed) {
+    if (tcgetattr(slave, &t) < 0)
+      return ocirun_error_set(err, errno, "read the terminal attributes");
+    t.c_oflag &= ~(tcflag_t)ONLCR;
+    if (tcsetattr(slave, TCSANOW, &t) < 0)
+      return ocirun_error_set(err, errno, "clear ONLCR on the terminal");
+  }
+  if (fchown(slave, uid, (gid_t)-1) < 0)
+    return ocirun_error_set(err, errno, "chown the terminal to uid %u", (unsigned)uid);
+  return 0;
+}
+
+int console_setup(const char *root, int *console_sock, int flags, const struct spec_process *p,
+                  ocirun_error_t **err) {
   _cleanup_close_ int root_fd = -1, master = -1, slave = -1;
 
   root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return ocirun_error_set(err, errno, "open root %s", root);
-  if (console_open_pty(root_fd, &master, &slave, err) < 0)
+  if (console_open_pty(root_fd, &master, &slave, err) < 0 ||
+      console_prepare_slave(slave, p->user.uid, flags & CONSOLE_RELAYED, err) < 0)
     return -1;
-  if (bind_console && console_bind(root_fd, slave, err) < 0)
+  if ((flags & CONSOLE_BIND) && console_bind(root_fd, slave, err) < 0)
     return -1;
   if (console_make_stdio(slave, p->has_console_size, p->console_height, p->console_width, err) < 0)
     return -1;

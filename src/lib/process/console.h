@@ -19,11 +19,17 @@ int console_bind(int rootfs_fd, int slave, ocirun_error_t **err);
 int console_make_stdio(int slave, bool has_size, uint32_t height, uint32_t width,
                        ocirun_error_t **err);
 
-/* The whole terminal set-up of a process: a pty from <root>/dev/pts/ptmx, the
- * slave bound over <root>/dev/console when bind_console, made the stdio, the
- * master sent to console_sock (which is then closed and set to -1). */
-int console_setup(const char *root, int *console_sock, bool bind_console,
-                  const struct spec_process *p, ocirun_error_t **err);
+enum {
+  CONSOLE_BIND = 1,    /* bind the slave over <root>/dev/console (the init) */
+  CONSOLE_RELAYED = 2, /* the master goes to the runtime's own foreground relay */
+};
+/* The whole terminal set-up of a process: a pty from <root>/dev/pts/ptmx, the slave owned
+ * by the process's user, bound over <root>/dev/console with CONSOLE_BIND, made the stdio,
+ * the master sent to console_sock (which is then closed and set to -1).  With
+ * CONSOLE_RELAYED the output is not translated ("\n" stays "\n", as the reference runtime
+ * relays it); a console socket's receiver gets the terminal's defaults. */
+int console_setup(const char *root, int *console_sock, int flags, const struct spec_process *p,
+                  ocirun_error_t **err);
 
 /* As the reference runtime for a terminal it relays itself: no "\r\n" for every
  * "\n" (the setting made on the master is the terminal's, the container's side). */

@@ -54,7 +54,8 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
   if (!cfg->no_new_keyring && session_keyring_join(cfg->id, selinux_label, err) < 0)
     return -1;
   if (p->terminal && cfg->console_sock >= 0 &&
-      console_setup("/", &cfg->console_sock, false, cfg->process, err) < 0)
+      console_setup("/", &cfg->console_sock, cfg->console_relayed ? CONSOLE_RELAYED : 0,
+                    cfg->process, err) < 0)
     return -1;
   if (process_chdir(p->cwd, err) < 0)
     return -1;

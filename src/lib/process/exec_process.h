@@ -21,6 +21,7 @@ struct exec_config {
   unsigned long ns_flags; /* namespaces to enter (all but pid and time: joined by the parent) */
   int sync_fd;            /* child end: GO from the parent, ERROR back; EOF = exec done */
   int console_sock;       /* receives the pty master, or -1 */
+  bool console_relayed;   /* console_sock leads to the runtime's foreground relay */
   int preserve_fds;
   const char *id;                        /* the container's: names the session keyring */
   bool no_new_keyring;                   /* the container was created with --no-new-keyring */

@@ -21,11 +21,12 @@ struct init_config {
   const struct spec *spec;
   const char *id;
   struct rootfs_options rootfs;
-  int sync_fd;         /* child end of the sync socketpair */
-  int console_sock;    /* connected socket that receives the pty master, or -1 */
-  int fifo_fd;         /* O_PATH fd of <state>/exec.fifo, or -1 (`run`: wait for START) */
-  int preserve_fds;    /* --preserve-fds plus LISTEN_FDS */
-  bool listen_fds_env; /* set LISTEN_FDS/LISTEN_PID=1 in the process env */
+  int sync_fd;          /* child end of the sync socketpair */
+  int console_sock;     /* connected socket that receives the pty master, or -1 */
+  bool console_relayed; /* console_sock leads to the runtime's foreground relay */
+  int fifo_fd;          /* O_PATH fd of <state>/exec.fifo, or -1 (`run`: wait for START) */
+  int preserve_fds;     /* --preserve-fds plus LISTEN_FDS */
+  bool listen_fds_env;  /* set LISTEN_FDS/LISTEN_PID=1 in the process env */
   int listen_fds;
   bool no_new_keyring;
   int ns_fds[SPEC_NS_COUNT]; /* namespaces to join (setns), -1 for none */

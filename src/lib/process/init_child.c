@@ -146,7 +146,9 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
   if (rootfs_prepare(spec, &cfg->rootfs, err) < 0)
     return -1;
   if (spec->process.terminal && cfg->console_sock >= 0 &&
-      console_setup(cfg->rootfs.rootfs, &cfg->console_sock, true, &cfg->spec->process, err) < 0)
+      console_setup(cfg->rootfs.rootfs, &cfg->console_sock,
+                    CONSOLE_BIND | (cfg->console_relayed ? CONSOLE_RELAYED : 0),
+                    &cfg->spec->process, err) < 0)
     return -1;
   trace_point("console");
   if (needs_hook_sync) {

@@ -7,10 +7,16 @@
 
 #include "util/cleanup.h"
 
-static bool env_has(const struct spec_strv *env, const char *key) {
-  size_t klen = strlen(key);
-  for (size_t i = 0; i < env->len; i++)
-    if (strncmp(env->items[i], key, klen) == 0 && env->items[i][klen] == '=')
+static size_t key_len(const char *kv) {
+  const char *eq = strchr(kv, '=');
+  return eq ? (size_t)(eq - kv) : strlen(kv);
+}
+
+/* True when a later entry sets the same key: the last one wins, each key is set once. */
+static bool overridden_later(const struct spec_strv *env, size_t i) {
+  size_t klen = key_len(env->items[i]);
+  for (size_t j = i + 1; j < env->len; j++)
+    if (key_len(env->items[j]) == klen && strncmp(env->items[j], env->items[i], klen) == 0)
       return true;
   return false;
 }
@@ -52,18 +58,28 @@ int process_env_build(const struct spec_strv *env, bool listen_fds, int nfds, ui
 
   if (v == NULL)
     return ocirun_error_set(err, ENOMEM, "build process environment");
+  bool has_home = false;
   for (size_t i = 0; i < env->len; i++) {
-    if (listen_fds && (strncmp(env->items[i], "LISTEN_FDS=", 11) == 0 ||
-                       strncmp(env->items[i], "LISTEN_PID=", 11) == 0))
+    const char *kv = env->items[i];
+    if (listen_fds &&
+        (strncmp(kv, "LISTEN_FDS=", 11) == 0 || strncmp(kv, "LISTEN_PID=", 11) == 0))
       continue;
-    v[n++] = env->items[i];
+    if (overridden_later(env, i))
+      continue;
+    /* An empty HOME is replaced by the user's home, as runc does. */
+    if (strncmp(kv, "HOME=", 5) == 0) {
+      if (kv[5] == '\0')
+        continue;
+      has_home = true;
+    }
+    v[n++] = (char *)kv;
   }
   if (listen_fds) {
     /* The container's init is pid 1 of its namespace: that is the LISTEN_PID it sees. */
     if (asprintf(&v[n++], "LISTEN_FDS=%d", nfds) < 0 || !(v[n++] = strdup("LISTEN_PID=1")))
       return ocirun_error_set(err, ENOMEM, "build process environment");
   }
-  if (!env_has(env, "HOME")) {
+  if (!has_home) {
     _cleanup_free_ char *home = home_of(uid);
     if (asprintf(&v[n++], "HOME=%s", home && home[0] ? home : "/") < 0)
       return ocirun_error_set(err, ENOMEM, "build process environment");

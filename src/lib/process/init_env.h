@@ -1,6 +1,7 @@
-/* The environment of the container process: process.env, plus the socket
- * activation variables when LISTEN_FDS is passed through, plus HOME when the
- * config does not set it (as the reference runtime does). */
+/* The environment of the container process: process.env (the last value of a key wins and
+ * is set once), plus the socket activation variables when LISTEN_FDS is passed through,
+ * plus HOME when the config does not set it or sets it empty (as the reference runtime
+ * does). */
 #ifndef OCIRUN_PROCESS_INIT_ENV_H
 #define OCIRUN_PROCESS_INIT_ENV_H
 
