@@ -84,6 +84,8 @@ struct exec_flags {
   size_t caps_len;
   uint32_t gids[64];
   size_t gids_len;
+  char *cgroups[32];
+  size_t cgroups_len;
   bool tty, no_new_privs;
 };
 
@@ -229,7 +231,9 @@ static int parse_flags(int argc, char **argv, struct exec_flags *f, struct exec_
       o->preserve_fds = (int)n;
       break;
     case OPT_CGROUP:
-      o->cgroup_sub = optarg;
+      if (f->cgroups_len == sizeof(f->cgroups) / sizeof(f->cgroups[0]))
+        return cli_usage_error(cmd, "too many --cgroup flags"), -1;
+      f->cgroups[f->cgroups_len++] = optarg;
       break;
     case OPT_IGNORE_PAUSED:
       o->ignore_paused = true;
@@ -247,6 +251,7 @@ int cmd_exec(struct cli_global *g, int argc, char **argv) {
   struct exec_flags f = {0};
   struct spec *spec = NULL;
   struct spec_process process = {0};
+  struct cgroup_sub *subs = NULL;
   char *process_json = NULL, *pid_file = NULL;
   ocirun_error_t *err = NULL;
   int r, exit_code = 1;
@@ -272,6 +277,10 @@ int cmd_exec(struct cli_global *g, int argc, char **argv) {
   if (caps_from_spec(&process.capabilities, ".process.capabilities", &o.caps, &err) < 0 ||
       caps_add_names(&o.caps, f.caps, f.caps_len, &err) < 0)
     goto fail;
+  if (cgroup_subs_parse(f.cgroups, f.cgroups_len, &subs, &err) < 0)
+    goto fail;
+  o.cgroup_subs = subs;
+  o.cgroup_subs_len = f.cgroups_len;
   o.spec = spec;
   o.process = &process;
   if (container_exec(&o, &exit_code, &err) < 0)
@@ -291,5 +300,6 @@ out:
     spec_free(spec);
   free(process_json);
   free(pid_file);
+  cgroup_subs_free(subs, f.cgroups_len);
   return r;
 }

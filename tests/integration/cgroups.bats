@@ -104,4 +104,35 @@ setup() {
 	[ "$st" -eq 1 ]
 	[[ "$out" == *"container's cgroup unexpectedly frozen"* ]]
 	[ ! -e "$ROOT/$ID" ]
+
+@test "cgroups: exec --cgroup joins sub-cgroups, per controller or for all; never outside" {
+	start_detached
+	pid=$(container_pid "$ID")
+	mem=$(cgroup_dir "$pid" memory)
+	cpu=$(cgroup_dir "$pid" cpu)
+	pids=$(cgroup_dir "$pid" pids)
+	mkdir "$mem/m1" "$cpu/c1" "$pids/all" "$mem/all"
+	runtime exec --cgroup .. "$ID" true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"bad sub cgroup path"* ]]
+	runtime exec --cgroup no-such-dir "$ID" true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"adding pid "*"o such file or directory"* ]]
+	runtime exec --cgroup nonsense:/ "$ID" true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"unknown controller "* ]]
+	runtime exec --cgroup / "$ID" cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	[[ "$output" == *":memory:/ocirun-test/$ID"$'\n'* ]] || [[ "$output" == *":memory:/ocirun-test/$ID" ]]
+	runtime exec --cgroup memory:m1 --cgroup cpu:c1 "$ID" cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	[[ "$output" == *":memory:/ocirun-test/$ID/m1"* ]]
+	[[ "$output" == *"cpu"*":/ocirun-test/$ID/c1"* ]]
+	[[ "$output" == *":pids:/ocirun-test/$ID"$'\n'* ]] || [[ "$output" == *":pids:/ocirun-test/$ID" ]]
+	runtime exec -d --cgroup memory:all --cgroup pids:all "$ID" sleep 100
+	[ "$status" -eq 0 ]
+	[ -n "$(cat "$pids/all/cgroup.procs")" ]
+	[ -n "$(cat "$mem/all/cgroup.procs")" ]
+	runtime delete --force "$ID"
+	[ "$status" -eq 0 ]
 }

@@ -62,6 +62,14 @@ start_trap_container() {
 	wait_for_status "$ID" stopped
 }
 
+@test "kill TERM (the default) ends a created container, although its init is a pid 1" {
+	set_args sleep 100
+	create_container
+	runtime kill "$ID"
+	[ "$status" -eq 0 ]
+	wait_for_status "$ID" stopped
+}
+
 @test "kill with an unknown signal name fails" {
 	set_args sleep 100
 	start_detached

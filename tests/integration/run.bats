@@ -78,3 +78,19 @@ load helpers
 	run_container --no-subreaper
 	[ "$status" -eq 0 ]
 }
+
+@test "run: an execve failure is reported in runc's words, once" {
+	writable_rootfs 2>/dev/null || update_config '.root.readonly = false'
+	printf '#!/no/such/interpreter\n' >rootfs/bad.sh
+	chmod +x rootfs/bad.sh
+	set_args /bad.sh
+	run_container
+	[ "$status" -ne 0 ]
+	[ "$output" = "exec /bad.sh: no such file or directory" ] || fail "$output"
+	set_args sleep 100
+	start_detached
+	in_container /bad.sh
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"exec /bad.sh: no such file or directory" ]] || fail "$output"
+	[ "${#lines[@]}" -eq 1 ]
+}

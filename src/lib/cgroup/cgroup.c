@@ -339,6 +339,43 @@ int cgroup_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t *
   return cg->drv->apply(cg, pid, sub, err);
 }
 
+int cgroup_apply_subs(struct cgroup *cg, pid_t pid, const struct cgroup_sub *subs, size_t n,
+                      ocirun_error_t **err) {
+  char buf[24];
+
+  if (n == 0)
+    return cgroup_apply(cg, pid, NULL, err);
+  if (cg->nhier == 0) {
+    /* One hierarchy (cgroup v2): controllers do not select anything there. */
+    const char *path = cgroup_subs_pick(subs, n, "");
+    for (size_t i = n; path == NULL && i-- > 0;)
+      path = subs[i].path;
+    if (cg->drv->apply(cg, pid, path && path[0] ? path : NULL, err) < 0)
+      return ocirun_error_prefix(err, "adding pid %d to cgroups", (int)pid);
+    return 0;
+  }
+  for (size_t i = 0; i < n; i++) {
+    bool known = subs[i].controllers == NULL;
+    for (size_t h = 0; !known && h < cg->nhier; h++)
+      known = cgroup_controllers_overlap(subs[i].controllers, cg->hier[h].controllers);
+    if (!known)
+      return ocirun_error_set(err, EINVAL, "--cgroup: unknown controller \"%s\"",
+                              subs[i].controllers);
+  }
+  snprintf(buf, sizeof(buf), "%d", (int)pid);
+  /* The v1 hierarchies one by one, each in its own sub-cgroup (exists or fails). */
+  for (size_t h = 0; h < cg->nhier; h++) {
+    const char *sub = cgroup_subs_pick(subs, n, cg->hier[h].controllers);
+    _cleanup_free_ char *dir =
+        sub && sub[0] ? cg_join(cg->hier[h].path, sub) : strdup(cg->hier[h].path);
+    if (dir == NULL)
+      return ocirun_error_set(err, ENOMEM, "join cgroup");
+    if (cg_write(dir, "cgroup.procs", buf, NULL, err) < 0)
+      return ocirun_error_prefix(err, "adding pid %d to cgroups", (int)pid);
+  }
+  return 0;
+}
+
 int cgroup_set_resources(struct cgroup *cg, const struct spec_resources *res,
                          ocirun_error_t **err) {
   static const struct spec_resources none;

@@ -55,6 +55,23 @@ int cgroup_self_join(int *fds, size_t n, ocirun_error_t **err);
 
 /* Move pid into the cgroup (every controller). sub: optional sub-cgroup (exec --cgroup). */
 int cgroup_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err);
+/* exec --cgroup [CONTROLLER[,CONTROLLER...]:]PATH (cgroup_subs.c). */
+struct cgroup_sub {
+  char *controllers; /* "cpu,cpuacct"; NULL: every hierarchy */
+  char *path;        /* relative to the container's cgroup, "" for itself */
+};
+/* Parse the flags; a ".." that would leave the container's cgroup is refused ("bad sub
+ * cgroup path"). */
+int cgroup_subs_parse(char *const *args, size_t n, struct cgroup_sub **out, ocirun_error_t **err);
+void cgroup_subs_free(struct cgroup_sub *s, size_t n);
+/* The sub-cgroup for the hierarchy of these controllers, or NULL for the cgroup itself. */
+const char *cgroup_subs_pick(const struct cgroup_sub *s, size_t n, const char *controllers);
+/* Whether two comma-separated controller lists share a controller. */
+bool cgroup_controllers_overlap(const char *a, const char *b);
+/* Move pid into the sub-cgroups chosen by exec --cgroup flags (n = 0: cgroup_apply). A
+ * controller no hierarchy carries is an error. */
+int cgroup_apply_subs(struct cgroup *cg, pid_t pid, const struct cgroup_sub *subs, size_t n,
+                      ocirun_error_t **err);
 /* Move pid into the cgroups that other_pid is in (every hierarchy): the
  * fallback of exec when the container's cgroup refuses processes (v2 EBUSY). */
 int cgroup_apply_like_pid(struct cgroup *cg, pid_t pid, pid_t other_pid, ocirun_error_t **err);

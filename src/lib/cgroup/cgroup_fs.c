@@ -126,7 +126,8 @@ int cg_rmdir_tree(const char *path, ocirun_error_t **err) {
   /* The common case has no sub-cgroups: try the rmdir before listing anything. */
   if (rmdir(path) == 0 || errno == ENOENT)
     return 0;
-  if (errno == ENOTEMPTY || errno == EEXIST) {
+  /* cgroup v1 answers EBUSY for a directory with sub-cgroups, v2 ENOTEMPTY/EBUSY. */
+  if (errno == ENOTEMPTY || errno == EEXIST || errno == EBUSY) {
     _cleanup_closedir_ DIR *d = opendir(path);
     if (d == NULL)
       return errno == ENOENT ? 0 : ocirun_error_set(err, errno, "remove cgroup %s", path);

@@ -129,8 +129,8 @@ static int join_cgroup(const struct container_state *st, const struct exec_optio
   if (cgroup_open_existing(st->id, st->cgroup_path, st->systemd_cgroup, &cg, err) < 0)
     return -1;
   trace_point("cgroup open");
-  r = cgroup_apply(cg, pid, o->cgroup_sub, err);
-  if (r < 0 && (*err)->status == EBUSY && o->cgroup_sub == NULL) {
+  r = cgroup_apply_subs(cg, pid, o->cgroup_subs, o->cgroup_subs_len, err);
+  if (r < 0 && (*err)->status == EBUSY && o->cgroup_subs_len == 0) {
     ocirun_error_t *second = NULL;
     ocirun_error_free(err);
     r = cgroup_apply_like_pid(cg, pid, st->init_pid, &second);

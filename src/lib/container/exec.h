@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "cgroup/cgroup.h"
 #include "container/lifecycle.h"
 #include "process/exec_process.h"
 
@@ -16,7 +17,8 @@ struct exec_options {
   const char *console_socket;
   const char *pid_file; /* absolute */
   const char *pidfd_socket;
-  const char *cgroup_sub; /* --cgroup */
+  const struct cgroup_sub *cgroup_subs; /* --cgroup flags */
+  size_t cgroup_subs_len;
   bool detach;
   bool ignore_paused;
   int preserve_fds;

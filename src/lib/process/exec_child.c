@@ -90,7 +90,7 @@ int exec_child_run(struct exec_config *cfg) {
     /* The sync socket is close-on-exec: the parent reads EOF once execve succeeded. */
     trace_pointf("exec", "%s", path);
     execve(path, cfg->process->args.items, env);
-    ocirun_error_set(&err, errno, "exec %s", path);
+    exec_failed(path, errno, &err);
   }
   sync_send_error(cfg->sync_fd, &err);
   return 127;

@@ -77,3 +77,15 @@ int process_chdir(const char *cwd, ocirun_error_t **err) {
     return ocirun_error_set(err, 0, "cwd %s is outside the container's root filesystem", cwd);
   return 0;
 }
+
+int exec_failed(const char *path, int errnum, ocirun_error_t **err) {
+  char reason[128];
+  /* The reference runtime's text, which callers match: "exec /run.sh: no such file or
+   * directory" (its error strings start in lower case). */
+  snprintf(reason, sizeof(reason), "%s", strerror(errnum));
+  reason[0] = (char)tolower((unsigned char)reason[0]);
+  ocirun_error_set(err, 0, "exec %s: %s", path, reason);
+  if (*err)
+    (*err)->status = errnum;
+  return -1;
+}

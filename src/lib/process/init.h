@@ -73,6 +73,8 @@ int process_drop_privileges(const struct spec_process *p, const struct caps_sets
 /* Look up the executable like execvp, with the PATH of the process env, inside
  * the container's root (called after pivot_root).  *out is malloc'd. */
 int exec_path_lookup(const char *file, char *const env[], char **out, ocirun_error_t **err);
+/* The error of a failed execve of path, in the reference runtime's words. */
+int exec_failed(const char *path, int errnum, ocirun_error_t **err);
 
 /* Close every fd >= 3 + preserve (stdio and preserved fds stay) except keep_fd
  * (a close-on-exec fd still needed until execve, or -1), and clear FD_CLOEXEC on

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,11 +196,28 @@ static int setup_process(struct init_config *cfg, char **exec_path, ocirun_error
   return 0;
 }
 
+static void exit_on_signal(int signo) {
+  _exit(128 + signo);
+}
+
+/* The init is pid 1 of its namespace, so the kernel drops every signal it has no handler
+ * for, even `kill` from the host.  A created container must still end on SIGTERM (as the
+ * reference runtime's init, whose Go runtime handles every signal): until execve, the
+ * terminating signals end it.  execve resets the handlers. */
+static void exit_on_terminating_signals(void) {
+  static const int signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM};
+  struct sigaction sa = {.sa_handler = exit_on_signal};
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+    sigaction(signals[i], &sa, NULL);
+}
+
 /* Block until `start` opens the exec fifo for reading, then tell it we go. */
 static int wait_for_start(struct init_config *cfg, ocirun_error_t **err) {
   char path[64];
   _cleanup_close_ int fd = -1;
 
+  exit_on_terminating_signals();
   if (cfg->fifo_fd < 0 && sync_expect(cfg->sync_fd, SYNC_START, NULL, err) < 0)
     return -1;
   /* From here on nobody reads the sync socket: errors go to the container's stderr. */
@@ -252,7 +270,7 @@ int init_child_run(struct init_config *cfg) {
     goto fail_late;
   trace_pointf("exec", "%s", exec_path);
   execve(exec_path, cfg->spec->process.args.items, env);
-  ocirun_error_set(&err, errno, "exec %s", exec_path);
+  exec_failed(exec_path, errno, &err);
   goto fail_late;
 
 fail:
@@ -263,7 +281,9 @@ fail_late:
   if (cfg->sync_fd >= 0)
     sync_send_error(cfg->sync_fd, &err);
   else if (err) {
-    dprintf(STDERR_FILENO, "ocirun: container init: %s\n", err->msg);
+    /* The message alone, as the reference runtime's init prints it: it is all the
+     * caller of `run` sees ("exec /run.sh: no such file or directory"). */
+    dprintf(STDERR_FILENO, "%s\n", err->msg);
     ocirun_error_free(&err);
   }
   return 127;

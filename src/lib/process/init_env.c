@@ -61,8 +61,7 @@ int process_env_build(const struct spec_strv *env, bool listen_fds, int nfds, ui
   bool has_home = false;
   for (size_t i = 0; i < env->len; i++) {
     const char *kv = env->items[i];
-    if (listen_fds &&
-        (strncmp(kv, "LISTEN_FDS=", 11) == 0 || strncmp(kv, "LISTEN_PID=", 11) == 0))
+    if (listen_fds && (strncmp(kv, "LISTEN_FDS=", 11) == 0 || strncmp(kv, "LISTEN_PID=", 11) == 0))
       continue;
     if (overridden_later(env, i))
       continue;
