@@ -128,7 +128,7 @@ int cmd_list(struct cli_global *g, int argc, char **argv) {
     ocirun_error_set(&err, 0, "invalid format option");
     return cli_fail(&err);
   }
-  if (state_list_ids(g->root, &ids, &n, &err) < 0)
+  if ((g->root_given ? state_list_ids_existing : state_list_ids)(g->root, &ids, &n, &err) < 0)
     return cli_fail(&err);
 
   /* --quiet wins over --format, as in runc; it still skips unreadable entries. */

@@ -136,3 +136,33 @@ setup() {
 	runtime delete --force "$ID"
 	[ "$status" -eq 0 ]
 }
+
+@test "cgroups: create refuses a cgroup that already holds processes, and leaves them alone" {
+	start_detached
+	pid=$(container_pid "$ID")
+	id2=$(new_id 2)
+	runtime run -d --bundle "$BUNDLE" "$id2"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container's cgroup is not empty"* ]]
+	runtime create --bundle "$BUNDLE" "$id2"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container's cgroup is not empty"* ]]
+	[ "$(container_status "$ID")" = running ]
+	kill -0 "$pid"
+}
+
+@test "cgroups: create refuses a frozen cgroup at once, and leaves it" {
+	local dir=/sys/fs/cgroup/freezer/ocirun-test/$ID
+	mkdir -p "$dir"
+	echo FROZEN >"$dir/freezer.state"
+	runtime run -d --bundle "$BUNDLE" "$ID"
+	local st=$status out=$output
+	runtime create --bundle "$BUNDLE" "$ID"
+	local st2=$status out2=$output
+	echo THAWED >"$dir/freezer.state"
+	[ -d "$dir" ]
+	rmdir "$dir"
+	[ "$st" -ne 0 ] && [ "$st2" -ne 0 ]
+	[[ "$out" == *"container's cgroup unexpectedly frozen"* ]]
+	[[ "$out2" == *"container's cgroup unexpectedly frozen"* ]]
+}

@@ -176,3 +176,10 @@ host_cgroupns() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "--help -t" ]
 }
+
+@test "cli: list with a --root that does not exist fails; the default root may be missing" {
+	runtime_root_missing() { "$OCIRUN" --root "$BATS_TEST_TMPDIR/no/such/root" list; }
+	run runtime_root_missing
+	[ "$status" -ne 0 ]
+	[ ! -e "$BATS_TEST_TMPDIR/no" ]
+}

@@ -73,3 +73,27 @@ load helpers
 	[ "$status" -eq 0 ]
 	[ "$output" = opened ]
 }
+
+@test "device cgroup: a linux.devices node without an allow rule cannot be opened, before or after update" {
+	# CAP_SYSLOG: without it /dev/kmsg is refused whatever the device cgroup says
+	update_config '.linux.devices = [{"path": "/dev/kmsg2", "type": "c", "major": 1, "minor": 11}]
+		| .process.capabilities.bounding += ["CAP_SYSLOG"] | .process.capabilities.effective += ["CAP_SYSLOG"]
+		| .process.capabilities.permitted += ["CAP_SYSLOG"]'
+	set_args sleep 100
+	start_detached
+	in_container sh -c 'echo x >/dev/kmsg2'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+	runtime update --pids-limit 42 "$ID"
+	[ "$status" -eq 0 ]
+	in_container sh -c 'head -n1 /dev/kmsg2'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+	# with a rule, the same node opens
+	id2=$(new_id 2)
+	update_config '.linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "rw"}]'
+	set_args sh -c 'head -n1 /dev/kmsg2 >/dev/null && echo opened'
+	runtime run "$id2"
+	[ "$status" -eq 0 ]
+	[ "$output" = opened ]
+}

@@ -94,3 +94,37 @@ SH
 	[ $(($(date +%s) - start)) -lt 15 ]
 	[ ! -e "$ROOT/$ID" ]
 }
+
+@test "hooks: a failing hook of any kind but poststop fails the operation, in runc's words" {
+	local kind
+	set_args echo the-process-ran
+	for kind in prestart createRuntime createContainer startContainer poststart; do
+		update_config '.hooks = {($k): [{"path": "/bin/true"}, {"path": "/bin/false"}]}' --arg k "$kind"
+		run_container
+		[ "$status" -ne 0 ] || fail "$kind: $output"
+		[[ "$output" == *"error running $kind hook #1: /bin/false: exited with status 1"* ]] || fail "$kind: $output"
+		[[ "$kind" == poststart ]] || [[ "$output" != *the-process-ran* ]] || fail "$kind: $output"
+		[ ! -e "$ROOT/$ID" ] || fail "$kind: container left behind"
+	done
+}
+
+@test "hooks: a failing poststart hook on start stops the container" {
+	update_config '.hooks.poststart = [{"path": "/bin/false"}]'
+	set_args sleep 100
+	create_container
+	runtime start "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"error running poststart hook #0:"* ]]
+	wait_for_status "$ID" stopped
+}
+
+@test "hooks: args[0] is passed as given; startContainer gets the process env; createContainer starts in the rootfs" {
+	update_config '.root.readonly = false | .process.env = ["PATH=/bin", "ONE=two"]'
+	update_config '.hooks.startContainer = [{"path": "/bin/busybox", "args": ["sh", "-c", "echo \"argv0=$0 ONE=$ONE\" >/hook.out"]}]'
+	update_config '.hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "echo created-here > ./cc.out"]}]'
+	set_args cat /hook.out /cc.out
+	run_container
+	[ "$status" -eq 0 ] || fail "$output"
+	[[ "$output" == *"argv0=sh ONE=two"* ]]
+	[[ "$output" == *"created-here"* ]]
+}

@@ -168,3 +168,50 @@ add_mount() { update_config '.mounts += [$m]' --argjson m "$1"; }
 	[[ "$output" == *"/nonexistent/rootfs"* ]]
 	[ ! -e "$ROOT/$ID" ]
 }
+
+@test "maskedPaths: a path listed twice is masked once" {
+	update_config '.linux.maskedPaths += ["/home", "/home/", "/etc/passwd", "/etc//passwd"]'
+	set_args sh -c 'grep -c " /home " /proc/self/mounts; grep -c " /etc/passwd " /proc/self/mounts'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$(echo $output)" = "1 1" ] || fail "$output"
+}
+
+@test "mounts: proc or sysfs onto a symlink (dangling or not) is refused in runc's words" {
+	update_config '.root.readonly = false'
+	rm -rf rootfs/proc
+	ln -s /nowhere rootfs/proc
+	set_args true
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"must be mounted on ordinary directory"* ]]
+	rm rootfs/proc && mkdir rootfs/proc
+	rm -rf rootfs/sys
+	ln -s /etc rootfs/sys
+	run_container
+	rm rootfs/sys && mkdir rootfs/sys
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"must be mounted on ordinary directory"* ]]
+}
+
+@test "rootfsPropagation: unbindable works (the set-up runs private), the new / is unbindable" {
+	update_config '.linux.rootfsPropagation = "unbindable"'
+	set_args sh -c 'awk "\$5 == \"/\"" /proc/self/mountinfo'
+	run_container
+	[ "$status" -eq 0 ] || fail "$output"
+	[[ "$output" == *unbindable* ]]
+}
+
+@test "no mount namespace: the container runs chrooted, its mounts in the host's namespace, hooks run" {
+	update_config '.linux.namespaces -= [{"type": "mount"}] | .linux.maskedPaths = [] | .linux.readonlyPaths = []
+		| .hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", "touch \"$0\"", $mark]}]' \
+		--arg mark "$BATS_TEST_TMPDIR/hook-ran"
+	echo in-rootfs >rootfs/only-here
+	set_args cat /only-here
+	run_container
+	local st=$status out=$output
+	umount -R --lazy "$BUNDLE/rootfs" || true
+	[ "$st" -eq 0 ] || fail "$out"
+	[ "$out" = in-rootfs ]
+	[ -e "$BATS_TEST_TMPDIR/hook-ran" ]
+}

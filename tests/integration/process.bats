@@ -221,6 +221,55 @@ status_field() { sed -n "s/^$1:[[:space:]]*//p"; }
 	[[ "${lines[2]}" == *"	0" ]]
 }
 
+@test "CPU affinity: the init and exec processes do not inherit the caller's (taskset)" {
+	[ "$(nproc --all)" -ge 2 ] || skip "needs two CPUs"
+	all=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)
+	set_args sh -c 'grep Cpus_allowed_list /proc/self/status; sleep 100'
+	taskset -c 0 "$OCIRUN" --root "$ROOT" run -d --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+	wait_for_status "$ID" running
+	pid=$(container_pid "$ID")
+	[ "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/"$pid"/status)" = "$all" ]
+	out=$(taskset -c 0 "$OCIRUN" --root "$ROOT" exec "$ID" grep Cpus_allowed_list /proc/self/status)
+	[[ "$out" == *"	$all" ]] || fail "exec: $out, expected $all"
+}
+
+@test "scheduler: SCHED_DEADLINE with a restricted cpuset fails in runc's words" {
+	skip_if_runc "runc 1.1 does not know this field"
+	[ "$(nproc --all)" -ge 2 ] || skip "needs two CPUs"
+	update_config '.linux.resources.cpu.cpus = "0" | .linux.cgroupsPath = "/ocirun-test/" + $id
+		| .process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 42000, "deadline": 1000000, "period": 1000000}' --arg id "$ID"
+	set_args true
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"process scheduler can't be used together with AllowedCPUs"* ]]
+}
+
+@test "memoryPolicy: runc's mode and flag names; other input refused in runc's words" {
+	skip_if_runc "runc 1.1 does not know this field"
+	set_args true
+	update_config '.linux.memoryPolicy = {}'
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"invalid memory policy mode"* ]]
+	update_config '.linux.memoryPolicy = {"mode": "INTERLEAVE", "nodes": "0"}'
+	run_container
+	[[ "$output" == *"invalid memory policy mode"* ]]
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_PREFERRED", "nodes": "0", "flags": ["badflag"]}'
+	run_container
+	[[ "$output" == *"invalid memory policy flag"* ]]
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_DEFAULT", "nodes": "0-7"}'
+	run_container
+	[[ "$output" == *"mode requires 0 nodes but got 8"* ]]
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0-9876543210"}'
+	run_container
+	[[ "$output" == *"invalid memory policy node"* ]]
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_INTERLEAVE", "nodes": "0"}'
+	set_args sh -c 'head -n 1 /proc/self/numa_maps | cut -d " " -f 2'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = "interleave:0" ]
+}
+
 @test "a bad scheduler policy is an error naming it" {
 	skip_if_runc "runc 1.1 does not know this field"
 	update_config '.process.scheduler = {"policy": "SCHED_NOPE"}'

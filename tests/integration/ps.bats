@@ -44,7 +44,12 @@ setup() {
 	runtime start "$ID"
 	wait_for_status "$ID" stopped
 	runtime ps --format json "$ID"
-	if [ "$status" -eq 0 ]; then [ "$output" = "[]" ] || [ "$output" = null ]; fi
+	[ "$status" -eq 0 ]
+	[ "$output" = "[]" ] || [ "$output" = null ]
+	runtime ps "$ID"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *PID* ]]
+	[ "${#lines[@]}" -eq 1 ]
 }
 
 @test "ps of a missing container fails" {

@@ -90,7 +90,7 @@ B=$(bundle procsym)
 rmdir "$B/rootfs/proc" && ln -s /etc "$B/rootfs/proc"
 run "$B" 'echo RAN'
 expect "proc on a symlink refused" test "$rc" -ne 0
-expect "refusal says why" has "must be mounted on a directory"
+expect "refusal says why" has "must be mounted on ordinary directory"
 B=$(bundle procfile)
 rmdir "$B/rootfs/proc" && touch "$B/rootfs/proc"
 run "$B" 'echo RAN'

@@ -367,7 +367,7 @@ static void test_hooks(void) {
   h[2] = (struct spec_hook){.path = check, .args = {args, 2}, .env = {env, 1}};
   list = (struct spec_hook_list){h, 3};
   CHECK(hooks_run(&list, "createRuntime", state, &err) < 0);
-  CHECK_CONTAINS(msg_of(err), "createRuntime hook #1 ");
+  CHECK_CONTAINS(msg_of(err), "error running createRuntime hook #1: ");
   CHECK_CONTAINS(msg_of(err), "/fail: exited with status 2");
   CHECK_CONTAINS(msg_of(err), "stderr: it broke");
   CHECK_CONTAINS(msg_of(err), "stdout: some output");
@@ -379,7 +379,7 @@ static void test_hooks(void) {
   t0 = mono_ms();
   CHECK(hooks_run(&list, "prestart", state, &err) < 0);
   CHECK(mono_ms() - t0 < 4000);
-  CHECK_CONTAINS(msg_of(err), "prestart hook #0 ");
+  CHECK_CONTAINS(msg_of(err), "error running prestart hook #0: ");
   CHECK_CONTAINS(msg_of(err), "/slow: timed out after 1s");
   ocirun_error_free(&err);
 
@@ -390,7 +390,7 @@ static void test_hooks(void) {
 
   h[0] = (struct spec_hook){.path = (char *)"/nonexistent/hook"};
   CHECK(hooks_run(&list, "poststart", state, &err) < 0);
-  CHECK_CONTAINS(msg_of(err), "poststart hook #0 /nonexistent/hook: exec: No such file");
+  CHECK_CONTAINS(msg_of(err), "poststart hook #0: /nonexistent/hook: exec: No such file");
   ocirun_error_free(&err);
 
   /* A background child holding stdout open does not keep the runtime waiting. */
@@ -680,7 +680,7 @@ static void child_attrs(void *arg) {
   ocirun_error_free(&err);
   mp.nodes = (char *)"0";
   CHILD_CHECK(memory_policy_apply(&mp, &err) < 0);
-  CHILD_CHECK(err && strstr(err->msg, "MPOL_DEFAULT takes no nodes"));
+  CHILD_CHECK(err && strstr(err->msg, "MPOL_DEFAULT mode requires 0 nodes but got 1"));
   ocirun_error_free(&err);
   mp.mode = (char *)"MPOL_BIND";
   if (memory_policy_apply(&mp, &err) < 0) {

@@ -359,7 +359,7 @@ static const struct {
     {LINUX("\"personality\":{\"domain\":\"LINUX64\"}"),
      ".linux.personality.domain: expected one of \"LINUX\", \"LINUX32\""},
     {LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_X\"}"),
-     ".linux.memoryPolicy.mode: expected a memory policy mode"},
+     ".linux.memoryPolicy.mode: invalid memory policy mode \"MPOL_X\""},
     {LINUX("\"netDevices\":{\"eth0\":[]}"),
      ".linux.netDevices.eth0: expected an object, got array"},
     /* syntax */

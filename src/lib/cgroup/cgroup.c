@@ -401,6 +401,20 @@ int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *count, ocirun_error_t *
   return cg_collect_pids(dir, pids, count, err);
 }
 
+int cgroup_check_unused(struct cgroup *cg, ocirun_error_t **err) {
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n = 0;
+
+  if (cgroup_pids(cg, &pids, &n, err) < 0)
+    return -1;
+  if (n > 0)
+    return ocirun_error_set(err, 0, "container's cgroup is not empty: %zu process(es) found", n);
+  /* A process put into a frozen cgroup would never run (nor die): refuse it. */
+  if (cg->drv->is_frozen(cg))
+    return ocirun_error_set(err, 0, "container's cgroup unexpectedly frozen");
+  return 0;
+}
+
 int cgroup_kill_all(struct cgroup *cg, int signo, ocirun_error_t **err) {
   ocirun_error_t *ferr = NULL;
   _cleanup_free_ pid_t *pids = NULL;
@@ -412,6 +426,9 @@ int cgroup_kill_all(struct cgroup *cg, int signo, ocirun_error_t **err) {
     return 0;
   if (cg->drv->kill_fast) {
     int r = cg->drv->kill_fast(cg, signo, err);
+    /* A paused container's processes die only once thawed (the v1 freezer holds them). */
+    if (r == 0 && signo == SIGKILL && cg->drv->is_frozen(cg))
+      r = cg->drv->freeze(cg, false, err);
     if (r <= 0)
       return r;
   }

@@ -84,7 +84,10 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
   struct container_cgroup c;
   int r;
 
-  if (container_cgroup_open(root, id, false, ALIVE, "container not running", &c, err) < 0)
+  /* A stopped container lists what is left in its cgroup (nothing, or processes that
+   * outlived an init without a pid namespace), as runc. */
+  if (container_cgroup_open(root, id, false, ALIVE | CONTAINER_STATUS_BIT(CONTAINER_STOPPED),
+                            "container not running", &c, err) < 0)
     return -1;
   r = cgroup_pids(c.cgroup, pids, n, err);
   container_cgroup_close(&c);

@@ -48,9 +48,6 @@ int create_checks_run(const struct spec *spec, char **rootfs, ocirun_error_t **e
     return ocirun_error_set(err, 0, "config.json: .process: required to create a container");
   if (spec->process.args.len == 0)
     return ocirun_error_set(err, 0, "config.json: .process.args: must not be empty");
-  if (spec_find_namespace(spec, SPEC_NS_MOUNT) == NULL)
-    return ocirun_error_set(err, 0,
-                            "config.json: .linux.namespaces: a mount namespace is required");
   if (spec_check_supported(spec, err) < 0)
     return -1;
   if (check_namespaced_names(spec, err) < 0)

@@ -8,6 +8,23 @@
 #include "util/cleanup.h"
 #include "util/syscalls.h"
 
+/* Without a pid namespace of its own, the init's death does not take the other processes
+ * with it: SIGKILL goes to every process of the cgroup, init alive or not (as runc). */
+static bool has_private_pid_ns(const char *root, const char *id) {
+  struct spec *spec = NULL;
+  ocirun_error_t *err = NULL;
+  bool private_ns = true;
+
+  if (container_load_spec(root, id, &spec, &err) < 0) {
+    ocirun_error_free(&err);
+    return true;
+  }
+  const struct spec_namespace *ns = spec_find_namespace(spec, SPEC_NS_PID);
+  private_ns = ns != NULL && ns->path == NULL;
+  spec_free(spec);
+  return private_ns;
+}
+
 int container_kill(const char *root, const char *id, int signo, bool all, ocirun_error_t **err) {
   struct container_state st = {0};
   _cleanup_close_ int pidfd = -1;
@@ -20,6 +37,8 @@ int container_kill(const char *root, const char *id, int signo, bool all, ocirun
   if (state_read(root, id, &st, err) < 0)
     return -1;
   status = state_status(root, &st);
+  if (signo == SIGKILL && !all && st.cgroup_path && !has_private_pid_ns(root, id))
+    all = true;
   if (status == CONTAINER_STOPPED && !all) {
     ocirun_error_set(err, 0, "container not running");
     goto out;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -16,27 +17,39 @@
 #include "util/syscalls.h"
 #include "util/trace.h"
 
-static void run_poststart(const char *root, struct container_state *st) {
-  struct spec *spec = NULL;
-  ocirun_error_t *err = NULL;
+/* A failing poststart hook fails the start and stops the container (runtime-spec 1.3, and
+ * runc since 1.2). */
+static int run_poststart_hooks(const struct spec *spec, const struct container_state *st,
+                               ocirun_error_t **err) {
   _cleanup_free_ char *json = NULL;
 
-  if (container_load_spec(root, st->id, &spec, &err) < 0) {
-    log_warn("poststart hooks: %s", err->msg);
-    ocirun_error_free(&err);
-    return;
+  if (spec->hooks.poststart.len == 0)
+    return 0;
+  json = state_to_hook_json(st, CONTAINER_RUNNING);
+  if (json == NULL)
+    return ocirun_error_set(err, ENOMEM, "poststart hooks: state");
+  if (hooks_run(&spec->hooks.poststart, "poststart", json, err) < 0) {
+    kill(st->init_pid, SIGKILL);
+    return -1;
+  }
+  trace_pointf("hooks", "poststart (%zu)", spec->hooks.poststart.len);
+  return 0;
+}
+
+static int run_poststart(const char *root, struct container_state *st, ocirun_error_t **err) {
+  struct spec *spec = NULL;
+  ocirun_error_t *load_err = NULL;
+  int r;
+
+  if (container_load_spec(root, st->id, &spec, &load_err) < 0) {
+    log_warn("poststart hooks: %s", load_err->msg);
+    ocirun_error_free(&load_err);
+    return 0;
   }
   trace_point("load config");
-  if (spec->hooks.poststart.len > 0) {
-    json = state_to_hook_json(st, CONTAINER_RUNNING);
-    /* As the reference runtime: a failing poststart hook is reported, not fatal. */
-    if (json && hooks_run(&spec->hooks.poststart, "poststart", json, &err) < 0) {
-      log_warn("%s", err->msg);
-      ocirun_error_free(&err);
-    }
-    trace_pointf("hooks", "poststart (%zu)", spec->hooks.poststart.len);
-  }
+  r = run_poststart_hooks(spec, st, err);
   spec_free(spec);
+  return r;
 }
 
 /* Open the fifo without blocking and wait for the init's byte, or its death. */
@@ -116,7 +129,8 @@ int container_start(const char *root, const char *id, ocirun_error_t **err) {
   dir = state_dir_path(root, id);
   if (dir == NULL || release_init(dir, &st, err) < 0)
     goto out;
-  run_poststart(root, &st);
+  if (run_poststart(root, &st, err) < 0)
+    goto out;
   r = 0;
 out:
   state_clear(&st);
@@ -129,13 +143,5 @@ int container_start_held(struct container *c, ocirun_error_t **err) {
   close(c->sync_fd);
   c->sync_fd = -1;
   trace_point("send start");
-  if (c->spec->hooks.poststart.len > 0) {
-    _cleanup_free_ char *json = state_to_hook_json(&c->state, CONTAINER_RUNNING);
-    ocirun_error_t *hook_err = NULL;
-    if (json && hooks_run(&c->spec->hooks.poststart, "poststart", json, &hook_err) < 0) {
-      log_warn("%s", hook_err->msg);
-      ocirun_error_free(&hook_err);
-    }
-  }
-  return 0;
+  return run_poststart_hooks(c->spec, &c->state, err);
 }

@@ -122,6 +122,8 @@ char *state_owner_name(uid_t uid);
 
 /* Ids of all containers under root, sorted (malloc'd array of malloc'd strings). */
 int state_list_ids(const char *root, char ***ids, size_t *count, ocirun_error_t **err);
+/* The same, but a root that does not exist is an error (an explicit --root, as runc). */
+int state_list_ids_existing(const char *root, char ***ids, size_t *count, ocirun_error_t **err);
 void state_list_ids_free(char **ids, size_t count);
 
 #endif

@@ -33,7 +33,19 @@ static bool entry_is_dir(DIR *d, const struct dirent *de) {
   return fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode);
 }
 
+static int list_ids(const char *root, bool missing_ok, char ***ids, size_t *count,
+                    ocirun_error_t **err);
+
 int state_list_ids(const char *root, char ***ids, size_t *count, ocirun_error_t **err) {
+  return list_ids(root, true, ids, count, err);
+}
+
+int state_list_ids_existing(const char *root, char ***ids, size_t *count, ocirun_error_t **err) {
+  return list_ids(root, false, ids, count, err);
+}
+
+static int list_ids(const char *root, bool missing_ok, char ***ids, size_t *count,
+                    ocirun_error_t **err) {
   _cleanup_closedir_ DIR *d = NULL;
   char **list = NULL;
   size_t n = 0, cap = 0;
@@ -44,7 +56,7 @@ int state_list_ids(const char *root, char ***ids, size_t *count, ocirun_error_t 
   d = opendir(root);
   if (d == NULL) {
     /* No root yet: no container was ever created there. */
-    if (errno == ENOENT)
+    if (errno == ENOENT && missing_ok)
       return 0;
     return ocirun_error_set(err, errno, "open %s", root);
   }

@@ -97,3 +97,11 @@ int cpu_affinity_apply_to(pid_t pid, const char *cpu_list, ocirun_error_t **err)
 int cpu_affinity_apply(const char *cpu_list, ocirun_error_t **err) {
   return cpu_affinity_apply_to(0, cpu_list, err);
 }
+
+void cpu_affinity_reset(void) {
+  cpu_set_t all;
+  /* Every CPU: the kernel keeps those of the cgroup's cpuset, so the process does not
+   * inherit the affinity of whoever started the runtime (taskset), as in runc. */
+  memset(&all, 0xff, sizeof(all));
+  sched_setaffinity(0, sizeof(all), &all);
+}

@@ -103,12 +103,15 @@ static int move_fd(int fd, int target) {
 }
 
 /* In the forked child: only async-signal-safe calls until execve. */
-static __attribute__((noreturn)) void child_exec(const char *path, char **argv, char **envp, int in,
-                                                 int out, int errfd, int report) {
+static __attribute__((noreturn)) void child_exec(const char *path, char **argv, char **envp,
+                                                 const char *cwd, int in, int out, int errfd,
+                                                 int report) {
   sigset_t none;
   int e;
 
   if (move_fd(in, 0) < 0 || move_fd(out, 1) < 0 || move_fd(errfd, 2) < 0)
+    goto fail;
+  if (cwd && chdir(cwd) < 0)
     goto fail;
   /* A hook starts with default signal handling, whatever the runtime set up. */
   for (int s = 1; s < _NSIG; s++) {
@@ -149,8 +152,8 @@ static long long now_ms(void) {
 static int failure(ocirun_error_t **err, const char *phase, size_t i, const char *path,
                    const char *what, struct capture *out, struct capture *errc) {
   const char *o = capture_text(out), *e = capture_text(errc);
-  return ocirun_error_set(err, 0, "%s hook #%zu %s: %s%s%s%s%s%s%s", phase, i, path, what,
-                          *e ? ", stderr: " : "", e, errc->truncated ? "..." : "",
+  return ocirun_error_set(err, 0, "error running %s hook #%zu: %s: %s%s%s%s%s%s%s", phase, i, path,
+                          what, *e ? ", stderr: " : "", e, errc->truncated ? "..." : "",
                           *o ? ", stdout: " : "", o, out->truncated ? "..." : "");
 }
 
@@ -187,7 +190,7 @@ static int wait_hook(int pidfd, long long deadline, struct capture *out, struct 
 }
 
 static int run_one(const struct spec_hook *h, const char *phase, size_t i, const char *state,
-                   ocirun_error_t **err) {
+                   const struct hooks_defaults *d, ocirun_error_t **err) {
   _cleanup_free_ char **argv = NULL;
   _cleanup_free_ char **envp = NULL;
   _cleanup_close_ int in = -1, pidfd = -1;
@@ -201,29 +204,30 @@ static int run_one(const struct spec_hook *h, const char *phase, size_t i, const
   ssize_t n;
 
   if (h->path == NULL)
-    return ocirun_error_set(err, 0, "%s hook #%zu: no path", phase, i);
+    return ocirun_error_set(err, 0, "error running %s hook #%zu: no path", phase, i);
   argv = strv_null_terminated(&h->args, h->path);
   envp = h->env.items ? strv_null_terminated(&h->env, NULL) : NULL;
   out = calloc(1, sizeof(*out));
   errc = calloc(1, sizeof(*errc));
   if (argv == NULL || (h->env.items && envp == NULL) || out == NULL || errc == NULL) {
-    ocirun_error_set(err, ENOMEM, "%s hook #%zu %s", phase, i, h->path);
+    ocirun_error_set(err, ENOMEM, "error running %s hook #%zu: %s", phase, i, h->path);
     goto done;
   }
   out->fd = errc->fd = -1;
   if (stdin_pipe(state ? state : "", &in, err) < 0)
     goto done;
   if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
-    ocirun_error_set(err, errno, "%s hook #%zu %s: pipe", phase, i, h->path);
+    ocirun_error_set(err, errno, "error running %s hook #%zu: %s: pipe", phase, i, h->path);
     goto done;
   }
   pid = fork();
   if (pid < 0) {
-    ocirun_error_set(err, errno, "%s hook #%zu %s: fork", phase, i, h->path);
+    ocirun_error_set(err, errno, "error running %s hook #%zu: %s: fork", phase, i, h->path);
     goto done;
   }
   if (pid == 0)
-    child_exec(h->path, argv, envp ? envp : environ, in, po[1], pe[1], report[1]);
+    child_exec(h->path, argv, envp ? envp : (d && d->env ? (char **)d->env : environ),
+               d ? d->cwd : NULL, in, po[1], pe[1], report[1]);
   child = pid;
   close_fd(&po[1]);
   close_fd(&pe[1]);
@@ -240,13 +244,13 @@ static int run_one(const struct spec_hook *h, const char *phase, size_t i, const
     n = read(report[0], &e, sizeof(e));
   while (n < 0 && errno == EINTR);
   if (n == (ssize_t)sizeof(e)) {
-    ocirun_error_set(err, e, "%s hook #%zu %s: exec", phase, i, h->path);
+    ocirun_error_set(err, e, "error running %s hook #%zu: %s: exec", phase, i, h->path);
     goto done;
   }
 
   pidfd = sys_pidfd_open(pid, 0);
   if (pidfd < 0) {
-    ocirun_error_set(err, errno, "%s hook #%zu %s: pidfd_open", phase, i, h->path);
+    ocirun_error_set(err, errno, "error running %s hook #%zu: %s: pidfd_open", phase, i, h->path);
     goto done;
   }
   if (h->has_timeout && h->timeout > 0)
@@ -262,7 +266,7 @@ static int run_one(const struct spec_hook *h, const char *phase, size_t i, const
     goto done;
   }
   if (wait_pid(steal_pid(&child), &status, err) < 0) {
-    ret = ocirun_error_prefix(err, "%s hook #%zu %s", phase, i, h->path);
+    ret = ocirun_error_prefix(err, "error running %s hook #%zu: %s", phase, i, h->path);
     goto done;
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -296,13 +300,18 @@ done:
   return ret;
 }
 
-int hooks_run(const struct spec_hook_list *hooks, const char *phase, const char *state_json,
-              ocirun_error_t **err) {
+int hooks_run_with(const struct spec_hook_list *hooks, const char *phase, const char *state_json,
+                   const struct hooks_defaults *defaults, ocirun_error_t **err) {
   if (hooks == NULL)
     return 0;
   for (size_t i = 0; i < hooks->len; i++) {
-    if (run_one(&hooks->items[i], phase, i, state_json, err) < 0)
+    if (run_one(&hooks->items[i], phase, i, state_json, defaults, err) < 0)
       return -1;
   }
   return 0;
+}
+
+int hooks_run(const struct spec_hook_list *hooks, const char *phase, const char *state_json,
+              ocirun_error_t **err) {
+  return hooks_run_with(hooks, phase, state_json, NULL, err);
 }

@@ -15,4 +15,14 @@
 int hooks_run(const struct spec_hook_list *hooks, const char *phase, const char *state_json,
               ocirun_error_t **err);
 
+/* What a hook gets when the config does not say: the environment of a hook without "env"
+ * (NULL: the runtime's), and the working directory (NULL: the caller's). */
+struct hooks_defaults {
+  char *const *env;
+  const char *cwd;
+};
+/* hooks_run with those defaults.  Errors read "error running PHASE hook #N: ...", as runc's. */
+int hooks_run_with(const struct spec_hook_list *hooks, const char *phase, const char *state_json,
+                   const struct hooks_defaults *defaults, ocirun_error_t **err);
+
 #endif

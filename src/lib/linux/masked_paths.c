@@ -6,6 +6,8 @@
  * (CVE-2025-31133). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -57,6 +59,17 @@ static int place(int *source, bool *attached, int target) {
   return 0;
 }
 
+/* A path given twice is masked once (a second mount would only stack on the first). */
+static bool listed_before(const struct spec_strv *paths, size_t i) {
+  char a[PATH_MAX], b[PATH_MAX];
+  if (path_clean(paths->items[i], a, sizeof(a)) < 0)
+    return false;
+  for (size_t j = 0; j < i; j++)
+    if (path_clean(paths->items[j], b, sizeof(b)) == 0 && strcmp(a, b) == 0)
+      return true;
+  return false;
+}
+
 int masked_paths_apply(const struct spec *spec, int root_fd, int host_null, ocirun_error_t **err) {
   const struct spec_strv *paths = &spec->linux_.masked_paths;
   _cleanup_close_ int empty = -1;
@@ -65,6 +78,8 @@ int masked_paths_apply(const struct spec *spec, int root_fd, int host_null, ocir
 
   for (size_t i = 0; i < paths->len; i++) {
     const char *path = paths->items[i];
+    if (listed_before(paths, i))
+      continue;
     _cleanup_close_ int target = path_open_in_root(root_fd, path, PATH_CREATE_NONE, false);
     struct stat st;
 

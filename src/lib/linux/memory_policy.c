@@ -70,15 +70,21 @@ int memory_policy_apply(const struct spec_memory_policy *m, ocirun_error_t **err
                               m->flags.items[i] ? m->flags.items[i] : "");
     mode |= flag;
   }
+  if (has_nodes && id_list_parse(m->nodes, nodes, MAX_NODES, "node", err) < 0)
+    return ocirun_error_prefix(err, ".linux.memoryPolicy.nodes: invalid memory policy node");
   if ((mode & 0xff) == MPOL_DEFAULT || (mode & 0xff) == MPOL_LOCAL) {
-    if (has_nodes)
-      return ocirun_error_set(err, 0, ".linux.memoryPolicy.nodes: %s takes no nodes", m->mode);
+    if (has_nodes) {
+      size_t count = 0;
+      for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
+        count += (size_t)__builtin_popcountl(nodes[i]);
+      return ocirun_error_set(err, 0,
+                              ".linux.memoryPolicy.nodes: %s mode requires 0 nodes but got %zu",
+                              m->mode, count);
+    }
   } else if (!has_nodes && (mode & 0xff) != MPOL_PREFERRED) {
     return ocirun_error_set(err, 0, ".linux.memoryPolicy.nodes: %s needs at least one node",
                             m->mode);
   }
-  if (has_nodes && id_list_parse(m->nodes, nodes, MAX_NODES, "node", err) < 0)
-    return ocirun_error_prefix(err, ".linux.memoryPolicy.nodes");
   if (sys_set_mempolicy(mode, has_nodes ? nodes : NULL,
                         has_nodes ? (unsigned long)MAX_NODES + 1 : 0UL) < 0)
     return ocirun_error_set(err, errno, "set_mempolicy(%s, nodes \"%s\")", m->mode,

@@ -231,9 +231,9 @@ static int mount_filesystem(struct entry *e, const struct mount_options *mo, oci
   if (fstat(target, &st) < 0)
     return entry_error(e, errno, "stat destination of", err);
   if (proc_like && !S_ISDIR(st.st_mode))
-    return ocirun_error_set(err, 0, ".mounts[%zu]: %s must be mounted on a directory, %s is %s",
-                            e->index, e->type, e->dest,
-                            S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
+    return ocirun_error_set(
+        err, 0, ".mounts[%zu]: %s must be mounted on ordinary directory, %s is %s", e->index,
+        e->type, e->dest, S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
   if (check_proc_target(e, target, err) < 0)
     return -1;
   if (mo->tmpcopyup && strcmp(e->type, "tmpfs") == 0)

@@ -47,7 +47,7 @@ int propagation_prepare(const struct spec *spec, const char *rootfs, ocirun_erro
 int propagation_finalize(const struct spec *spec, ocirun_error_t **err);
 
 /* pivot_root.c: make the rootfs "/" (pivot_root or MS_MOVE + chroot). */
-int rootfs_switch(const char *rootfs, bool no_pivot, ocirun_error_t **err);
+int rootfs_switch(const char *rootfs, bool no_pivot, bool host_mount_ns, ocirun_error_t **err);
 
 /* masked_paths.c: host_null is an O_PATH fd of a verified /dev/null (or -1 when
  * no masked path needs it). Call after the switch of root. */

@@ -48,6 +48,20 @@ static int switch_move(const char *rootfs, ocirun_error_t **err) {
   return 0;
 }
 
-int rootfs_switch(const char *rootfs, bool no_pivot, ocirun_error_t **err) {
+/* In the host's mount namespace (a config without one) neither pivot_root nor MS_MOVE may
+ * touch the host's "/": the process is only chrooted into the rootfs, as runc does. */
+static int switch_chroot(const char *rootfs, ocirun_error_t **err) {
+  if (chdir(rootfs) < 0)
+    return ocirun_error_set(err, errno, "chdir to rootfs %s", rootfs);
+  if (chroot(".") < 0)
+    return ocirun_error_set(err, errno, "chroot to rootfs %s", rootfs);
+  if (chdir("/") < 0)
+    return ocirun_error_set(err, errno, "chdir /");
+  return 0;
+}
+
+int rootfs_switch(const char *rootfs, bool no_pivot, bool host_mount_ns, ocirun_error_t **err) {
+  if (host_mount_ns)
+    return switch_chroot(rootfs, err);
   return no_pivot ? switch_move(rootfs, err) : switch_pivot(rootfs, err);
 }

@@ -24,6 +24,8 @@ int memory_policy_apply(const struct spec_memory_policy *m, ocirun_error_t **err
 
 /* sched_setaffinity from a list such as "0-3,5"; NULL or "" does nothing. */
 int cpu_affinity_apply(const char *cpu_list, ocirun_error_t **err);
+/* Reset the calling process's affinity to every CPU of its cpuset (best effort). */
+void cpu_affinity_reset(void);
 
 /* The same for another process (pid): execCPUAffinity.initial is set from the
  * parent before the child joins its cgroup. */

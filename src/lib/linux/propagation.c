@@ -67,6 +67,14 @@ int propagation_prepare(const struct spec *spec, const char *rootfs, ocirun_erro
 
   if (root_propagation(spec, &flags, err) < 0)
     return -1;
+  /* Without a mount namespace of its own the container mounts into the host's (as runc
+   * does); the host's "/" keeps its propagation, which runc would change. */
+  if (spec_find_namespace(spec, SPEC_NS_MOUNT) == NULL)
+    goto bind;
+  /* An unbindable "/" would refuse the rootfs bind below (EINVAL): as crun, the set-up runs
+   * private, and propagation_finalize makes the new "/" unbindable. */
+  if (flags & MS_UNBINDABLE)
+    flags = MS_PRIVATE | (flags & MS_REC);
   if (mount(NULL, "/", NULL, flags, NULL) < 0)
     return ocirun_error_set(err, errno, "set propagation of / (rootfsPropagation)");
   /* A recursive slave/private/unbindable leaves nothing shared: the common
@@ -79,6 +87,7 @@ int propagation_prepare(const struct spec *spec, const char *rootfs, ocirun_erro
     if (shared && mount(NULL, mp, NULL, MS_PRIVATE, NULL) < 0)
       return ocirun_error_set(err, errno, "make parent mount %s of rootfs %s private", mp, rootfs);
   }
+bind:
   /* The rootfs must be a mount point of its own for pivot_root(2). */
   if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return ocirun_error_set(err, errno, "bind mount rootfs %s onto itself", rootfs);

@@ -83,9 +83,10 @@ int rootfs_finalize(const struct spec *spec, const struct rootfs_options *opts,
   /* Taken while the host's /dev is still reachable. */
   if (spec->linux_.masked_paths.len > 0 && masked_open_host_null(&host_null, err) < 0)
     return -1;
-  if (rootfs_switch(opts->rootfs, opts->no_pivot, err) < 0)
+  bool host_ns = spec_find_namespace(spec, SPEC_NS_MOUNT) == NULL;
+  if (rootfs_switch(opts->rootfs, opts->no_pivot, host_ns, err) < 0)
     return -1;
-  trace_point(opts->no_pivot ? "chroot (no pivot)" : "pivot_root");
+  trace_point(opts->no_pivot || host_ns ? "chroot" : "pivot_root");
   root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return ocirun_error_set(err, errno, "open /");
@@ -95,7 +96,7 @@ int rootfs_finalize(const struct spec *spec, const struct rootfs_options *opts,
   if (masked_paths_apply(spec, root_fd, host_null, err) < 0)
     return -1;
   trace_pointf("masked paths", "%zu", spec->linux_.masked_paths.len);
-  if (dev_readonly(spec, root_fd, err) < 0 || propagation_finalize(spec, err) < 0)
+  if (dev_readonly(spec, root_fd, err) < 0 || (!host_ns && propagation_finalize(spec, err) < 0))
     return -1;
   if (spec->process.cwd && spec->process.cwd[0]) {
     _cleanup_close_ int cwd = path_open_in_root(root_fd, spec->process.cwd, PATH_CREATE_DIR, false);

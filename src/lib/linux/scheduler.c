@@ -2,6 +2,8 @@
 #include "util/syscalls.h"
 
 #include <errno.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,6 +49,14 @@ static int lookup(const struct named_value *t, size_t n, const char *name, uint6
   return -1;
 }
 
+static bool affinity_is_all_cpus(void) {
+  cpu_set_t set;
+  long online = sysconf(_SC_NPROCESSORS_CONF);
+  if (sched_getaffinity(0, sizeof(set), &set) < 0 || online <= 0)
+    return true;
+  return CPU_COUNT(&set) >= online;
+}
+
 int scheduler_apply(const struct spec_scheduler *s, ocirun_error_t **err) {
   struct kernel_sched_attr attr = {.size = sizeof(attr)};
   uint64_t policy, flag;
@@ -77,8 +87,14 @@ int scheduler_apply(const struct spec_scheduler *s, ocirun_error_t **err) {
   attr.sched_runtime = s->has_runtime ? s->runtime : 0;
   attr.sched_deadline = s->has_deadline ? s->deadline : 0;
   attr.sched_period = s->has_period ? s->period : 0;
-  if (sys_sched_setattr(&attr) < 0)
-    return ocirun_error_set(err, errno, "sched_setattr(%s, priority %u, nice %d)", s->policy,
+  if (sys_sched_setattr(&attr) < 0) {
+    int e = errno;
+    /* sched_setattr(2): SCHED_DEADLINE needs every CPU of the system in the affinity mask
+     * (a cpuset restricts it).  Said in runc's words. */
+    if (e == EPERM && attr.sched_policy == 6 /* SCHED_DEADLINE */ && !affinity_is_all_cpus())
+      return ocirun_error_set(err, e, "process scheduler can't be used together with AllowedCPUs");
+    return ocirun_error_set(err, e, "sched_setattr(%s, priority %u, nice %d)", s->policy,
                             attr.sched_priority, attr.sched_nice);
+  }
   return 0;
 }

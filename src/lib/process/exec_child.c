@@ -37,6 +37,10 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
   sigprocmask(SIG_SETMASK, &none, NULL);
   if (sync_expect(cfg->sync_fd, SYNC_GO, NULL, err) < 0)
     return -1;
+  /* In the container's cgroup now; execCPUAffinity.initial, when given, was set by the
+   * parent. */
+  if (p->exec_cpu_affinity.initial == NULL)
+    cpu_affinity_reset();
   /* Before the user namespace: as the container's root, /proc/self of this
    * non-dumpable process would no longer be ours to write. */
   if (p->has_oom_score_adj) {

@@ -50,7 +50,8 @@ static int set_names(const struct spec *spec, ocirun_error_t **err) {
 }
 
 static int run_container_hooks(struct init_config *cfg, const struct spec_hook_list *hooks,
-                               const char *phase, pid_t host_pid, ocirun_error_t **err) {
+                               const char *phase, pid_t host_pid,
+                               const struct hooks_defaults *defaults, ocirun_error_t **err) {
   struct container_state st;
   _cleanup_free_ char *json = NULL;
 
@@ -61,7 +62,7 @@ static int run_container_hooks(struct init_config *cfg, const struct spec_hook_l
   json = state_to_hook_json(&st, CONTAINER_CREATING);
   if (json == NULL)
     return ocirun_error_set(err, ENOMEM, "%s hooks: state", phase);
-  return hooks_run(hooks, phase, json, err);
+  return hooks_run_with(hooks, phase, json, defaults, err);
 }
 
 /* sysctl and oom_score_adj go through a procfs of the container's pid
@@ -157,7 +158,11 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
         sync_expect(cfg->sync_fd, SYNC_RESUME, NULL, err) < 0)
       return -1;
   }
-  if (run_container_hooks(cfg, &spec->hooks.create_container, "createContainer", host_pid, err) < 0)
+  /* As runc: createContainer hooks start in the container's root (not yet pivoted to), so
+   * that relative paths name files of the rootfs. */
+  struct hooks_defaults in_rootfs = {.cwd = cfg->rootfs.rootfs};
+  if (run_container_hooks(cfg, &spec->hooks.create_container, "createContainer", host_pid,
+                          &in_rootfs, err) < 0)
     return -1;
   trace_point("hooks createContainer");
   if (write_proc_settings(cfg, err) < 0)
@@ -250,6 +255,9 @@ int init_child_run(struct init_config *cfg) {
   if (sync_expect(cfg->sync_fd, SYNC_GO, &msg, &err) < 0)
     goto fail;
   host_pid = msg.arg;
+  /* In its cgroups now; execCPUAffinity.initial, when given, was set by the parent. */
+  if (cfg->spec->process.exec_cpu_affinity.initial == NULL)
+    cpu_affinity_reset();
   if (init_keeps_dumpable_until_go(cfg))
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (setup_container(cfg, host_pid, &err) < 0)
@@ -265,8 +273,10 @@ int init_child_run(struct init_config *cfg) {
   if (wait_for_start(cfg, &err) < 0)
     goto fail_late;
   trace_point("wait for start");
+  /* startContainer hooks without an env of their own get the process's, as in runc. */
+  struct hooks_defaults process_env = {.env = env};
   if (run_container_hooks(cfg, &cfg->spec->hooks.start_container, "startContainer", host_pid,
-                          &err) < 0)
+                          &process_env, &err) < 0)
     goto fail_late;
   trace_pointf("exec", "%s", exec_path);
   execve(exec_path, cfg->spec->process.args.items, env);

@@ -79,20 +79,37 @@ static const char *const mempolicy_modes[] = {
 static const char *const mempolicy_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
                                               "MPOL_F_STATIC_NODES", NULL};
 
+static bool listed(const char *const *names, const char *s) {
+  for (size_t i = 0; names[i]; i++)
+    if (strcmp(names[i], s) == 0)
+      return true;
+  return false;
+}
+
+/* Modes and flags in the kernel's (and runc's) spellings; anything else, or no mode, is
+ * refused in runc's words ("invalid memory policy mode", "... flag"). */
 static int parse_memory_policy(struct pctx *c, json_t *lnx, struct spec_memory_policy *out) {
   json_t *obj;
-  int idx, r = get_object(c, lnx, "memoryPolicy", &obj);
+  int r = get_object(c, lnx, "memoryPolicy", &obj);
   if (r <= 0)
     return r;
   out->present = true;
   size_t saved = pctx_push_key(c, "memoryPolicy");
-  if ((r = get_enum(c, obj, "mode", mempolicy_modes, "a memory policy mode (MPOL_...)", &idx)) < 0)
+  if (get_string(c, obj, "mode", &out->mode) < 0 || get_string(c, obj, "nodes", &out->nodes) < 0 ||
+      get_strv(c, obj, "flags", &out->flags) < 0)
     return -1;
-  if (r > 0 && (out->mode = strdup(mempolicy_modes[idx])) == NULL)
-    return pctx_fail(c, "out of memory");
-  if (get_string(c, obj, "nodes", &out->nodes) < 0 ||
-      get_enum_strv(c, obj, "flags", mempolicy_flags, NULL, &out->flags) < 0)
-    return -1;
+  if (out->mode == NULL || !listed(mempolicy_modes, out->mode))
+    return pctx_fail_key(c, "mode", "invalid memory policy mode \"%s\"",
+                         out->mode ? out->mode : "");
+  for (size_t i = 0; i < out->flags.len; i++) {
+    if (!listed(mempolicy_flags, out->flags.items[i])) {
+      size_t s2 = pctx_push_key(c, "flags");
+      pctx_push_index(c, i);
+      pctx_fail(c, "invalid memory policy flag \"%s\"", out->flags.items[i]);
+      pctx_pop(c, s2);
+      return -1;
+    }
+  }
   pctx_pop(c, saved);
   return 1;
 }
