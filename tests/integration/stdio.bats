@@ -3,6 +3,15 @@
 
 load helpers
 
+# console_listen OUTFILE [INPUT]: a console receiver on $sock in the background ($recv); what
+# arrives on the pty master goes to OUTFILE, INPUT is written to it first.
+console_listen() {
+	sock=$BATS_TEST_TMPDIR/console.sock
+	"$(tool console_receiver)" ${2:+-i "$2"} -o "$1" "$sock" &
+	recv=$!
+	wait_for_file "$sock"
+}
+
 @test "--pid-file holds the init's host pid" {
 	set_args sleep 100
 	create_container --pid-file "$BATS_TEST_TMPDIR/pid"
@@ -31,10 +40,7 @@ load helpers
 @test "--console-socket: the pty master is received; terminal output arrives on it" {
 	update_config '.process.terminal = true'
 	set_args sh -c 'tty; echo console-ok'
-	sock=$BATS_TEST_TMPDIR/console.sock
-	"$(tool console_receiver)" -o "$BATS_TEST_TMPDIR/console.out" "$sock" &
-	recv=$!
-	wait_for_file "$sock"
+	console_listen "$BATS_TEST_TMPDIR/console.out"
 	runtime run -d --console-socket "$sock" "$ID"
 	[ "$status" -eq 0 ]
 	wait "$recv"
@@ -45,10 +51,7 @@ load helpers
 @test "--console-socket: input written to the master reaches the process; /dev/console exists" {
 	update_config '.process.terminal = true'
 	set_args sh -c 'read x; echo "got:$x"; ls -l /dev/console'
-	sock=$BATS_TEST_TMPDIR/console.sock
-	"$(tool console_receiver)" -i 'hello\n' -o "$BATS_TEST_TMPDIR/console.out" "$sock" &
-	recv=$!
-	wait_for_file "$sock"
+	console_listen "$BATS_TEST_TMPDIR/console.out" 'hello\n'
 	create_container --console-socket "$sock"
 	runtime start "$ID"
 	[ "$status" -eq 0 ]
@@ -60,10 +63,7 @@ load helpers
 @test "terminal: the pty belongs to the process's user and devpts' tty group (run and exec)" {
 	update_config '.process.terminal = true | .process.user = {"uid": 1000, "gid": 100}'
 	set_args sh -c 'stat -c %u:%g "$(tty)"'
-	sock=$BATS_TEST_TMPDIR/console.sock
-	"$(tool console_receiver)" -o "$BATS_TEST_TMPDIR/console.out" "$sock" &
-	recv=$!
-	wait_for_file "$sock"
+	console_listen "$BATS_TEST_TMPDIR/console.out"
 	runtime run -d --console-socket "$sock" "$ID"
 	[ "$status" -eq 0 ]
 	wait "$recv"
@@ -73,9 +73,7 @@ load helpers
 	set_args sleep 100
 	runtime run -d "$id2"
 	[ "$status" -eq 0 ]
-	"$(tool console_receiver)" -o "$BATS_TEST_TMPDIR/exec.out" "$sock" &
-	recv=$!
-	wait_for_file "$sock"
+	console_listen "$BATS_TEST_TMPDIR/exec.out"
 	runtime exec -t -d -u 1001:100 --console-socket "$sock" "$id2" sh -c 'stat -c %u:%g "$(tty)"'
 	[ "$status" -eq 0 ]
 	wait "$recv"
@@ -95,10 +93,7 @@ two" ] || fail "$(printf %q "$output")"
 @test "consoleSize sets the terminal size" {
 	update_config '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 101}'
 	set_args stty size
-	sock=$BATS_TEST_TMPDIR/console.sock
-	"$(tool console_receiver)" -o "$BATS_TEST_TMPDIR/console.out" "$sock" &
-	recv=$!
-	wait_for_file "$sock"
+	console_listen "$BATS_TEST_TMPDIR/console.out"
 	runtime run -d --console-socket "$sock" "$ID"
 	[ "$status" -eq 0 ]
 	wait "$recv"

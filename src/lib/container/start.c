@@ -29,7 +29,13 @@ static int run_poststart_hooks(const struct spec *spec, const struct container_s
   if (json == NULL)
     return ocirun_error_set(err, ENOMEM, "poststart hooks: state");
   if (hooks_run(&spec->hooks.poststart, "poststart", json, err) < 0) {
-    kill(st->init_pid, SIGKILL);
+    int pidfd = -1;
+    if (pidfd_open_recorded(st->init_pid, st->init_start_time, "container init", &pidfd, NULL) ==
+            0 &&
+        pidfd >= 0) {
+      sys_pidfd_send_signal(pidfd, SIGKILL);
+      close(pidfd);
+    }
     return -1;
   }
   trace_pointf("hooks", "poststart (%zu)", spec->hooks.poststart.len);
