@@ -98,8 +98,9 @@ setup() {
 	start_detached
 	in_container grep NoNewPrivs /proc/self/status
 	[[ "$output" == *1 ]]
-	update_config '.process.noNewPrivileges = false'
 	id2=$(new_id 2)
+	# a cgroup of its own: a cgroup in use is refused
+	update_config '.process.noNewPrivileges = false | .linux.cgroupsPath = "/ocirun-test/" + $id' --arg id "$id2"
 	runtime run -d "$id2"
 	[ "$status" -eq 0 ]
 	runtime exec "$id2" grep NoNewPrivs /proc/self/status

@@ -113,9 +113,11 @@ fill() {
 	[ "$status" -eq 1 ]
 	[ -n "$output" ]
 	left=$(leftovers "$ID") || fail "$left"
-	runtime list
-	[ "$status" -eq 0 ] || fail "list of a root that does not exist: $output"
 	ROOT=$MNT/root
+	# an explicit --root that does not exist: list fails and says which (runc 1.1 lists nothing)
+	is_runc && return 0
+	"$OCIRUN" --root "$MNT/root/sub/dir" list >"$BATS_TEST_TMPDIR/list.out" 2>&1 && fail "list succeeded"
+	grep -q "$MNT/root/sub/dir" "$BATS_TEST_TMPDIR/list.out" || fail "$(cat "$BATS_TEST_TMPDIR/list.out")"
 }
 
 @test "state root nearly full: whichever write fails (inodes or blocks, at every step), create leaves nothing" {
