@@ -354,16 +354,8 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
   bool flags = false;
 
   r.present = true;
-  for (;;) {
-    opt = cli_getopt(argc, argv, "r:h", update_options);
-    if (opt == -1) {
-      /* as runc: value flags may also follow the container id ("update ID --memory 1M") */
-      if (id == NULL && argc - optind > 1 && argv[optind - 1] && strcmp(argv[optind - 1], "--")) {
-        id = argv[optind++];
-        continue;
-      }
-      break;
-    }
+  /* cli_getopt takes value flags after the container id too ("update ID --memory 1M"). */
+  while ((opt = cli_getopt(argc, argv, "r:h", update_options)) != -1) {
     if (opt == 'h') {
       cli_print_command_help(cmd, update_options, update_descriptions);
       resources_free(&r);
@@ -385,14 +377,9 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
       goto out;
     }
   }
-  if (id == NULL) {
-    if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
-      goto out;
-    id = argv[optind];
-  } else if (optind < argc) {
-    cli_usage_error(cmd, "\"%s\" requires a maximum of 1 argument", cmd->name);
+  if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
     goto out;
-  }
+  id = argv[optind];
   if (resources) {
     _cleanup_free_ char *data = NULL;
     size_t len = 0;

@@ -151,18 +151,3 @@ setup() {
 	kill -0 "$pid"
 }
 
-@test "cgroups: create refuses a frozen cgroup at once, and leaves it" {
-	local dir=/sys/fs/cgroup/freezer/ocirun-test/$ID
-	mkdir -p "$dir"
-	echo FROZEN >"$dir/freezer.state"
-	runtime run -d --bundle "$BUNDLE" "$ID"
-	local st=$status out=$output
-	runtime create --bundle "$BUNDLE" "$ID"
-	local st2=$status out2=$output
-	echo THAWED >"$dir/freezer.state"
-	[ -d "$dir" ]
-	rmdir "$dir"
-	[ "$st" -ne 0 ] && [ "$st2" -ne 0 ]
-	[[ "$out" == *"container's cgroup unexpectedly frozen"* ]]
-	[[ "$out2" == *"container's cgroup unexpectedly frozen"* ]]
-}

@@ -409,9 +409,6 @@ int cgroup_check_unused(struct cgroup *cg, ocirun_error_t **err) {
     return -1;
   if (n > 0)
     return ocirun_error_set(err, 0, "container's cgroup is not empty: %zu process(es) found", n);
-  /* A process put into a frozen cgroup would never run (nor die): refuse it. */
-  if (cg->drv->is_frozen(cg))
-    return ocirun_error_set(err, 0, "container's cgroup unexpectedly frozen");
   return 0;
 }
 

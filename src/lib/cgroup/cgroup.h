@@ -85,7 +85,7 @@ int cgroup_freeze(struct cgroup *cg, ocirun_error_t **err);
 int cgroup_thaw(struct cgroup *cg, ocirun_error_t **err);
 bool cgroup_is_frozen(struct cgroup *cg);
 /* Before create: a cgroup that already exists must hold no process ("container's cgroup is
- * not empty") and must not be frozen ("container's cgroup unexpectedly frozen"), as runc. */
+ * not empty"), as runc (a frozen one is refused by cgroup_open). */
 int cgroup_check_unused(struct cgroup *cg, ocirun_error_t **err);
 /* Signal every process in the cgroup (SIGKILL uses cgroup.kill where present). */
 int cgroup_kill_all(struct cgroup *cg, int signo, ocirun_error_t **err);

@@ -626,7 +626,7 @@ int container_create(const struct create_options *opts, struct container *c, oci
   if (cgroup_open(&cgo, &c->cgroup, err) < 0)
     goto fail;
   trace_pointf("cgroup open", "%s", cgroup_driver_name(c->cgroup));
-  /* A cgroup in use or frozen is not ours: refused, and left as it is (no undo). */
+  /* A cgroup in use is not ours: refused, and left as it is (no undo). */
   if (cgroup_check_unused(c->cgroup, err) < 0) {
     cgroup_close(c->cgroup);
     c->cgroup = NULL;
