@@ -104,6 +104,7 @@ setup() {
 	[ "$st" -eq 1 ]
 	[[ "$out" == *"container's cgroup unexpectedly frozen"* ]]
 	[ ! -e "$ROOT/$ID" ]
+}
 
 @test "cgroups: exec --cgroup joins sub-cgroups, per controller or for all; never outside" {
 	start_detached
