@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "checkpoint/checkpoint.h"
 #include "cli/cli.h"
 #include "container/features.h"
 
@@ -16,7 +17,6 @@ int cmd_features(struct cli_global *g, int argc, char **argv) {
   char *json;
   int c;
 
-  (void)g;
   while ((c = cli_getopt(argc, argv, "h", features_options)) != -1) {
     if (c == 'h') {
       cli_print_command_help(cmd, NULL, NULL);
@@ -26,7 +26,13 @@ int cmd_features(struct cli_global *g, int argc, char **argv) {
   }
   if (cli_require_args(cmd, argc, argv, 0, 0) != 0)
     return CLI_EXIT_FAILURE;
-  json = features_to_json();
+  {
+    char criu[64];
+    ocirun_error_t *probe = NULL;
+    bool found = criu_probe_version(g->criu, criu, sizeof(criu), &probe) == 0;
+    ocirun_error_free(&probe);
+    json = features_to_json_with_criu(found ? criu : NULL);
+  }
   if (json == NULL) {
     ocirun_error_set(&err, 0, "features: out of memory");
     return cli_fail(&err);

@@ -275,6 +275,15 @@ const char *cgroup_recorded_path(const struct cgroup *cg) {
   return cg->recorded;
 }
 
+const char *cgroup_freezer_dir(struct cgroup *cg) {
+  struct cgroup_hier *h = cgroup_v1_find(cg, "freezer");
+
+  if (h)
+    return h->path;
+  /* Pure v2 (and systemd on v2): the unified directory has cgroup.freeze. */
+  return cg->nhier == 0 ? cg->unified_path : NULL;
+}
+
 const char *cgroup_driver_name(const struct cgroup *cg) {
   return cg->drv->name;
 }

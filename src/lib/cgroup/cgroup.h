@@ -101,6 +101,9 @@ int cgroup_get_stats(struct cgroup *cg, struct cgroup_stats *st, ocirun_error_t 
  * (memory.oom_control), v2 the unified one (memory.events); NULL when none.
  * *v2 says which. */
 const char *cgroup_memory_dir(struct cgroup *cg, bool *v2);
+/* The directory that freezes the container's processes: the v1 freezer cgroup,
+ * or on pure v2 the container's cgroup (cgroup.freeze); NULL when neither. */
+const char *cgroup_freezer_dir(struct cgroup *cg);
 /* Name of the driver in use: "cgroupfs v1", "cgroupfs v2", "systemd". */
 const char *cgroup_driver_name(const struct cgroup *cg);
 

@@ -153,15 +153,25 @@ static int drive_init(struct create_ctx *ctx, ocirun_error_t **err) {
   }
 }
 
+int container_terminal_check(const struct create_options *o, bool terminal, ocirun_error_t **err) {
+  if (!terminal && o->console_socket)
+    return ocirun_error_set(err, 0,
+                            "cannot use console socket if the container does not have a "
+                            "terminal (.process.terminal is false)");
+  if (terminal && !o->console_socket && (!o->for_run || o->detach))
+    return ocirun_error_set(err, 0,
+                            "cannot allocate tty if ocirun will detach without setting "
+                            "console socket");
+  return 0;
+}
+
 static int prepare_terminal(struct create_ctx *ctx, ocirun_error_t **err) {
   const struct create_options *o = ctx->opts;
   int pair[2];
 
+  if (container_terminal_check(o, ctx->c->spec->process.terminal, err) < 0)
+    return -1;
   if (!ctx->c->spec->process.terminal) {
-    if (o->console_socket)
-      return ocirun_error_set(err, 0,
-                              "cannot use console socket if the container does not have a "
-                              "terminal (.process.terminal is false)");
     /* Foreground in a user namespace: stdio the container's root may reopen. */
     if (o->for_run && !o->detach &&
         ((ctx->init.clone_flags & CLONE_NEWUSER) || ctx->init.ns_fds[SPEC_NS_USER] >= 0))
@@ -172,10 +182,6 @@ static int prepare_terminal(struct create_ctx *ctx, ocirun_error_t **err) {
     ctx->init.console_sock = unix_socket_connect(o->console_socket, err);
     return ctx->init.console_sock < 0 ? ocirun_error_prefix(err, "console socket") : 0;
   }
-  if (!o->for_run || o->detach)
-    return ocirun_error_set(err, 0,
-                            "cannot allocate tty if ocirun will detach without setting "
-                            "console socket");
   /* Foreground `run`: the master comes back to us and we relay it. */
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
     return ocirun_error_set(err, errno, "socketpair for the terminal");
@@ -357,6 +363,9 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
    * is killed by delete --force.  The pid is recorded with the `created` state. */
   c->state.init_pid = c->pid;
   c->state.init_start_time = process_start_time(c->pid);
+  /* For checkpoint/restore: the init's stdio as it was given (the seed's getPipeFds). */
+  if (process_stdio_paths(c->pid, c->state.stdio) < 0)
+    return ocirun_error_set(err, ENOMEM, "record the stdio of the container init");
   /* execCPUAffinity.initial: where the child runs until its cgroup's cpuset applies. */
   if (cpu_affinity_apply_to(c->pid, c->spec->process.exec_cpu_affinity.initial, err) < 0)
     return -1;
@@ -399,15 +408,15 @@ static bool has_limits(const struct spec_resources *r) {
 /* As runc: rootless, a cgroup the user may not make is no error when the config
  * asks for neither a cgroup path nor limits; the container runs without one (no
  * limits, `kill --all` and `ps` have nothing to go by). */
-static int create_cgroup(struct create_ctx *ctx, ocirun_error_t **err) {
-  struct container *c = ctx->c;
+static int create_cgroup(const struct create_options *opts, struct container *c,
+                         ocirun_error_t **err) {
   const char *path = c->spec->linux_.cgroups_path;
   int e;
 
   if (cgroup_create(c->cgroup, err) == 0)
     return 0;
   e = (*err)->status;
-  if (!ctx->opts->rootless || (e != EACCES && e != EPERM && e != EROFS))
+  if (!opts->rootless || (e != EACCES && e != EPERM && e != EROFS))
     return -1;
   if (path && path[0])
     return ocirun_error_prefix(err, "unable to apply cgroup configuration (rootless: permission "
@@ -426,7 +435,7 @@ static int create_cgroup(struct create_ctx *ctx, ocirun_error_t **err) {
   c->cgroup = NULL;
   free(c->state.cgroup_path);
   c->state.cgroup_path = NULL;
-  return write_state(ctx, err);
+  return state_write(opts->root, &c->state, err);
 }
 
 static int write_pid_file(const char *path, pid_t pid, ocirun_error_t **err) {
@@ -467,8 +476,8 @@ static int finish_created(struct create_ctx *ctx, ocirun_error_t **err) {
   return 0;
 }
 
-static void undo_create(struct create_ctx *ctx, ocirun_error_t **err) {
-  struct container *c = ctx->c;
+void container_create_undo(const char *root, const char *id, struct container *c,
+                           bool state_dir_made, ocirun_error_t **err) {
   ocirun_error_t *cleanup_err = NULL;
   uint64_t ooms = 0;
 
@@ -490,43 +499,47 @@ static void undo_create(struct create_ctx *ctx, ocirun_error_t **err) {
     log_warn("cleanup after failed create: %s", cleanup_err->msg);
     ocirun_error_free(&cleanup_err);
   }
-  if (ctx->state_dir_made && state_dir_remove(ctx->opts->root, ctx->opts->id, &cleanup_err) < 0) {
+  if (state_dir_made && state_dir_remove(root, id, &cleanup_err) < 0) {
     log_warn("cleanup after failed create: %s", cleanup_err->msg);
     ocirun_error_free(&cleanup_err);
   }
 }
 
-static int load_config(struct create_ctx *ctx, char **raw, size_t *raw_len, ocirun_error_t **err) {
-  const struct create_options *o = ctx->opts;
+static void undo_create(struct create_ctx *ctx, ocirun_error_t **err) {
+  container_create_undo(ctx->opts->root, ctx->opts->id, ctx->c, ctx->state_dir_made, err);
+}
 
+static int load_config(const struct create_options *o, struct container *c, char **raw,
+                       size_t *raw_len, char **rootfs, ocirun_error_t **err) {
   if (o->bundle && chdir(o->bundle) < 0)
     return ocirun_error_set(err, errno, "chdir to bundle %s", o->bundle);
   if (fs_read_file("config.json", 64u << 20, raw, raw_len, err) < 0)
     return ocirun_error_prefix(err, "load config");
   trace_pointf("read config", "%zu bytes", *raw_len);
-  if (spec_parse("config.json", *raw, *raw_len, &ctx->c->spec, err) < 0)
+  if (spec_parse("config.json", *raw, *raw_len, &c->spec, err) < 0)
     return -1;
   trace_point("parse");
-  if (create_checks_run(ctx->c->spec, &ctx->rootfs, err) < 0)
+  if (create_checks_run(c->spec, rootfs, err) < 0)
     return -1;
   trace_point("checks");
   return 0;
 }
 
-static int fill_state(struct create_ctx *ctx, ocirun_error_t **err) {
-  struct container_state *st = &ctx->c->state;
+static int fill_state(const struct create_options *o, struct container *c, const char *rootfs,
+                      ocirun_error_t **err) {
+  struct container_state *st = &c->state;
   char cwd[PATH_MAX];
-  const struct spec_kv_list *ann = &ctx->c->spec->annotations;
+  const struct spec_kv_list *ann = &c->spec->annotations;
 
   if (getcwd(cwd, sizeof(cwd)) == NULL)
     return ocirun_error_set(err, errno, "getcwd");
-  st->id = strdup(ctx->opts->id);
+  st->id = strdup(o->id);
   st->bundle = strdup(cwd);
-  st->rootfs = strdup(ctx->rootfs);
+  st->rootfs = strdup(rootfs);
   st->created = container_now_rfc3339();
   st->owner = geteuid();
-  st->systemd_cgroup = ctx->opts->systemd_cgroup;
-  st->no_new_keyring = ctx->opts->no_new_keyring;
+  st->systemd_cgroup = o->systemd_cgroup;
+  st->no_new_keyring = o->no_new_keyring;
   if (!st->id || !st->bundle || !st->rootfs || !st->created)
     return ocirun_error_set(err, ENOMEM, "container state");
   if (ann->len) {
@@ -583,39 +596,32 @@ static int prepare_init_config(struct create_ctx *ctx, ocirun_error_t **err) {
   return namespaces_open_paths(spec, in->ns_fds, err);
 }
 
-int container_create(const struct create_options *opts, struct container *c, ocirun_error_t **err) {
-  struct create_ctx ctx = {.opts = opts, .c = c, .parent_sync = -1, .fifo_fd = -1};
-  _cleanup_free_ char *raw = NULL;
-  size_t raw_len = 0;
-  struct cgroup_options cgo;
-
-  memset(c, 0, sizeof(*c));
-  c->pidfd = c->sync_fd = c->console_master = c->lock_fd = -1;
-  c->pipes = (struct stdio_pipes)STDIO_PIPES_NONE;
-  for (int i = 0; i < SPEC_NS_COUNT; i++)
-    ctx.init.ns_fds[i] = -1;
-  ctx.init.console_sock = ctx.init.fifo_fd = ctx.init.sync_fd = -1;
-
+int container_load_bundle(const struct create_options *opts, struct container *c, char **raw,
+                          size_t *raw_len, char **rootfs, ocirun_error_t **err) {
   if (container_id_validate(opts->id, err) < 0)
     return -1;
-  if (load_config(&ctx, &raw, &raw_len, err) < 0 || prepare_init_config(&ctx, err) < 0 ||
-      fill_state(&ctx, err) < 0)
-    goto fail;
-  trace_point("prepare");
+  return load_config(opts, c, raw, raw_len, rootfs, err);
+}
+
+int container_make_shell(const struct create_options *opts, struct container *c, const char *raw,
+                         size_t raw_len, const char *rootfs, bool *state_dir_made,
+                         ocirun_error_t **err) {
+  struct cgroup_options cgo;
+  _cleanup_free_ char *copy = NULL;
+
+  if (fill_state(opts, c, rootfs, err) < 0)
+    return -1;
   if (state_root_ensure(opts->root, err) < 0 || state_dir_create(opts->root, opts->id, err) < 0)
-    goto fail;
-  ctx.state_dir_made = true;
+    return -1;
+  *state_dir_made = true;
   c->state_dir = state_dir_path(opts->root, opts->id);
   c->lock_fd = state_lock(opts->root, opts->id, err);
   if (c->state_dir == NULL || c->lock_fd < 0)
-    goto fail;
+    return -1;
   trace_point("state dir + lock");
-  {
-    _cleanup_free_ char *copy = NULL;
-    if (asprintf(&copy, "%s/config.json", c->state_dir) < 0 ||
-        fs_write_file_atomic(copy, raw, raw_len, 0600, err) < 0)
-      goto fail;
-  }
+  if (asprintf(&copy, "%s/config.json", c->state_dir) < 0 ||
+      fs_write_file_atomic(copy, raw, raw_len, 0600, err) < 0)
+    return -1;
   trace_point("state config copy");
   cgo = (struct cgroup_options){.id = opts->id,
                                 .cgroups_path = c->spec->linux_.cgroups_path,
@@ -624,7 +630,7 @@ int container_create(const struct create_options *opts, struct container *c, oci
                                 .resources = &c->spec->linux_.resources,
                                 .annotations = &c->spec->annotations};
   if (cgroup_open(&cgo, &c->cgroup, err) < 0)
-    goto fail;
+    return -1;
   trace_pointf("cgroup open", "%s", cgroup_driver_name(c->cgroup));
   /* A cgroup in use is not ours: refused, and left as it is (no undo). */
   if (cgroup_check_unused(c->cgroup, err) < 0) {
@@ -633,12 +639,37 @@ int container_create(const struct create_options *opts, struct container *c, oci
     goto fail;
   }
   c->state.cgroup_path = strdup(cgroup_recorded_path(c->cgroup));
-  if (write_state(&ctx, err) < 0)
-    goto fail;
+  if (state_write(opts->root, &c->state, err) < 0)
+    return -1;
   trace_point("state write (creating)");
-  if (create_cgroup(&ctx, err) < 0)
-    goto fail;
+  if (create_cgroup(opts, c, err) < 0)
+    return -1;
   trace_point("cgroup create");
+  return 0;
+}
+
+void container_init_empty(struct container *c) {
+  memset(c, 0, sizeof(*c));
+  c->pidfd = c->sync_fd = c->console_master = c->lock_fd = -1;
+  c->pipes = (struct stdio_pipes)STDIO_PIPES_NONE;
+}
+
+int container_create(const struct create_options *opts, struct container *c, ocirun_error_t **err) {
+  struct create_ctx ctx = {.opts = opts, .c = c, .parent_sync = -1, .fifo_fd = -1};
+  _cleanup_free_ char *raw = NULL;
+  size_t raw_len = 0;
+
+  container_init_empty(c);
+  for (int i = 0; i < SPEC_NS_COUNT; i++)
+    ctx.init.ns_fds[i] = -1;
+  ctx.init.console_sock = ctx.init.fifo_fd = ctx.init.sync_fd = -1;
+
+  if (container_load_bundle(opts, c, &raw, &raw_len, &ctx.rootfs, err) < 0 ||
+      prepare_init_config(&ctx, err) < 0)
+    goto fail;
+  trace_point("prepare");
+  if (container_make_shell(opts, c, raw, raw_len, ctx.rootfs, &ctx.state_dir_made, err) < 0)
+    goto fail;
   if (prepare_terminal(&ctx, err) < 0 || prepare_fifo(&ctx, err) < 0)
     goto fail;
   if (opts->for_run && opts->subreaper && !opts->detach)

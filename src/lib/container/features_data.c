@@ -201,7 +201,7 @@ static json_t *linux_features(void) {
   return linux_obj;
 }
 
-static json_t *annotations(void) {
+static json_t *annotations(const char *criu_version) {
   json_t *ann = json_object();
   const struct scmp_version *v = seccomp_version();
   char buf[64];
@@ -216,10 +216,22 @@ static json_t *annotations(void) {
       return NULL;
     }
   }
+  /* checkpoint/restore is built in (runc's key), and which criu it would use. */
+  if (json_object_set_new(ann, "org.opencontainers.runc.checkpoint.enabled", json_string("true")) <
+          0 ||
+      json_object_set_new(ann, "org.ocirun.criu.version",
+                          json_string(criu_version ? criu_version : "not found")) < 0) {
+    json_decref(ann);
+    return NULL;
+  }
   return ann;
 }
 
 char *features_to_json(void) {
+  return features_to_json_with_criu(NULL);
+}
+
+char *features_to_json_with_criu(const char *criu_version) {
   json_t *root = json_object();
   char *text = NULL, *out = NULL;
   int rc = 0;
@@ -231,7 +243,7 @@ char *features_to_json(void) {
   rc |= json_object_set_new(root, "hooks", string_array(features_hooks));
   rc |= json_object_set_new(root, "mountOptions", string_array(features_mount_options));
   rc |= json_object_set_new(root, "linux", linux_features());
-  rc |= json_object_set_new(root, "annotations", annotations());
+  rc |= json_object_set_new(root, "annotations", annotations(criu_version));
   if (rc == 0)
     text = json_dumps(root, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
   json_decref(root);

@@ -47,6 +47,24 @@ struct container {
 };
 
 int container_create(const struct create_options *opts, struct container *c, ocirun_error_t **err);
+
+/* The steps of create that restore shares.  container_init_empty: no fds, nothing
+ * held.  container_load_bundle: validate the id, chdir into the bundle, read and
+ * check config.json (raw text and rootfs path malloc'd).  container_make_shell: the
+ * state (creating), the state directory (locked) with its config copy, the cgroup.
+ * container_create_undo: kill the init if any, remove the cgroup and (when made) the
+ * state directory. */
+void container_init_empty(struct container *c);
+/* The terminal flags against .process.terminal: a console socket needs a terminal, a
+ * terminal needs a console socket unless a foreground `run` relays it. */
+int container_terminal_check(const struct create_options *o, bool terminal, ocirun_error_t **err);
+int container_load_bundle(const struct create_options *opts, struct container *c, char **raw,
+                          size_t *raw_len, char **rootfs, ocirun_error_t **err);
+int container_make_shell(const struct create_options *opts, struct container *c, const char *raw,
+                         size_t raw_len, const char *rootfs, bool *state_dir_made,
+                         ocirun_error_t **err);
+void container_create_undo(const char *root, const char *id, struct container *c,
+                           bool state_dir_made, ocirun_error_t **err);
 /* `run`: let the init go (START), record running, poststart hooks. */
 int container_start_held(struct container *c, ocirun_error_t **err);
 void container_release(struct container *c);

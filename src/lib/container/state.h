@@ -45,6 +45,9 @@ struct container_state {
   bool intel_rdt_created;   /* made by this runtime: removed at delete */
   char *intel_rdt_mon_path; /* enableMonitoring: mon_groups/<id>, made by us; or NULL */
   struct spec_kv_list annotations;
+  /* What fds 0-2 of the init were when it was made ("pipe:[123]", "/dev/null"):
+   * checkpoint writes them to descriptors.json, restore replaces those pipes. */
+  char *stdio[3];
 };
 
 /* Validate a container id: [A-Za-z0-9][A-Za-z0-9_+.-]*, at most CONTAINER_ID_MAX

@@ -26,6 +26,8 @@ void state_clear(struct container_state *st) {
     free(st->annotations.items[i].value);
   }
   free(st->annotations.items);
+  for (int i = 0; i < 3; i++)
+    free(st->stdio[i]);
   memset(st, 0, sizeof(*st));
 }
 
@@ -66,6 +68,12 @@ char *state_format_json(const struct container_state *st) {
   for (size_t i = 0; i < st->annotations.len; i++)
     rc |= set_str(ann, st->annotations.items[i].key, st->annotations.items[i].value);
   rc |= json_object_set_new(obj, "annotations", ann);
+  if (st->stdio[0] || st->stdio[1] || st->stdio[2]) {
+    json_t *fds = json_array();
+    for (int i = 0; i < 3; i++)
+      rc |= json_array_append_new(fds, json_string(st->stdio[i] ? st->stdio[i] : ""));
+    rc |= json_object_set_new(obj, "external_descriptors", fds);
+  }
   if (rc == 0)
     out = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(obj);
@@ -143,6 +151,25 @@ static int get_annotations(struct parse_ctx *c, struct spec_kv_list *list) {
   return 0;
 }
 
+static int get_stdio(struct parse_ctx *c, char *out[3]) {
+  json_t *v = json_object_get(c->obj, "external_descriptors");
+
+  if (v == NULL || json_is_null(v))
+    return 0;
+  if (!json_is_array(v))
+    return ocirun_error_set(c->err, 0, "parse %s: \"external_descriptors\" must be an array",
+                            c->name);
+  for (size_t i = 0; i < 3 && i < json_array_size(v); i++) {
+    json_t *e = json_array_get(v, i);
+    if (!json_is_string(e))
+      return ocirun_error_set(c->err, 0, "parse %s: \"external_descriptors[%zu]\" must be a string",
+                              c->name, i);
+    if ((out[i] = strdup(json_string_value(e))) == NULL)
+      return ocirun_error_set(c->err, ENOMEM, "parse %s", c->name);
+  }
+  return 0;
+}
+
 static int parse_fields(struct parse_ctx *c, struct container_state *st) {
   uint64_t owner = 0, pid = 0, version = 0;
 
@@ -170,7 +197,7 @@ static int parse_fields(struct parse_ctx *c, struct container_state *st) {
       get_bool(c, "no_new_keyring", &st->no_new_keyring) < 0 ||
       get_bool(c, "intel_rdt_created", &st->intel_rdt_created) < 0)
     return -1;
-  if (get_annotations(c, &st->annotations) < 0)
+  if (get_annotations(c, &st->annotations) < 0 || get_stdio(c, st->stdio) < 0)
     return -1;
   if (st->id == NULL)
     return ocirun_error_set(c->err, 0, "parse %s: \"id\" is missing", c->name);

@@ -142,6 +142,11 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
   trace_point("loopback");
   if (set_names(spec, err) < 0)
     return -1;
+  /* A session of its own, as the reference runtime's init (with a terminal the
+   * console set-up does it): a container whose session leader were outside its
+   * pid namespace could not be checkpointed. */
+  if (!(spec->process.terminal && cfg->console_sock >= 0) && setsid() < 0)
+    return ocirun_error_set(err, errno, "setsid");
   if (!cfg->no_new_keyring && session_keyring_join(cfg->id, spec->process.selinux_label, err) < 0)
     return -1;
   trace_point("hostname + keyring");

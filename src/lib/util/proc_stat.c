@@ -96,3 +96,18 @@ bool process_is_same(pid_t pid, uint64_t start_time) {
     return false;
   return start == start_time;
 }
+
+int process_stdio_paths(pid_t pid, char *paths[3]) {
+  for (int i = 0; i < 3; i++) {
+    char link[64], target[4096];
+    ssize_t n;
+    snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, i);
+    n = readlink(link, target, sizeof(target) - 1);
+    target[n > 0 ? n : 0] = '\0';
+    free(paths[i]);
+    paths[i] = strdup(target);
+    if (paths[i] == NULL)
+      return -1;
+  }
+  return 0;
+}

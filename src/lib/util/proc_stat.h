@@ -15,5 +15,7 @@ bool process_is_same(pid_t pid, uint64_t start_time);
 /* Parse the text of /proc/<pid>/stat: the state letter (field 3) and the start time
  * (field 22).  Returns 0, or -1 when the text is malformed. */
 int process_stat_parse(const char *buf, size_t len, char *state, uint64_t *start_time);
+/* readlink of /proc/<pid>/fd/{0,1,2} into paths (malloc'd; "" for a closed fd). */
+int process_stdio_paths(pid_t pid, char *paths[3]);
 
 #endif

@@ -1,0 +1,37 @@
+#!/bin/bash
+# The checkpoint/restore suite with real CRIU in a throw-away VM (../shared/vm/run-in-vm:
+# kernel 6.1, where CRIU can dump): tests/checkpoint/vm-scenarios.sh against ocirun, and with
+# CR_WITH_RUNC=1 against the guest's runc too (for comparison; only ocirun's result counts).
+# Ends with "N passed, M failed".
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+vm=${RUN_IN_VM:-$repo/../shared/vm/run-in-vm}
+build=${BUILD_DIR:-$repo/build}
+share=$(cd "$repo/.." && pwd)
+
+if [ ! -x "$vm" ]; then
+  echo "run-in-vm not found at $vm: the checkpoint suite cannot run here"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+[ -x "$build/ocirun" ] || { meson setup "$build" "$repo" >/dev/null && ninja -C "$build" >/dev/null; }
+ninja -C "$build" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+export ROOTFS=$build/rootfs
+"$repo/tests/rootfs/build.sh" "$ROOTFS" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+
+guest="ROOTFS=$ROOTFS RECVTTY=$share/shared/conformance/bin/recvtty CR_QUICK=${CR_QUICK:-0}"
+cmd="env $guest $repo/tests/checkpoint/vm-scenarios.sh $build/ocirun ocirun"
+if [ "${CR_WITH_RUNC:-0}" = 1 ]; then
+  cmd="$cmd; env $guest $repo/tests/checkpoint/vm-scenarios.sh \$(command -v runc) runc"
+fi
+log=$(mktemp)
+timeout 1200 "$vm" --share "$share" -- bash -c "$cmd" 2>&1 | tee "$log"
+# Only ocirun's line counts: the first result line printed.
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | head -n1)
+rm -f "$log"
+if [ -z "$line" ]; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+echo "$line"
+[ "$(echo "$line" | awk '{print $3}')" = 0 ]
