@@ -38,7 +38,15 @@ trap cleanup EXIT
 recvtty=${RECVTTY:-$repo/../shared/conformance/bin/recvtty}
 # CR_QUICK=1: the core scenarios only (CI's budget under software emulation).
 quick=${CR_QUICK:-0}
-want() { [ "$quick" != 1 ] || [[ " 1 5 6 8 9 " == *" $1 "* ]]; }
+# CR_ONLY="N ...": only those scenarios.
+only=${CR_ONLY:-}
+want() {
+  if [ -n "$only" ]; then
+    [[ " $only " == *" $1 "* ]]
+  else
+    [ "$quick" != 1 ] || [[ " 1 5 6 8 9 " == *" $1 "* ]]
+  fi
+}
 ROOTFS=${ROOTFS:-$repo/build/rootfs}
 export ROOTFS
 counter='i=0; while :; do i=$((i+1)); echo $i >/tmp/count; sleep 0.1; done'
@@ -295,6 +303,43 @@ else
   echo "# lazy pages: criu check --feature uffd-noncoop fails here"
 fi
 
+fi
+
+# 11. restore in the foreground: it waits for the container, returns its status, removes it
+if want 11; then
+  b=$work/counter
+  cd "$b"
+  id=cr-fg-$label
+  ids+=("$id")
+  stdio rt run -d "$id" && counts_past "$b" 1 && stdio rt checkpoint --image-path "$work/img11" "$id"
+  stdio rt restore --image-path "$work/img11" "$id" &
+  fg=$!
+  for _ in $(seq 100); do [ "$(status_of "$id")" = running ] && break; sleep 0.1; done
+  rt kill "$id" KILL 2>"$work/err"
+  waited $fg
+  st=$?
+  [ "$st" = 137 ] && ! rt state "$id" >/dev/null 2>&1
+  result $? "foreground restore exits with the container's status ($st) and removes it"
+fi
+
+# 12. timing: three checkpoint/restore cycles of the counter (the first run of CRIU in a
+# fresh VM is slow: the later ones are the figure)
+if want 12; then
+  b=$(bundle timing sh -c "$counter")
+  cd "$b"
+  id=cr-time-$label
+  ids+=("$id")
+  stdio rt run -d "$id" && counts_past "$b" 1
+  r=0
+  for i in 1 2 3; do
+    t0=$(ms)
+    stdio rt checkpoint --image-path "$work/img12-$i" "$id" || r=1
+    t1=$(ms)
+    stdio rt restore -d --image-path "$work/img12-$i" "$id" || r=1
+    t2=$(ms)
+    echo "time $label cycle=$i checkpoint_ms=$((t1 - t0)) restore_ms=$((t2 - t1))"
+  done
+  result $r "three checkpoint/restore cycles"
 fi
 
 echo "$pass passed, $fail failed"
