@@ -44,7 +44,7 @@ want() {
   if [ -n "$only" ]; then
     [[ " $only " == *" $1 "* ]]
   else
-    [ "$quick" != 1 ] || [[ " 1 5 6 8 9 " == *" $1 "* ]]
+    [ "$quick" != 1 ] || [[ " 1 5 6 8 9 11 " == *" $1 "* ]]
   fi
 }
 ROOTFS=${ROOTFS:-$repo/build/rootfs}
@@ -307,7 +307,7 @@ fi
 
 # 11. restore in the foreground: it waits for the container, returns its status, removes it
 if want 11; then
-  b=$work/counter
+  b=$(bundle foreground sh -c "$counter")
   cd "$b"
   id=cr-fg-$label
   ids+=("$id")
