@@ -21,6 +21,7 @@ struct dump_ctx {
   const struct criu_options *f;
   struct container_state *st;
   int status_fd;
+  int *lock_fd; /* the container's lock, held while CRIU dumps */
 };
 
 /* A masked path that is a file (or anything not a directory) was covered by the
@@ -41,8 +42,17 @@ static int dump_notify(void *arg, const char *script, pid_t pid, int fd, ocirun_
   (void)pid;
   if (fd >= 0)
     close(fd);
-  /* Lazy migration: the page server is up; whoever waits on --status-fd may go on. */
-  if (strcmp(script, "status-ready") == 0 && d->status_fd >= 0) {
+  if (strcmp(script, "status-ready") != 0)
+    return 0;
+  /* Lazy migration: the tree is dumped and CRIU serves its pages for as long as the
+   * restoring side needs.  The container's lock goes now, so that delete --force can
+   * end a migration that never completes, as with runc. */
+  if (*d->lock_fd >= 0) {
+    close(*d->lock_fd);
+    *d->lock_fd = -1;
+  }
+  /* Whoever waits on --status-fd may go on. */
+  if (d->status_fd >= 0) {
     if (write(d->status_fd, "", 1) != 1)
       return ocirun_error_set(err, errno, "write to --status-fd %d", d->status_fd);
     close(d->status_fd);
@@ -206,7 +216,7 @@ int container_checkpoint(const char *root, const char *id, const struct criu_opt
   struct spec *spec = NULL;
   _cleanup_close_ int lock = -1;
   _cleanup_free_ char *dir = NULL;
-  struct dump_ctx d = {.f = f, .st = &st, .status_fd = -1};
+  struct dump_ctx d = {.f = f, .st = &st, .status_fd = -1, .lock_fd = &lock};
   enum container_status status;
   int r = -1;
 
