@@ -41,7 +41,7 @@ static int restore_foreground(struct cli_global *g, struct container *c) {
   int status = 0;
   struct container_state st;
 
-  if (relay_foreground(c->pid, c->pidfd, c->console_master, &status, &err) < 0) {
+  if (relay_foreground(c->pid, c->pidfd, c->console_master, NULL, &status, &err) < 0) {
     container_release(c);
     return cli_fail(&err);
   }
