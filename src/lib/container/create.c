@@ -636,7 +636,7 @@ int container_make_shell(const struct create_options *opts, struct container *c,
   if (cgroup_check_unused(c->cgroup, err) < 0) {
     cgroup_close(c->cgroup);
     c->cgroup = NULL;
-    goto fail;
+    return -1;
   }
   c->state.cgroup_path = strdup(cgroup_recorded_path(c->cgroup));
   if (state_write(opts->root, &c->state, err) < 0)
