@@ -57,6 +57,10 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
   trace_point("setns");
   if (!cfg->no_new_keyring && session_keyring_join(cfg->id, selinux_label, err) < 0)
     return -1;
+  /* A session of its own, as the reference runtime's exec (with a terminal the console
+   * set-up does it): a session leader outside the pid namespace blocks a checkpoint. */
+  if (!(p->terminal && cfg->console_sock >= 0) && setsid() < 0)
+    return ocirun_error_set(err, errno, "setsid");
   if (p->terminal && cfg->console_sock >= 0 &&
       console_setup("/", &cfg->console_sock, cfg->console_relayed ? CONSOLE_RELAYED : 0,
                     cfg->process, err) < 0)
