@@ -152,3 +152,26 @@ setup() {
 	kill -0 "$pid"
 }
 
+@test "cgroups: pids.limit 0 is 1; unified keys on v1 are an invalid configuration; hugepage keys in any case" {
+	update_config '.linux.resources.pids = {"limit": 0}'
+	start_detached
+	[ "$(cat "$(cgroup_dir "$(container_pid "$ID")" pids)/pids.max")" = 1 ]
+	runtime delete --force "$ID"
+	update_config '.linux.resources.unified = {"memory.min": "131072"}'
+	runtime run -d --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"invalid configuration"* ]]
+	[ ! -e "$ROOT/$ID" ]
+	# runc's decoder takes "pagesize" for "pageSize"
+	size=$(ls /sys/kernel/mm/hugepages/ 2>/dev/null | sed -n 's/^hugepages-2048kB$/2MB/p')
+	[ -n "$size" ] || skip "no 2 MB huge pages"
+	update_config 'del(.linux.resources.unified) | .linux.resources.hugepageLimits = [{"pagesize": "2MB", "limit": 2097152}]'
+	start_detached
+	pid=$(container_pid "$ID")
+	if dir=$(cgroup_dir "$pid" hugetlb); then
+		[ "$(cat "$dir/hugetlb.2MB.limit_in_bytes")" = 2097152 ]
+	else # hybrid host: hugetlb is on the cgroup2 mount
+		dir=/sys/fs/cgroup/unified$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+		[ "$(cat "$dir/hugetlb.2MB.max")" = 2097152 ]
+	fi
+}

@@ -128,3 +128,11 @@ SH
 	[[ "$output" == *"argv0=sh ONE=two"* ]]
 	[[ "$output" == *"created-here"* ]]
 }
+
+@test "hooks: a hook killed by a signal is reported with the signal and its meaning" {
+	update_config '.hooks.prestart = [{"path": "/bin/sh", "args": ["sh", "-c", "kill -SYS $$"]}]'
+	set_args true
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"error running prestart hook #0: /bin/sh: killed by SIGSYS (bad system call)"* ]] || fail "$output"
+}

@@ -215,3 +215,26 @@ add_mount() { update_config '.mounts += [$m]' --argjson m "$1"; }
 	[ "$out" = in-rootfs ]
 	[ -e "$BATS_TEST_TMPDIR/hook-ran" ]
 }
+
+@test "mounts: a tmpfs without mode= keeps the mode of a directory that was there; a new one is 1777" {
+	update_config '.root.readonly = false'
+	mkdir -p rootfs/was-there
+	chmod 0710 rootfs/was-there
+	update_config '.mounts += [{"destination": "/was-there", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]},
+		{"destination": "/made/here", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]},
+		{"destination": "/explicit", "type": "tmpfs", "source": "tmpfs", "options": ["mode=1500"]}]'
+	set_args stat -c %a /was-there /made/here /explicit
+	run_container
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "$(echo $output)" = "710 1777 1500" ] || fail "$output"
+	[ "$(stat -c %a rootfs/was-there)" = 710 ]
+}
+
+@test "--no-pivot: the host's whole /proc is out of reach, so no bare procfs can be mounted" {
+	update_config '.process.capabilities.bounding += ["CAP_SETFCAP", "CAP_SYS_ADMIN"] | .process.capabilities.permitted += ["CAP_SETFCAP"]'
+	set_args unshare -mrpf sh -c 'mount -t proc none /proc && echo MOUNTED'
+	run_container --no-pivot
+	[ "$status" -ne 0 ] || fail "$output"
+	[[ "$output" != *MOUNTED* ]]
+	[[ "$output" == *"ermission denied"* ]] || fail "$output"
+}

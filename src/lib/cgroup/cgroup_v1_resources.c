@@ -199,14 +199,15 @@ static int set_cpu(struct cgroup *cg, const struct spec_cpu *c, ocirun_error_t *
 
 static int set_pids(struct cgroup *cg, const struct spec_resources *res, ocirun_error_t **err) {
   const char *dir;
-  /* 0 means "no change" on v1, as runc. */
-  if (!res->has_pids_limit || res->pids_limit == 0)
+  if (!res->has_pids_limit)
     return 0;
   if ((dir = need(cg, "pids", R "pids.limit", err)) == NULL)
     return -1;
   if (res->pids_limit < 0)
     return cg_write(dir, "pids.max", "max", R "pids.limit", err);
-  return cg_writef(dir, "pids.max", R "pids.limit", err, "%" PRId64, res->pids_limit);
+  /* 0 is 1, as current runc on every driver (systemd cannot say 0 tasks). */
+  return cg_writef(dir, "pids.max", R "pids.limit", err, "%" PRId64,
+                   res->pids_limit == 0 ? 1 : res->pids_limit);
 }
 
 static int write_throttle(const char *dir, const char *file, const struct spec_throttle_list *l,
@@ -388,8 +389,9 @@ static int set_unified(struct cgroup *cg, const struct spec_kv_list *u, ocirun_e
     }
     if (dir == NULL)
       return ocirun_error_set(err, 0,
-                              R "unified: %s: cgroup v2 key on a cgroup v1 host (the %s "
-                                "controller is not on the cgroup2 mount)",
+                              "invalid configuration: " R "unified: %s: cgroup v2 key on a "
+                              "cgroup v1 host (the %s controller is "
+                              "not on the cgroup2 mount)",
                               key, ctrl);
     if (cg_write(dir, key, u->items[i].value, R "unified", err) < 0)
       return -1;

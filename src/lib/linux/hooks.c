@@ -1,5 +1,6 @@
 #include "linux/hooks.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -276,11 +277,16 @@ static int run_one(const struct spec_hook *h, const char *phase, size_t i, const
   if (WIFEXITED(status)) {
     snprintf(what, sizeof(what), "exited with status %d", WEXITSTATUS(status));
   } else {
+    /* The signal's name and, lower case as in runc's message, what it means ("killed by
+     * SIGSYS (bad system call)"). */
     const char *sig = signal_name(WTERMSIG(status));
+    char meaning[64];
+    snprintf(meaning, sizeof(meaning), "%s", strsignal(WTERMSIG(status)));
+    meaning[0] = (char)tolower((unsigned char)meaning[0]);
     if (sig)
-      snprintf(what, sizeof(what), "killed by %s", sig);
+      snprintf(what, sizeof(what), "killed by %s (%s)", sig, meaning);
     else
-      snprintf(what, sizeof(what), "killed by signal %d", WTERMSIG(status));
+      snprintf(what, sizeof(what), "killed by signal %d (%s)", WTERMSIG(status), meaning);
   }
   ret = failure(err, phase, i, h->path, what, out, errc);
 

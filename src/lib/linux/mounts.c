@@ -204,12 +204,45 @@ static int bind_host_instead(struct entry *e, const struct mount_options *mo, co
   return 0;
 }
 
+static bool has_mode_option(const char *data) {
+  for (const char *p = data; p && *p;) {
+    if (strncmp(p, "mode=", 5) == 0)
+      return true;
+    p = strchr(p, ',');
+    p = p ? p + 1 : NULL;
+  }
+  return false;
+}
+
+/* A tmpfs without mode= on a directory that was already there keeps that directory's
+ * permissions (as runc since 1.2); on one we created it gets tmpfs' 1777.  *out is the data
+ * to mount with (malloc'd) or NULL for data unchanged. */
+static int tmpfs_inherited_mode(const struct entry *e, const char *data, char **out,
+                                ocirun_error_t **err) {
+  _cleanup_close_ int existing = -1;
+  struct stat st;
+
+  *out = NULL;
+  if (strcmp(e->type, "tmpfs") != 0 || has_mode_option(data))
+    return 0;
+  existing = path_open_in_root(e->ctx->root_fd, e->dest, PATH_CREATE_NONE, false);
+  if (existing < 0 || fstat(existing, &st) < 0 || !S_ISDIR(st.st_mode))
+    return 0;
+  if (asprintf(out, "%s%smode=%o", data ? data : "", data ? "," : "",
+               (unsigned)(st.st_mode & 07777)) < 0) {
+    *out = NULL;
+    return ocirun_error_set(err, ENOMEM, ".mounts[%zu]: tmpfs options", e->index);
+  }
+  return 0;
+}
+
 /* Every other type: a new filesystem instance on the resolved directory. */
 static int mount_filesystem(struct entry *e, const struct mount_options *mo, ocirun_error_t **err) {
   bool proc_like = strcmp(e->type, "proc") == 0 || strcmp(e->type, "sysfs") == 0;
   bool mqueue = strcmp(e->type, "mqueue") == 0;
   _cleanup_close_ int target = -1, top = -1;
   _cleanup_free_ char *labelled = NULL;
+  _cleanup_free_ char *tmpfs_data = NULL;
   const char *data = mo->data;
   unsigned long flags = mo->flags;
   struct stat st;
@@ -223,6 +256,10 @@ static int mount_filesystem(struct entry *e, const struct mount_options *mo, oci
       data = labelled;
   }
 
+  if (tmpfs_inherited_mode(e, data, &tmpfs_data, err) < 0)
+    return -1;
+  if (tmpfs_data)
+    data = tmpfs_data;
   /* proc and sysfs only on real directories: never through a symlink,
    * never onto a file (the CVE-2019-19921 class of attacks). */
   target = path_open_in_root(e->ctx->root_fd, e->dest, PATH_CREATE_DIR, proc_like);

@@ -6,11 +6,16 @@
  * rootfs is moved over "/" and entered with chroot. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
 #include "linux/mounts.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/syscalls.h"
 
 static int switch_pivot(const char *rootfs, ocirun_error_t **err) {
@@ -36,7 +41,62 @@ static int switch_pivot(const char *rootfs, ocirun_error_t **err) {
   return 0;
 }
 
+/* mountinfo escapes blanks and backslashes as \ooo. */
+static void unescape_octal(char *s) {
+  char *w = s;
+  for (char *r = s; *r; r++) {
+    if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
+        r[3] <= '7') {
+      *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+      r += 3;
+    } else {
+      *w++ = *r;
+    }
+  }
+  *w = '\0';
+}
+
+/* With --no-pivot the old root stays in the mount namespace, so a whole procfs or sysfs of
+ * the host would still be visible to the kernel's check for a new proc/sysfs mount, and a
+ * process in a user namespace of its own could mount a bare /proc (no masked paths).  As
+ * runc, every such mount outside the rootfs is detached first (or covered with a tmpfs
+ * where it cannot be). */
+static int hide_full_proc_and_sys(const char *rootfs, ocirun_error_t **err) {
+  _cleanup_free_ char *info = NULL;
+  size_t rootfs_len = strlen(rootfs);
+  char *save = NULL;
+
+  if (fs_read_file("/proc/self/mountinfo", 16 << 20, &info, NULL, err) < 0)
+    return -1;
+  for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char root[PATH_MAX], mp[PATH_MAX], fstype[64];
+    const char *sep = strstr(line, " - ");
+    if (sep == NULL || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mp) != 2 ||
+        sscanf(sep + 3, "%63s", fstype) != 1)
+      continue;
+    unescape_octal(root);
+    unescape_octal(mp);
+    if (strcmp(root, "/") != 0 || (strcmp(fstype, "proc") != 0 && strcmp(fstype, "sysfs") != 0))
+      continue;
+    if (strncmp(mp, rootfs, rootfs_len) == 0 && (mp[rootfs_len] == '/' || mp[rootfs_len] == '\0'))
+      continue;
+    /* The unmount must not propagate to the host. */
+    if (mount(NULL, mp, NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+      if (errno == ENOENT)
+        continue; /* under a mount detached already */
+      return ocirun_error_set(err, errno, "make %s rslave", mp);
+    }
+    if (umount2(mp, MNT_DETACH) < 0) {
+      if ((errno != EINVAL && errno != EPERM) || mount("tmpfs", mp, "tmpfs", 0, NULL) < 0)
+        return ocirun_error_set(err, errno, "hide the host's %s at %s", fstype, mp);
+    }
+  }
+  return 0;
+}
+
 static int switch_move(const char *rootfs, ocirun_error_t **err) {
+  if (hide_full_proc_and_sys(rootfs, err) < 0)
+    return -1;
   if (chdir(rootfs) < 0)
     return ocirun_error_set(err, errno, "chdir to rootfs %s", rootfs);
   if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "spec/bignum.h"
 
@@ -145,8 +146,23 @@ int value_i32(struct pctx *c, json_t *v, int32_t *out) {
 }
 
 /* Look up key in obj; null counts as absent.  Pushes the key when present. */
+/* The member named key; like runc's decoder (Go's encoding/json), a key that differs only in
+ * case ("pagesize" for "pageSize") is taken when the exact one is absent. */
+static json_t *lookup_member(json_t *obj, const char *key) {
+  json_t *v = json_object_get(obj, key), *x;
+  const char *k;
+
+  if (v)
+    return v;
+  json_object_foreach(obj, k, x) {
+    if (strcasecmp(k, key) == 0)
+      return x;
+  }
+  return NULL;
+}
+
 static json_t *member(struct pctx *c, json_t *obj, const char *key, size_t *saved) {
-  json_t *v = obj ? json_object_get(obj, key) : NULL;
+  json_t *v = obj && json_is_object(obj) ? lookup_member(obj, key) : NULL;
   if (v == NULL || json_is_null(v))
     return NULL;
   *saved = pctx_push_key(c, key);
