@@ -3,11 +3,13 @@
 #
 # For each runtime, N samples (default 20, after 2 warm-up rounds) of:
 #   run       `run` of a container executing /bin/true (foreground, removed on exit)
+#   run-res   the same with memory, pids and cpu limits (the cgroup writes included)
 #   create    `create` of a /bin/true container      \
 #   start     `start` of it                           } each step timed alone
 #   delete    `delete` once it has exited             /
 #   exec      `exec ID /bin/true` into a running container
 #   state     `state ID` of that running container
+#   list      `list` with that container running
 # plus peak RSS (/usr/bin/time -f %M, KiB, median of 5 `run`s) and the number of syscalls
 # of one `run` (strace -f -c, every process of the runtime and the container).
 # Runtimes are interleaved (the order rotates every round) so drift hits all alike. Prints
@@ -18,6 +20,7 @@
 # this cgroup v1 "hybrid" host the cgroup2 mount at /sys/fs/cgroup/unified is hidden under
 # a tmpfs (crun refuses the hybrid layout otherwise) - for all three runtimes alike.
 #
+# and, last, the `--trace` output of one `run-res` of ocirun (where its time goes).
 # Environment: OCIRUN (default build/ocirun), CRUN, RUNC (default: from PATH),
 #              BENCH_KEEP=1 keeps the work directory.
 set -u
@@ -64,6 +67,9 @@ export ROOTFS=$W/rootfs
 "$repo/tests/rootfs/build.sh" "$ROOTFS" || exit 1
 "$repo/tests/rootfs/make-bundle.sh" "$W/true" /bin/true >/dev/null || exit 1
 "$repo/tests/rootfs/make-bundle.sh" "$W/sleep" /bin/sleep 100000 >/dev/null || exit 1
+"$repo/tests/rootfs/make-bundle.sh" "$W/res" /bin/true >/dev/null || exit 1
+jq '.linux.resources += {memory: {limit: 268435456}, cpu: {shares: 512}, pids: {limit: 100}}' \
+	"$W/res/config.json" >"$W/res/config.json.new" && mv "$W/res/config.json.new" "$W/res/config.json"
 
 R() { local n=$1; shift; "${BIN[$n]}" --root "$W/state-$n" "$@"; }
 us() { local t=${1/./}; echo $((10#$t)); }
@@ -112,6 +118,8 @@ for ((i = 0; i < N + 2; i++)); do
 	for n in $(rotate "$i"); do
 		timed R "$n" run --bundle "$W/true" "$n-r$i" </dev/null && [ $i -ge 2 ] && rec run "$n" $T
 		R "$n" delete -f "$n-r$i" >/dev/null 2>&1
+		timed R "$n" run --bundle "$W/res" "$n-rr$i" </dev/null && [ $i -ge 2 ] && rec run-res "$n" $T
+		R "$n" delete -f "$n-rr$i" >/dev/null 2>&1
 		timed R "$n" create --bundle "$W/true" --pid-file "$W/pid" "$n-c$i" </dev/null
 		c=$T
 		pid=$(cat "$W/pid" 2>/dev/null)
@@ -135,6 +143,7 @@ for ((i = 0; i < N + 2; i++)); do
 	for n in $(rotate "$i"); do
 		timed R "$n" exec $n-long /bin/true </dev/null && [ $i -ge 2 ] && rec exec "$n" $T
 		timed R "$n" state $n-long && [ $i -ge 2 ] && rec state "$n" $T
+		timed R "$n" list && [ $i -ge 2 ] && rec list "$n" $T
 	done
 done
 for n in "${runnable[@]}"; do R "$n" delete -f $n-long >/dev/null 2>&1; done
@@ -175,7 +184,7 @@ hdr=$(printf '%-8s' op)
 for n in "${runnable[@]}"; do hdr+=$(printf ' %10s' "$n ms"); done
 for p in "${pairs[@]}"; do [[ " ${runnable[*]} " == *" $p "* ]] && hdr+=$(printf ' %12s' "$base/$p"); done
 echo "$hdr"
-for op in run create start delete exec state; do
+for op in run run-res create start delete exec state list; do
 	line=$(printf '%-8s' "$op")
 	declare -A M=()
 	for n in "${runnable[@]}"; do
@@ -200,4 +209,9 @@ echo "(medians of $N; rss: peak of the largest process of one run, median of 5; 
 if grep -q FAILED "$W/errors" 2>/dev/null; then
 	echo "errors ($(grep -c FAILED "$W/errors") failed commands), first lines:"
 	head -5 "$W/errors"
+fi
+if [[ " ${runnable[*]} " == *" ocirun "* ]]; then
+	echo
+	R ocirun --trace run --bundle "$W/res" ocirun-trace </dev/null 2>&1 >/dev/null
+	R ocirun delete -f ocirun-trace >/dev/null 2>&1
 fi

@@ -8,7 +8,9 @@
 # its argument errors) on their parse and error paths, and for leaks in
 # full by the ASan/LSan build of the whole suite.
 #
-#   BUILD_DIR=build   the build to check (default: build)
+#   BUILD_DIR=build   the build to check (default: build); not one made with
+#                     -Dstatic_binary=true: memcheck cannot see malloc and free inside a
+#                     static binary, so leaks would go unnoticed there
 # Ends with "N passed, M failed".
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +24,11 @@ if [ -z "${_VALGRIND_INNER:-}" ]; then
 fi
 
 [ -x "$ocirun" ] || { meson setup "$build" "$repo" >/dev/null && ninja -C "$build" >/dev/null; }
+if ! ldd "$ocirun" >/dev/null 2>&1; then
+  echo "$ocirun is statically linked: memcheck cannot check it (use -Dstatic_binary=false)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 command -v valgrind >/dev/null || { echo "valgrind not installed"; echo "0 passed, 1 failed"; exit 1; }
 
 work=$(mktemp -d /tmp/ocirun-valgrind.XXXXXX)

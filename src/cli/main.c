@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "linux/id_map.h"
 #include "ocirun-config.h"
+#include "spec/spec.h"
 #include "util/trace.h"
 
 enum {
@@ -223,6 +224,7 @@ int main(int argc, char **argv) {
   int c, rc;
   const char *trace_env = getenv("OCIRUN_TRACE");
 
+  spec_json_seed();
   /* For clients whose command line we do not control (containerd's shim). */
   if (trace_env && strcmp(trace_env, "1") == 0)
     trace_start();

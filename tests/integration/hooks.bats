@@ -136,3 +136,29 @@ SH
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"error running prestart hook #0: /bin/sh: killed by SIGSYS (bad system call)"* ]] || fail "$output"
 }
+
+@test "hooks: start and delete run poststart and poststop from the config copy, keys escaped or not" {
+	add_hook poststart "$(hook_script poststart)"
+	add_hook poststop "$(hook_script poststop)"
+	set_args true
+	for escaped in no yes; do
+		rm -f "$BATS_TEST_TMPDIR/hooks.log"
+		id=$(new_id "$escaped")
+		if [ "$escaped" = yes ]; then
+			# the same keys spelled with a JSON escape: still the hooks
+			sed -i 's/"poststart"/"\\u0070oststart"/; s/"poststop"/"\\u0070oststop"/' config.json
+			! grep -q '"poststop"' config.json
+			jq -e '(.hooks.poststart | length) == 1 and (.hooks.poststop | length) == 1' config.json
+		fi
+		runtime create "$id"
+		[ "$status" -eq 0 ]
+		runtime start "$id"
+		[ "$status" -eq 0 ]
+		wait_for_status "$id" stopped
+		runtime delete "$id"
+		[ "$status" -eq 0 ]
+		cat "$BATS_TEST_TMPDIR/hooks.log" >&2
+		grep -q '^poststart arg1 foo=bar' "$BATS_TEST_TMPDIR/hooks.log"
+		grep -q '^poststop arg1 foo=bar stopped' "$BATS_TEST_TMPDIR/hooks.log"
+	done
+}

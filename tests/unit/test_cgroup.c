@@ -807,9 +807,27 @@ static void test_real_v1(void) {
   if (again) {
     uint64_t ooms = 99;
     CHECK(cgroup_oom_kill_count(again, &ooms, &err) == 0 && ooms == 0);
-    CHECK(!cgroup_path_is_frozen(cgroup_recorded_path(cg), false));
+    CHECK(!cgroup_path_is_frozen(cgroup_recorded_path(cg), NULL, false));
     cgroup_close(again);
   }
+  /* ... and with the mounts recorded at create: the same directories, no mountinfo */
+  char *mounts = cgroup_mounts_record(cg);
+  CHECK(mounts != NULL && strncmp(mounts, "v1\n", 3) == 0);
+  static const char *const records[] = {NULL, "v9\nnot a record\n", "v1\n", "v1\n2\tx\t/y\n"};
+  for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++) {
+    /* the first: the real record; the others do not parse, so mountinfo is read instead */
+    const char *rc = i == 0 ? mounts : records[i];
+    struct cgroup *rec = NULL;
+    bool v2a = true, v2b = true;
+    CHECK(cgroup_open_recorded(id, cgroup_recorded_path(cg), rc, false, &rec, &err) == 0);
+    if (rec) {
+      CHECK_STR_EQ(cgroup_memory_dir(rec, &v2a), cgroup_memory_dir(cg, &v2b));
+      CHECK(!v2a && !v2b);
+      CHECK(!cgroup_path_is_frozen(cgroup_recorded_path(cg), rc, false));
+      cgroup_close(rec);
+    }
+  }
+  free(mounts);
   CHECK(cgroup_destroy(cg, &err) == 0);
   if (err)
     printf("# %s\n", err->msg);

@@ -394,6 +394,38 @@ static void test_created_format(void) {
   free(s);
 }
 
+static void test_passwd_name(void) {
+  static const char text[] = "root:x:0:0:root:/root:/bin/sh\n"
+                             "# comment\n"
+                             "\n"
+                             "bad:x:notanumber:1::/:\n"
+                             "neg:x:-5:1::/:\n"
+                             ":x:7:7::/:\n"
+                             "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+                             "first:x:1000:1000::/home/a:\n"
+                             "second:x:1000:1000::/home/b:\n"
+                             "last:x:4294967294:1::/:";
+  char *n;
+
+  n = state_passwd_name(text, 0);
+  CHECK_STR_EQ(n, "root");
+  free(n);
+  n = state_passwd_name(text, 1);
+  CHECK_STR_EQ(n, "daemon");
+  free(n);
+  n = state_passwd_name(text, 1000);
+  CHECK_STR_EQ(n, "first");
+  free(n);
+  n = state_passwd_name(text, 4294967294u);
+  CHECK_STR_EQ(n, "last");
+  free(n);
+  CHECK(state_passwd_name(text, 7) == NULL);       /* empty name */
+  CHECK(state_passwd_name(text, 5) == NULL);       /* "-5" is no uid */
+  CHECK(state_passwd_name(text, 4242) == NULL);    /* absent */
+  CHECK(state_passwd_name("root:x:0", 0) == NULL); /* truncated line */
+  CHECK(state_passwd_name("", 0) == NULL);
+}
+
 static void test_features(void) {
   char *s = features_to_json();
   json_error_t jerr;
@@ -426,6 +458,7 @@ int main(void) {
   test_oci_json();
   test_created_format();
   test_features();
+  test_passwd_name();
 
   rmdir(root);
   rmdir(tmpl);

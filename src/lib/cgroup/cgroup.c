@@ -137,18 +137,98 @@ static int set_unified(struct cgroup *cg, const char *mount, char *rel) {
   return 0;
 }
 
+/* The mounts from a cgroup_mounts_record string: "v1" or "v2" on the first line, then
+ * "<1 for cgroup2, else 0>\t<controllers>\t<mount point>" per hierarchy.  -1 when the
+ * string does not have that form. */
+static int mounts_from_record(const char *text, struct cgroup_mount **out, size_t *count,
+                              bool *v2) {
+  struct cgroup_mount *v = NULL;
+  size_t n = 0;
+  const char *p = text;
+
+  if (strncmp(p, "v1\n", 3) != 0 && strncmp(p, "v2\n", 3) != 0)
+    return -1;
+  *v2 = p[1] == '2';
+  for (p += 3; *p;) {
+    const char *nl = strchr(p, '\n'), *t1 = strchr(p, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+    struct cgroup_mount *nv;
+    if (nl == NULL || t1 == NULL || t2 == NULL || t2 > nl || t1 != p + 1 ||
+        (*p != '0' && *p != '1'))
+      goto bad;
+    nv = realloc(v, (n + 1) * sizeof(*v));
+    if (nv == NULL)
+      goto bad;
+    v = nv;
+    v[n].v2 = *p == '1';
+    v[n].controllers = strndup(t1 + 1, (size_t)(t2 - t1 - 1));
+    v[n].mountpoint = strndup(t2 + 1, (size_t)(nl - t2 - 1));
+    v[n].root = strdup("/");
+    n++;
+    if (!v[n - 1].controllers || !v[n - 1].mountpoint || !v[n - 1].root ||
+        v[n - 1].mountpoint[0] != '/')
+      goto bad;
+    p = nl + 1;
+  }
+  if (n == 0)
+    goto bad;
+  *out = v;
+  *count = n;
+  return 0;
+bad:
+  cgroup_mounts_free(v, n);
+  return -1;
+}
+
+static bool recordable(const char *s) {
+  return strpbrk(s, "\t\n") == NULL;
+}
+
+char *cgroup_mounts_record(const struct cgroup *cg) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f;
+  bool ok = true;
+
+  if (cg->systemd || (cg->drv != &cgroup_v1_driver && cg->drv != &cgroup_v2_driver))
+    return NULL;
+  f = open_memstream(&text, &len);
+  if (f == NULL)
+    return NULL;
+  if (cg->nhier == 0) {
+    ok = cg->unified_mount && recordable(cg->unified_mount);
+    fprintf(f, "v2\n1\t\t%s\n", cg->unified_mount ? cg->unified_mount : "");
+  } else {
+    fputs("v1\n", f);
+    for (size_t i = 0; i < cg->nhier; i++) {
+      const struct cgroup_hier *h = &cg->hier[i];
+      ok = ok && recordable(h->controllers) && recordable(h->mount);
+      fprintf(f, "%d\t%s\t%s\n", h->controllers[0] == '\0', h->controllers, h->mount);
+    }
+  }
+  if (fclose(f) != 0 || !ok) {
+    free(text);
+    return NULL;
+  }
+  return text;
+}
+
 /* Fill the hierarchies: from (cgroups_path, id) for a new container, or from
- * a recorded path for an existing one. */
+ * a recorded path (and the recorded mounts, when known) for an existing one. */
 int cgroup_setup_fs(struct cgroup *cg, const char *cgroups_path, const char *recorded,
-                    ocirun_error_t **err) {
+                    const char *mounts_record, ocirun_error_t **err) {
   struct cgroup_mount *mounts = NULL;
   size_t nmounts = 0;
   _cleanup_free_ char *self = NULL;
-  bool v2 = unified_at_root();
+  bool v2 = false;
   int ret = -1;
 
-  if (cgroup_read_mounts(&mounts, &nmounts, err) < 0)
-    return -1;
+  if (recorded && mounts_record && mounts_from_record(mounts_record, &mounts, &nmounts, &v2) == 0) {
+    /* The mounts as create found them: no mountinfo to read. */
+  } else {
+    v2 = unified_at_root();
+    if (cgroup_read_mounts(&mounts, &nmounts, err) < 0)
+      return -1;
+  }
   if (recorded == NULL && fs_read_file("/proc/self/cgroup", 1 << 20, &self, NULL, err) < 0)
     goto out;
   for (size_t i = 0; i < nmounts; i++) {
@@ -219,7 +299,7 @@ int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_e
   if (opts->systemd)
     r = cgroup_systemd_open(cg, opts->cgroups_path, err);
   else
-    r = cgroup_setup_fs(cg, opts->cgroups_path, NULL, err);
+    r = cgroup_setup_fs(cg, opts->cgroups_path, NULL, NULL, err);
   /* A process cloned into a frozen cgroup never runs: the create would wait for it
    * forever.  Refused up front, as runc does, before anything is made. */
   if (r == 0 && cg->drv->is_frozen(cg))
@@ -234,6 +314,11 @@ int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_e
 
 int cgroup_open_existing(const char *id, const char *recorded_path, bool systemd,
                          struct cgroup **out, ocirun_error_t **err) {
+  return cgroup_open_recorded(id, recorded_path, NULL, systemd, out, err);
+}
+
+int cgroup_open_recorded(const char *id, const char *recorded_path, const char *mounts,
+                         bool systemd, struct cgroup **out, ocirun_error_t **err) {
   struct cgroup *cg;
   int r;
   if (recorded_path == NULL || recorded_path[0] == '\0')
@@ -245,7 +330,7 @@ int cgroup_open_existing(const char *id, const char *recorded_path, bool systemd
   if (systemd)
     r = cgroup_systemd_open(cg, recorded_path, err);
   else
-    r = cgroup_setup_fs(cg, NULL, recorded_path, err);
+    r = cgroup_setup_fs(cg, NULL, recorded_path, mounts, err);
   if (r < 0) {
     cgroup_close(cg);
     return -1;
@@ -485,11 +570,11 @@ int cgroup_destroy(struct cgroup *cg, ocirun_error_t **err) {
   return cg->drv->destroy(cg, err);
 }
 
-bool cgroup_path_is_frozen(const char *recorded_path, bool systemd) {
+bool cgroup_path_is_frozen(const char *recorded_path, const char *mounts, bool systemd) {
   struct cgroup *cg = NULL;
   ocirun_error_t *err = NULL;
   bool frozen;
-  if (cgroup_open_existing("", recorded_path, systemd, &cg, &err) < 0) {
+  if (cgroup_open_recorded("", recorded_path, mounts, systemd, &cg, &err) < 0) {
     ocirun_error_free(&err);
     return false;
   }

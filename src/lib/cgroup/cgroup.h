@@ -32,6 +32,14 @@ int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_e
 /* Reopen the cgroup of an existing container from the path recorded in its state. */
 int cgroup_open_existing(const char *id, const char *recorded_path, bool systemd,
                          struct cgroup **out, ocirun_error_t **err);
+/* The mount points of the hierarchies in use, as one string to record beside the cgroup
+ * path (cgroupfs drivers; NULL for systemd, or when a mount point cannot be written so):
+ * reopening with it reads no /proc/self/mountinfo.  malloc'd. */
+char *cgroup_mounts_record(const struct cgroup *cg);
+/* cgroup_open_existing with the string of cgroup_mounts_record (NULL, or a string that does
+ * not parse: the mounts are read from /proc/self/mountinfo). */
+int cgroup_open_recorded(const char *id, const char *recorded_path, const char *mounts,
+                         bool systemd, struct cgroup **out, ocirun_error_t **err);
 void cgroup_close(struct cgroup *cg);
 
 /* The path to record in state.json (stable across commands). */
@@ -107,8 +115,8 @@ const char *cgroup_freezer_dir(struct cgroup *cg);
 /* Name of the driver in use: "cgroupfs v1", "cgroupfs v2", "systemd". */
 const char *cgroup_driver_name(const struct cgroup *cg);
 
-/* Paused detection for the state store, from the path recorded in state.json. */
-bool cgroup_path_is_frozen(const char *recorded_path, bool systemd);
+/* Paused detection for the state store, from the path (and mounts) recorded in state.json. */
+bool cgroup_path_is_frozen(const char *recorded_path, const char *mounts, bool systemd);
 
 /* For tests: a cgroup v2 driver whose hierarchy is mounted at root (any
  * directory tree); rel is the container's path below it ("/x").  Device

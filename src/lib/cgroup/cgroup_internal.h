@@ -123,7 +123,7 @@ int cgroup_rdma_line(const struct spec_rdma_limit *l, char *buf, size_t len);
 /* Fill the cgroupfs paths of cg and pick the v1 or v2 driver: from
  * (cgroups_path, cg->id) for a new container, or from a recorded path. */
 int cgroup_setup_fs(struct cgroup *cg, const char *cgroups_path, const char *recorded,
-                    ocirun_error_t **err);
+                    const char *mounts_record, ocirun_error_t **err);
 
 /* systemd */
 int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, ocirun_error_t **err);

@@ -342,7 +342,7 @@ int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, ocirun_erro
     return ocirun_error_set(err, ENOMEM, "systemd cgroup path");
   }
   /* The unit's directory is at the same place in every hierarchy. */
-  if (cgroup_setup_fs(cg, rel, NULL, err) < 0)
+  if (cgroup_setup_fs(cg, rel, NULL, NULL, err) < 0)
     return -1;
   st = calloc(1, sizeof(*st));
   if (st == NULL)

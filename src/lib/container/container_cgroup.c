@@ -19,8 +19,8 @@ int container_cgroup_open(const char *root, const char *id, bool lock, unsigned 
     ocirun_error_set(err, 0, "container %s has no cgroup", id);
     goto fail;
   }
-  if (cgroup_open_existing(id, out->state.cgroup_path, out->state.systemd_cgroup, &out->cgroup,
-                           err) < 0)
+  if (cgroup_open_recorded(id, out->state.cgroup_path, out->state.cgroup_mounts,
+                           out->state.systemd_cgroup, &out->cgroup, err) < 0)
     goto fail;
   return 0;
 fail:

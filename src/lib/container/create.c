@@ -103,7 +103,7 @@ static int drive_init(struct create_ctx *ctx, ocirun_error_t **err) {
   struct container *c = ctx->c;
   struct sync_msg msg;
 
-  if (sync_send(ctx->parent_sync, SYNC_GO, c->pid, err) < 0)
+  if (ctx->init.wait_for_go && sync_send(ctx->parent_sync, SYNC_GO, c->pid, err) < 0)
     return -1;
   for (;;) {
     if (sync_recv(ctx->parent_sync, &msg, err) < 0)
@@ -324,6 +324,12 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
           0)
     return -1;
   ctx->child_joins_cgroup = ctx->init.cgroup_join_len > 0;
+  ctx->init.wait_for_go =
+      !(cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup) ||
+      c->spec->process.exec_cpu_affinity.initial != NULL ||
+      c->spec->hooks.create_container.len > 0 || c->spec->linux_.net_devices_len > 0 ||
+      c->spec->linux_.intel_rdt.present || (ctx->init.clone_flags & CLONE_NEWUSER) ||
+      ctx->init.ns_fds[SPEC_NS_USER] >= 0;
   trace_pointf("cgroup join fds", "%zu hierarchies", ctx->init.cgroup_join_len);
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
     return ocirun_error_set(err, errno, "socketpair for the sync protocol");
@@ -386,8 +392,10 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
    * before it runs anything, as runc's initProcess.start does. */
   if (net_devices_move(c->spec, c->pid, ctx->init.ns_fds[SPEC_NS_NETWORK], err) < 0)
     return -1;
-  /* rlimits from the parent, before the child can enter a user namespace. */
-  if (rlimits_apply(c->pid, c->spec->process.rlimits, c->spec->process.rlimits_len, err) < 0)
+  /* rlimits from the parent, before the child can enter a user namespace; without GO the
+   * child sets them itself, before it gives up its privileges. */
+  if (ctx->init.wait_for_go &&
+      rlimits_apply(c->pid, c->spec->process.rlimits, c->spec->process.rlimits_len, err) < 0)
     return -1;
   trace_point("rlimits");
   /* The child waits for GO in its new user namespace: its maps come from here. */
@@ -452,7 +460,7 @@ static int finish_created(struct create_ctx *ctx, ocirun_error_t **err) {
   if (write_state(ctx, err) < 0)
     return -1;
   trace_point("state write (created)");
-  if (sync_send(ctx->parent_sync, SYNC_RUN, 0, err) < 0)
+  if (sync_send(ctx->parent_sync, SYNC_RUN, c->pid, err) < 0)
     return -1;
   if (ctx->opts->pid_file && write_pid_file(ctx->opts->pid_file, c->pid, err) < 0)
     return -1;
@@ -639,6 +647,7 @@ int container_make_shell(const struct create_options *opts, struct container *c,
     return -1;
   }
   c->state.cgroup_path = strdup(cgroup_recorded_path(c->cgroup));
+  c->state.cgroup_mounts = cgroup_mounts_record(c->cgroup);
   if (state_write(opts->root, &c->state, err) < 0)
     return -1;
   trace_point("state write (creating)");

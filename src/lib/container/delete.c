@@ -80,7 +80,8 @@ int container_destroy(const char *root, struct container_state *st, const struct
   int r = 0;
 
   if (st->cgroup_path) {
-    if (cgroup_open_existing(st->id, st->cgroup_path, st->systemd_cgroup, &cg, err) < 0)
+    if (cgroup_open_recorded(st->id, st->cgroup_path, st->cgroup_mounts, st->systemd_cgroup, &cg,
+                             err) < 0)
       return -1;
     trace_point("cgroup open");
     if (kill_init(st, cg, err) < 0 || wait_cgroup_empty(cg, err) < 0 ||
@@ -153,7 +154,7 @@ int container_delete(const char *root, const char *id, bool force, ocirun_error_
                      container_status_name(status));
     goto out;
   }
-  if (container_load_spec(root, id, &spec, &read_err) < 0) {
+  if (container_load_spec_for_hooks(root, id, "poststop", &spec, &read_err) < 0) {
     /* Without its config the container can still be removed; only hooks are lost. */
     log_warn("delete %s: %s", id, read_err->msg);
     ocirun_error_free(&read_err);

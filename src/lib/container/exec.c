@@ -126,7 +126,8 @@ static int join_cgroup(const struct container_state *st, const struct exec_optio
 
   if (st->cgroup_path == NULL)
     return 0;
-  if (cgroup_open_existing(st->id, st->cgroup_path, st->systemd_cgroup, &cg, err) < 0)
+  if (cgroup_open_recorded(st->id, st->cgroup_path, st->cgroup_mounts, st->systemd_cgroup, &cg,
+                           err) < 0)
     return -1;
   trace_point("cgroup open");
   r = cgroup_apply_subs(cg, pid, o->cgroup_subs, o->cgroup_subs_len, err);

@@ -80,6 +80,11 @@ int container_destroy(const char *root, struct container_state *st, const struct
 
 /* Read <state dir>/config.json (the copy taken at create). */
 int container_load_spec(const char *root, const char *id, struct spec **spec, ocirun_error_t **err);
+/* As container_load_spec, for the hooks named `key` ("poststart", "poststop") only: the
+ * config is parsed only when its text can name them (the key spelled out, or any \u
+ * escape); else *spec is NULL and there is nothing to run. */
+int container_load_spec_for_hooks(const char *root, const char *id, const char *key,
+                                  struct spec **spec, ocirun_error_t **err);
 
 /* Current time as RFC 3339 with nanoseconds (malloc'd). */
 char *container_now_rfc3339(void);

@@ -39,6 +39,7 @@ struct container_state {
   uint64_t init_start_time; /* field 22 of /proc/<pid>/stat, guards against pid reuse */
   bool created_done;        /* false while `creating` */
   char *cgroup_path;        /* driver-relative cgroup path, NULL until the cgroup is made */
+  char *cgroup_mounts;      /* cgroup_mounts_record at create (NULL: read mountinfo) */
   bool systemd_cgroup;
   bool no_new_keyring;
   char *intel_rdt_path;     /* the resctrl group joined, recorded before it is made; or NULL */
@@ -120,8 +121,11 @@ char *state_to_oci_json_compact(const struct container_state *st, enum container
 /* The runtime-spec state given to hooks on stdin: compact, keys ociVersion, id,
  * status, pid (omitted when 0), bundle, annotations (omitted when empty). */
 char *state_to_hook_json(const struct container_state *st, enum container_status status);
-/* Owner name for `list`: the user name of uid from the passwd database, or "#<uid>". */
+/* Owner name for `list`: the user name of uid in /etc/passwd, or "#<uid>". */
 char *state_owner_name(uid_t uid);
+/* The name of the first entry of passwd text (/etc/passwd format) with this uid, or NULL.
+ * malloc'd. */
+char *state_passwd_name(const char *passwd, uid_t uid);
 
 /* Ids of all containers under root, sorted (malloc'd array of malloc'd strings). */
 int state_list_ids(const char *root, char ***ids, size_t *count, ocirun_error_t **err);

@@ -21,6 +21,7 @@ void state_clear(struct container_state *st) {
   free(st->cgroup_path);
   free(st->intel_rdt_path);
   free(st->intel_rdt_mon_path);
+  free(st->cgroup_mounts);
   for (size_t i = 0; i < st->annotations.len; i++) {
     free(st->annotations.items[i].key);
     free(st->annotations.items[i].value);
@@ -57,6 +58,7 @@ char *state_format_json(const struct container_state *st) {
   rc |= json_object_set_new(obj, "init_start_time", json_integer((json_int_t)st->init_start_time));
   rc |= json_object_set_new(obj, "created_done", json_boolean(st->created_done));
   rc |= set_str(obj, "cgroup_path", st->cgroup_path);
+  rc |= set_str(obj, "cgroup_mounts", st->cgroup_mounts);
   rc |= json_object_set_new(obj, "systemd_cgroup", json_boolean(st->systemd_cgroup));
   rc |= json_object_set_new(obj, "no_new_keyring", json_boolean(st->no_new_keyring));
   if (st->intel_rdt_path) {
@@ -184,7 +186,8 @@ static int parse_fields(struct parse_ctx *c, struct container_state *st) {
       get_str(c, "rootfs", &st->rootfs) < 0 || get_str(c, "created", &st->created) < 0 ||
       get_str(c, "cgroup_path", &st->cgroup_path) < 0 ||
       get_str(c, "intel_rdt_path", &st->intel_rdt_path) < 0 ||
-      get_str(c, "intel_rdt_mon_path", &st->intel_rdt_mon_path) < 0)
+      get_str(c, "intel_rdt_mon_path", &st->intel_rdt_mon_path) < 0 ||
+      get_str(c, "cgroup_mounts", &st->cgroup_mounts) < 0)
     return -1;
   if (get_uint(c, "owner", UINT32_MAX, &owner) < 0 ||
       get_uint(c, "init_pid", INT32_MAX, &pid) < 0 ||

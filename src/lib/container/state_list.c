@@ -4,13 +4,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 void state_list_ids_free(char **ids, size_t count) {
   if (ids == NULL)
@@ -97,14 +97,39 @@ static int list_ids(const char *root, bool missing_ok, char ***ids, size_t *coun
   return 0;
 }
 
+char *state_passwd_name(const char *passwd, uid_t uid) {
+  for (const char *line = passwd; line && *line;) {
+    const char *end = strchrnul(line, '\n');
+    const char *c1 = memchr(line, ':', (size_t)(end - line));
+    const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
+    const char *c3 = c2 ? memchr(c2 + 1, ':', (size_t)(end - c2 - 1)) : NULL;
+    if (c3 && c1 > line && c3 > c2 + 1) {
+      char *num_end = NULL;
+      errno = 0;
+      unsigned long v = strtoul(c2 + 1, &num_end, 10);
+      if (errno == 0 && num_end == c3 && c2[1] != '-' && v == (unsigned long)uid)
+        return strndup(line, (size_t)(c1 - line));
+    }
+    line = *end ? end + 1 : NULL;
+  }
+  return NULL;
+}
+
 char *state_owner_name(uid_t uid) {
-  struct passwd pw, *res = NULL;
-  char buf[4096];
+  /* /etc/passwd itself, as the reference runtime reads it (no NSS: the binary is static,
+   * and `list` asks once per container). */
+  static char *passwd;
+  static bool loaded;
   char *out = NULL;
 
-  if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL && res->pw_name)
-    return strdup(res->pw_name);
-  if (asprintf(&out, "#%u", (unsigned)uid) < 0)
+  if (!loaded) {
+    ocirun_error_t *err = NULL;
+    loaded = true;
+    if (fs_read_file("/etc/passwd", 16u << 20, &passwd, NULL, &err) < 0)
+      ocirun_error_free(&err);
+  }
+  out = passwd ? state_passwd_name(passwd, uid) : NULL;
+  if (out == NULL && asprintf(&out, "#%u", (unsigned)uid) < 0)
     return NULL;
   return out;
 }

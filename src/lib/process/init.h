@@ -34,7 +34,13 @@ struct init_config {
   bool unshare_cgroupns;     /* make the cgroup namespace after joining the cgroup */
   bool parent_privileged;    /* the runtime is root (of its user namespace): it makes the
                               * trees of bind mounts in a user namespace and id-mapped ones */
-  int *cgroup_join_fds;      /* `tasks` of each v1 hierarchy: the child joins first thing */
+  /* Wait for GO before any set-up: the parent still moves the child into its cgroup (or
+   * its Intel RDT group, or network devices into its namespace), or createContainer hooks
+   * (run here) or a user namespace need everything in place first.
+   * Otherwise the child sets up at once, in parallel with the parent's cgroup writes, and
+   * sets its rlimits itself before it gives up its privileges. */
+  bool wait_for_go;
+  int *cgroup_join_fds; /* `tasks` of each v1 hierarchy: the child joins first thing */
   size_t cgroup_join_len;
   struct caps_sets caps;
   const struct container_state *state;   /* for the hooks run inside the container */

@@ -21,6 +21,7 @@
 #include "linux/oom_score.h"
 #include "linux/proc_verify.h"
 #include "linux/process_attrs.h"
+#include "linux/rlimits.h"
 #include "linux/rootfs.h"
 #include "linux/session_keyring.h"
 #include "linux/sysctl.h"
@@ -194,6 +195,10 @@ static int setup_process(struct init_config *cfg, char **exec_path, ocirun_error
   if (exec_path_lookup(p->args.items[0], p->env.items, exec_path, err) < 0)
     return -1;
   trace_point("executable lookup");
+  /* Without GO the parent has not set the rlimits: here, after the set-up (the reference
+   * runtime's point for them) and while we may still raise them. */
+  if (!cfg->wait_for_go && rlimits_apply(0, p->rlimits, p->rlimits_len, err) < 0)
+    return -1;
   /* The caller's fds go now, before the init waits for `start` and before seccomp. */
   int keep[] = {cfg->sync_fd, cfg->fifo_fd};
   if (fds_close_all_but(cfg->preserve_fds, keep, 2, err) < 0)
@@ -251,19 +256,21 @@ int init_child_run(struct init_config *cfg) {
   struct sync_msg msg;
   _cleanup_free_ char *exec_path = NULL;
   char **env = NULL;
-  pid_t host_pid;
+  pid_t host_pid = 0; /* our pid as the runtime sees it: in GO, or else in RUN */
 
   /* Into the container's cgroups before anything else runs here. */
   if (cgroup_self_join(cfg->cgroup_join_fds, cfg->cgroup_join_len, &err) < 0)
     goto fail;
   trace_point("cgroup join");
-  if (sync_expect(cfg->sync_fd, SYNC_GO, &msg, &err) < 0)
-    goto fail;
-  host_pid = msg.arg;
+  if (cfg->wait_for_go) {
+    if (sync_expect(cfg->sync_fd, SYNC_GO, &msg, &err) < 0)
+      goto fail;
+    host_pid = msg.arg;
+  }
   /* In its cgroups now; execCPUAffinity.initial, when given, was set by the parent. */
   if (cfg->spec->process.exec_cpu_affinity.initial == NULL)
     cpu_affinity_reset();
-  if (init_keeps_dumpable_until_go(cfg))
+  if (cfg->wait_for_go && init_keeps_dumpable_until_go(cfg))
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (setup_container(cfg, host_pid, &err) < 0)
     goto fail;
@@ -273,8 +280,9 @@ int init_child_run(struct init_config *cfg) {
                         cfg->spec->process.user.uid, &env, &err) < 0)
     goto fail;
   if (sync_send(cfg->sync_fd, SYNC_READY, 0, &err) < 0 ||
-      sync_expect(cfg->sync_fd, SYNC_RUN, NULL, &err) < 0)
+      sync_expect(cfg->sync_fd, SYNC_RUN, &msg, &err) < 0)
     goto fail;
+  host_pid = msg.arg;
   if (wait_for_start(cfg, &err) < 0)
     goto fail_late;
   trace_point("wait for start");

@@ -3,7 +3,8 @@
  * reference runtime:
  *
  *   parent                         child
- *     -- GO -------------------->    (cgroup joined, rlimits set, resources written)
+ *     -- GO -------------------->    (only with init_config.wait_for_go: cgroup joined,
+ *                                     rlimits set, resources written; arg: the child's pid)
  *     <------------ MOUNT_SOURCE --  (user namespace only: the tree of .mounts[arg], made by
  *     -- fd (SCM_RIGHTS) ------->     the parent in the child's mount namespace; per bind mount)
  *     <------------------- HOOKS --  (mounts done; only when prestart/createRuntime hooks exist)
@@ -11,7 +12,7 @@
  *     <----------------- SECCOMP --  (seccomp notify listener fd number in `arg`)
  *     -- SECCOMP_DONE ---------->
  *     <------------------- READY --  (everything set up, about to wait for start)
- *     -- RUN ------------------->    (state.json written)
+ *     -- RUN ------------------->    (state.json written, rlimits set; arg: the child's pid)
  *     -- START ----------------->    (`run` only: exec now, no exec fifo)
  *
  * Any failure in the child is sent as ERROR with its message; the parent turns

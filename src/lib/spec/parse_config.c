@@ -1,13 +1,28 @@
 /* Entry points: config.json (spec_parse, spec_load_file) and process.json
  * (spec_process_parse), and the top-level members of config.json. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "spec/bignum.h"
 #include "spec/parse.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+
+void spec_json_seed(void) {
+  const unsigned char *r = (const unsigned char *)getauxval(AT_RANDOM);
+  uint64_t a, b, seed;
+  if (r == NULL)
+    return; /* jansson seeds itself */
+  /* libc keeps these bytes for its stack and pointer guards: mixed, not copied. */
+  memcpy(&a, r, sizeof(a));
+  memcpy(&b, r + 8, sizeof(b));
+  seed = (a ^ (b << 29 | b >> 35)) * 0x9e3779b97f4a7c15u;
+  seed ^= seed >> 31;
+  json_object_seed((size_t)(seed ? seed : 1));
+}
 
 /* runc has no limit; this one only guards against reading a device or a runaway file. */
 #define SPEC_FILE_MAX (64u << 20)

@@ -410,6 +410,10 @@ struct spec {
   struct spec_linux linux_;
 };
 
+/* Seed the JSON library's hash function from the kernel's per-exec random bytes
+ * (AT_RANDOM): otherwise its first use opens and reads /dev/urandom.  Once, first thing. */
+void spec_json_seed(void);
+
 /* Parse a config.json document.  `name` prefixes error messages ("config.json").
  * On error returns a negative value and *err says "<name>: <json path>: <problem>". */
 int spec_parse(const char *name, const char *data, size_t len, struct spec **out,
