@@ -3,10 +3,12 @@
  * own: a node the config creates is usable only where linux.resources.devices (or the
  * defaults) allow it, so a config can create a node and still deny it. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup/cgroup_internal.h"
 
@@ -65,25 +67,62 @@ static void rule_string(const struct spec_device_cgroup_rule *r, char *buf, size
   snprintf(buf, len, "%c %s:%s %s", r->type, maj, min, r->access ? r->access : "rwm");
 }
 
+/* devices.allow and devices.deny, each opened once for all its rules (one write per rule:
+ * the kernel parses each write on its own). */
+struct rule_files {
+  const char *dir;
+  int fd[2]; /* [0] devices.deny, [1] devices.allow */
+};
+
+static int write_rule(struct rule_files *f, bool allow, const char *line, ocirun_error_t **err) {
+  const char *file = allow ? "devices.allow" : "devices.deny";
+  size_t len = strlen(line);
+  ssize_t n;
+
+  if (f->fd[allow] < 0) {
+    char *path = cg_join(f->dir, file);
+    if (path == NULL)
+      return ocirun_error_set(err, ENOMEM, "write %s", file);
+    f->fd[allow] = open(path, O_WRONLY | O_CLOEXEC);
+    int saved = errno;
+    free(path);
+    if (f->fd[allow] < 0)
+      return ocirun_error_set(err, saved, ".linux.resources.devices: write %s to %s/%s", line,
+                              f->dir, file);
+  }
+  do
+    n = write(f->fd[allow], line, len);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return ocirun_error_set(err, errno, ".linux.resources.devices: write %s to %s/%s", line, f->dir,
+                            file);
+  if ((size_t)n != len)
+    return ocirun_error_set(err, EIO, ".linux.resources.devices: write %s to %s/%s: short write",
+                            line, f->dir, file);
+  return 0;
+}
+
 int cgroup_devices_v1_apply(const char *dir, const struct spec_device_cgroup_rule *rules, size_t n,
                             ocirun_error_t **err) {
+  struct rule_files f = {.dir = dir, .fd = {-1, -1}};
   size_t start = 0;
   bool deny_all = false;
+  int r = 0;
+
   /* Rules before the last "all devices" rule are overridden by it. */
   for (size_t i = 0; i < n; i++)
     if (is_wildcard(&rules[i])) {
       start = i + 1;
       deny_all = !rules[i].allow;
     }
-  if (cg_write(dir, deny_all ? "devices.deny" : "devices.allow", "a", ".linux.resources.devices",
-               err) < 0)
-    return -1;
-  for (size_t i = start; i < n; i++) {
+  r = write_rule(&f, !deny_all, "a", err);
+  for (size_t i = start; r == 0 && i < n; i++) {
     char line[96];
     rule_string(&rules[i], line, sizeof(line));
-    if (cg_write(dir, rules[i].allow ? "devices.allow" : "devices.deny", line,
-                 ".linux.resources.devices", err) < 0)
-      return -1;
+    r = write_rule(&f, rules[i].allow, line, err);
   }
-  return 0;
+  for (int i = 0; i < 2; i++)
+    if (f.fd[i] >= 0)
+      close(f.fd[i]);
+  return r;
 }

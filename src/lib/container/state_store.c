@@ -117,6 +117,13 @@ int state_dir_remove(const char *root, const char *id, ocirun_error_t **err) {
       return 0; /* already gone: removal is idempotent */
     return ocirun_error_set(err, errno, "open %s", dir);
   }
+  /* What create leaves there, removed by name: no directory listing in the common case. */
+  static const char *const known[] = {STATE_FILE, "config.json", "exec.fifo"};
+  for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+    if (unlinkat(fd, known[i], 0) < 0 && errno != ENOENT)
+      break; /* the listing below reports it */
+  if (rmdir(dir) == 0 || errno == ENOENT)
+    return 0;
   /* A command that opened the directory just before the removal may still create its
    * lock file in it: empty the directory again when rmdir finds it not empty. */
   for (int attempt = 0;; attempt++) {
