@@ -41,8 +41,13 @@ hostns() {
 	[[ "$output" == *"mtu 1432"* ]] || fail "mtu not kept: $output"
 	[[ "$output" == *"02:11:22:33:44:55"* ]] || fail "mac not kept: $output"
 	[[ "$output" == *"<"*"UP"*">"* ]] || fail "not up: $output"
-	# the container's namespace is gone: a virtual device goes with it (and its peer)
+	# the container's namespace is gone: a virtual device goes with it (and its peer). The
+	# kernel cleans a released namespace up asynchronously: up to 5 s for the peer to go.
 	! hostns ip link show ndh0 2>/dev/null || fail "ndh0 is back on the host"
+	for ((i = 0; i < 100; i++)); do
+		hostns ip link show ndp0 >/dev/null 2>&1 || break
+		sleep 0.05
+	done
 	! hostns ip link show ndp0 2>/dev/null || fail "the peer survived"
 }
 
