@@ -564,6 +564,13 @@ static void test_process_json(void) {
       {"[1]", "process.json: .: expected an object, got array"},
       {"{",
        "process.json: invalid JSON at line 1, column 1: string or '}' expected near end of file"},
+      /* a key in another case is the key (runc's decoder), also in the error naming it */
+      {"{\"cwd\":\"/\",\"args\":[\"sh\"],\"rlimits\":[{\"typE\":\"NOFILE\"}]}",
+       "process.json: .rlimits[0].type: expected an rlimit type (RLIMIT_NOFILE, RLIMIT_CORE, ...), "
+       "got string \"NOFILE\""},
+      {"{\"cwd\":\"/"
+       "\",\"args\":[\"sh\"],\"scheduler\":{\"policy\":\"SCHED_OTHER\",\"Flags\":[\"X\"]}}",
+       "process.json: .scheduler.flags[0]: "},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     msg = process_error(cases[i].json, &p);

@@ -163,7 +163,7 @@ static const char *const propagations[] = {"private",    "shared",      "slave",
                                            "rslave",     "runbindable", NULL};
 
 static int parse_rootfs_propagation(struct pctx *c, json_t *lnx, struct spec_linux *out) {
-  json_t *v = json_object_get(lnx, "rootfsPropagation");
+  json_t *v = spec_member(lnx, "rootfsPropagation");
   int idx, r;
   /* "" is Go's zero value: no propagation change */
   if (json_is_string(v) && json_string_length(v) == 0)

@@ -47,7 +47,7 @@ static int parse_hook(struct pctx *c, json_t *obj, struct spec_hook *h) {
   h->has_timeout = r > 0;
   if (h->has_timeout && h->timeout <= 0) {
     size_t saved = pctx_push_key(c, "timeout");
-    pctx_fail_type(c, "an integer greater than 0", json_object_get(obj, "timeout"));
+    pctx_fail_type(c, "an integer greater than 0", spec_member(obj, "timeout"));
     pctx_pop(c, saved);
     return -1;
   }

@@ -45,8 +45,7 @@ static int parse_rlimit(struct pctx *c, json_t *obj, struct spec_rlimit *out) {
       break;
   if (i == sizeof(rlimit_table) / sizeof(rlimit_table[0])) {
     size_t saved = pctx_push_key(c, "type");
-    pctx_fail_type(c, "an rlimit type (RLIMIT_NOFILE, RLIMIT_CORE, ...)",
-                   json_object_get(obj, "type"));
+    pctx_fail_type(c, "an rlimit type (RLIMIT_NOFILE, RLIMIT_CORE, ...)", spec_member(obj, "type"));
     pctx_pop(c, saved);
     return -1;
   }

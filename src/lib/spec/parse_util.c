@@ -145,10 +145,7 @@ int value_i32(struct pctx *c, json_t *v, int32_t *out) {
   return 0;
 }
 
-/* Look up key in obj; null counts as absent.  Pushes the key when present. */
-/* The member named key; like runc's decoder (Go's encoding/json), a key that differs only in
- * case ("pagesize" for "pageSize") is taken when the exact one is absent. */
-static json_t *lookup_member(json_t *obj, const char *key) {
+json_t *spec_member(json_t *obj, const char *key) {
   json_t *v = json_object_get(obj, key), *x;
   const char *k;
 
@@ -161,8 +158,9 @@ static json_t *lookup_member(json_t *obj, const char *key) {
   return NULL;
 }
 
+/* Look up key in obj; null counts as absent.  Pushes the key when present. */
 static json_t *member(struct pctx *c, json_t *obj, const char *key, size_t *saved) {
-  json_t *v = obj && json_is_object(obj) ? lookup_member(obj, key) : NULL;
+  json_t *v = obj && json_is_object(obj) ? spec_member(obj, key) : NULL;
   if (v == NULL || json_is_null(v))
     return NULL;
   *saved = pctx_push_key(c, key);
@@ -335,7 +333,7 @@ int get_enum_strv(struct pctx *c, json_t *obj, const char *key, const char *cons
   if (r <= 0)
     return r;
   /* get_strv checked the types; now the names, with the element's path */
-  arr = json_object_get(obj, key);
+  arr = spec_member(obj, key);
   saved = pctx_push_key(c, key);
   json_array_foreach(arr, i, item) {
     size_t s2 = pctx_push_index(c, i);
@@ -354,7 +352,7 @@ int get_checked_strv(struct pctx *c, json_t *obj, const char *key, string_check_
   int r = get_strv(c, obj, key, out);
   if (r <= 0)
     return r;
-  arr = json_object_get(obj, key);
+  arr = spec_member(obj, key);
   saved = pctx_push_key(c, key);
   json_array_foreach(arr, i, item) {
     size_t s2 = pctx_push_index(c, i);

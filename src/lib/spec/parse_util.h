@@ -66,6 +66,10 @@ int get_id(struct pctx *c, json_t *obj, const char *key, uint32_t *out);
 int get_u16(struct pctx *c, json_t *obj, const char *key, uint16_t *out);
 int get_i64(struct pctx *c, json_t *obj, const char *key, int64_t *out);
 int get_i32(struct pctx *c, json_t *obj, const char *key, int32_t *out);
+/* The member named key (NULL when absent): like runc's decoder (Go's encoding/json), a key
+ * that differs only in case ("pagesize" for "pageSize") is taken when the exact one is
+ * absent.  Every lookup of a config key goes through it. */
+json_t *spec_member(json_t *obj, const char *key);
 int get_strv(struct pctx *c, json_t *obj, const char *key, struct spec_strv *out);
 /* An object of string values, kept in document order. */
 int get_string_map(struct pctx *c, json_t *obj, const char *key, struct spec_kv_list *out);

@@ -126,6 +126,8 @@ static char *quote_shortened(const char *s) {
 static char *describe(struct pctx *c, json_t *v) {
   char *out = NULL;
   int r = -1;
+  if (v == NULL)
+    return strdup("nothing");
   switch (json_typeof(v)) {
   case JSON_STRING: {
     const char *digits = bignum_digits(c->bignum_tag, json_string_value(v));
