@@ -51,6 +51,7 @@ struct create_ctx {
   int fifo_fd;
   bool state_dir_made;
   bool child_joins_cgroup; /* the child writes itself into the v1 hierarchies */
+  bool resources_set;      /* the limits were written before the clone */
 };
 
 static int child_entry(void *arg) {
@@ -312,6 +313,15 @@ static int enter_joined_userns(void *arg) {
   return 0;
 }
 
+static int set_resources(struct container *c, ocirun_error_t **err) {
+  const struct spec_resources *r =
+      c->spec->linux_.resources.present ? &c->spec->linux_.resources : NULL;
+  if (cgroup_set_resources(c->cgroup, r, err) < 0)
+    return -1;
+  trace_point("cgroup set");
+  return 0;
+}
+
 static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   struct container *c = ctx->c;
   unsigned long flags = ctx->init.clone_flags;
@@ -331,6 +341,14 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
       c->spec->linux_.intel_rdt.present || (ctx->init.clone_flags & CLONE_NEWUSER) ||
       ctx->init.ns_fds[SPEC_NS_USER] >= 0;
   trace_pointf("cgroup join fds", "%zu hierarchies", ctx->init.cgroup_join_len);
+  /* A child that is in its cgroup from the clone on, or that joins it itself, may go on
+   * without waiting for GO: the limits (a cpuset that SCHED_DEADLINE is checked against,
+   * pids, memory) must be in place before it runs, as they are when runc's init resumes. */
+  if (c->cgroup && (cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup)) {
+    if (set_resources(c, err) < 0)
+      return -1;
+    ctx->resources_set = true;
+  }
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
     return ocirun_error_set(err, errno, "socketpair for the sync protocol");
   ctx->parent_sync = pair[0];
@@ -380,12 +398,8 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
       cgroup_apply(c->cgroup, c->pid, NULL, err) < 0)
     return -1;
   trace_point("cgroup apply");
-  if (c->cgroup &&
-      cgroup_set_resources(c->cgroup,
-                           c->spec->linux_.resources.present ? &c->spec->linux_.resources : NULL,
-                           err) < 0)
+  if (c->cgroup && !ctx->resources_set && set_resources(c, err) < 0)
     return -1;
-  trace_point("cgroup set");
   if (apply_intel_rdt(ctx, err) < 0)
     return -1;
   /* Into the init's new network namespace, or the one it is about to join:
