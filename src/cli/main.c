@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "linux/id_map.h"
+#include "linux/sealed_binary.h"
 #include "ocirun-config.h"
 #include "spec/spec.h"
 #include "util/trace.h"
@@ -223,6 +224,7 @@ int main(int argc, char **argv) {
   ocirun_error_t *err = NULL;
   int c, rc;
   const char *trace_env = getenv("OCIRUN_TRACE");
+  char **argv_all = argv;
 
   spec_json_seed();
   /* For clients whose command line we do not control (containerd's shim). */
@@ -286,6 +288,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "No help topic for '%s'\n", argv[optind]);
     return 3; /* runc's exit code for an unknown command */
   }
+  /* A child of these commands runs our code inside the container until its execve. */
+  if ((cmd->run == cmd_create || cmd->run == cmd_run || cmd->run == cmd_exec) &&
+      sealed_binary_ensure(argv_all, &err) < 0)
+    return cli_fail(&err);
   /* The command parses its own flags from argv[optind..]. */
   argc -= optind;
   argv += optind;
