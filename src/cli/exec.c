@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "container/exec.h"
 #include "util/fs.h"
+#include "util/limits.h"
 #include "util/user_spec.h"
 
 enum {
@@ -78,13 +79,13 @@ struct exec_flags {
   const char *pid_file;
   const char *process_label; /* --process-label */
   const char *apparmor;      /* --apparmor */
-  char *env[256];
+  char *env[LIMIT_EXEC_ENV];
   size_t env_len;
-  char *caps[64];
+  char *caps[LIMIT_EXEC_CAPS];
   size_t caps_len;
-  uint32_t gids[64];
+  uint32_t gids[LIMIT_EXEC_GIDS];
   size_t gids_len;
-  char *cgroups[32];
+  char *cgroups[LIMIT_EXEC_CGROUPS];
   size_t cgroups_len;
   bool tty, no_new_privs;
 };
@@ -121,7 +122,7 @@ static int build_process(const struct exec_flags *f, const struct spec *spec, in
                          struct spec_process *p, char **process_json, ocirun_error_t **err) {
   if (f->process_file) {
     size_t len = 0;
-    if (fs_read_file(f->process_file, 16u << 20, process_json, &len, err) < 0)
+    if (fs_read_file(f->process_file, LIMIT_DOCUMENT_FILE, process_json, &len, err) < 0)
       return -1;
     return spec_process_parse("process.json", *process_json, len, p, err);
   }
@@ -184,7 +185,7 @@ static int parse_flags(int argc, char **argv, struct exec_flags *f, struct exec_
       f->cwd = optarg;
       break;
     case 'e':
-      if (f->env_len == sizeof(f->env) / sizeof(f->env[0]))
+      if (f->env_len == LIMIT_EXEC_ENV)
         return cli_usage_error(cmd, "too many --env flags"), -1;
       f->env[f->env_len++] = optarg;
       break;
@@ -195,7 +196,7 @@ static int parse_flags(int argc, char **argv, struct exec_flags *f, struct exec_
       f->user = optarg;
       break;
     case 'g':
-      if (f->gids_len == 64 || parse_u32(optarg, &f->gids[f->gids_len]) < 0)
+      if (f->gids_len == LIMIT_EXEC_GIDS || parse_u32(optarg, &f->gids[f->gids_len]) < 0)
         return cli_usage_error(cmd, "invalid --additional-gids value \"%s\"", optarg), -1;
       f->gids_len++;
       break;
@@ -218,7 +219,7 @@ static int parse_flags(int argc, char **argv, struct exec_flags *f, struct exec_
       f->no_new_privs = true;
       break;
     case 'c':
-      if (f->caps_len == 64)
+      if (f->caps_len == LIMIT_EXEC_CAPS)
         return cli_usage_error(cmd, "too many --cap flags"), -1;
       f->caps[f->caps_len++] = optarg;
       break;
@@ -231,7 +232,7 @@ static int parse_flags(int argc, char **argv, struct exec_flags *f, struct exec_
       o->preserve_fds = (int)n;
       break;
     case OPT_CGROUP:
-      if (f->cgroups_len == sizeof(f->cgroups) / sizeof(f->cgroups[0]))
+      if (f->cgroups_len == LIMIT_EXEC_CGROUPS)
         return cli_usage_error(cmd, "too many --cgroup flags"), -1;
       f->cgroups[f->cgroups_len++] = optarg;
       break;

@@ -18,6 +18,7 @@
 #include "container/container_cgroup.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/limits.h"
 
 enum {
   OPT_BLKIO_WEIGHT = 256,
@@ -386,8 +387,8 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
     (void)flags; /* as runc: with -r the value flags are ignored */
     resources_free(&r);
     memset(&r, 0, sizeof(r));
-    if (fs_read_file(strcmp(resources, "-") == 0 ? "/dev/stdin" : resources, 16 << 20, &data, &len,
-                     &err) < 0 ||
+    if (fs_read_file(strcmp(resources, "-") == 0 ? "/dev/stdin" : resources, LIMIT_DOCUMENT_FILE,
+                     &data, &len, &err) < 0 ||
         parse_resources_json(strcmp(resources, "-") == 0 ? "stdin" : resources, data, len, &r,
                              &err) < 0) {
       ret = cli_fail(&err);

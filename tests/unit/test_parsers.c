@@ -11,6 +11,7 @@
 #include "linux/process_attrs.h"
 #include "linux/sysctl.h"
 #include "unit.h"
+#include "util/mountinfo.h"
 #include "util/signals.h"
 #include "util/user_spec.h"
 
@@ -326,6 +327,39 @@ static void test_rdt_mount(void) {
   CHECK(mp == NULL);
 }
 
+/* The one mountinfo parser: escaped paths come back as the kernel mounted them, the
+ * optional fields are told apart from the options, a malformed line is passed over. */
+static void test_mountinfo_lines(void) {
+  char text[] = "25 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+                "not a mountinfo line\n"
+                "36 25 0:30 /sub\\040dir /mnt/with\\040space\\011tab rw,nosuid master:2 - tmpfs "
+                "my\\040src rw,size=64k\n"
+                "37 36 0:31 / /mnt/plain ro - proc proc rw";
+  struct mountinfo_entry e;
+  char *cur = text;
+
+  CHECK(mountinfo_next(&cur, &e));
+  CHECK(e.id == 25 && e.parent == 1);
+  CHECK_STR_EQ(e.mountpoint, "/");
+  CHECK_STR_EQ(e.optional, "shared:1");
+  CHECK(mountinfo_is_shared(&e));
+  CHECK_STR_EQ(e.fstype, "ext4");
+  CHECK(mountinfo_next(&cur, &e));
+  CHECK(e.id == 36 && e.parent == 25);
+  CHECK_STR_EQ(e.root, "/sub dir");
+  CHECK_STR_EQ(e.mountpoint, "/mnt/with space\ttab");
+  CHECK_STR_EQ(e.options, "rw,nosuid");
+  CHECK_STR_EQ(e.optional, "master:2");
+  CHECK(!mountinfo_is_shared(&e));
+  CHECK_STR_EQ(e.source, "my src");
+  CHECK_STR_EQ(e.super_options, "rw,size=64k");
+  CHECK(mountinfo_next(&cur, &e));
+  CHECK_STR_EQ(e.mountpoint, "/mnt/plain");
+  CHECK_STR_EQ(e.optional, "");
+  CHECK_STR_EQ(e.fstype, "proc");
+  CHECK(!mountinfo_next(&cur, &e));
+}
+
 static void test_net_device_names(void) {
   CHECK(net_device_name_valid("eth0"));
   CHECK(net_device_name_valid("ctr_dummy0"));
@@ -355,6 +389,7 @@ static void test_mount_label(void) {
 
 int main(void) {
   test_rdt_mount();
+  test_mountinfo_lines();
   test_net_device_names();
   test_mount_label();
   test_signals();

@@ -15,6 +15,7 @@
 #include "container/features.h"
 #include "container/state.h"
 #include "unit.h"
+#include "util/timestamp.h"
 
 static char root[256];
 
@@ -382,14 +383,14 @@ static void test_oci_json(void) {
 
 static void test_created_format(void) {
   struct timespec ts = {.tv_sec = 1795929807, .tv_nsec = 950210200};
-  char *s = state_format_created(&ts);
+  char *s = timestamp_format(&ts);
   CHECK_STR_EQ(s, "2026-11-29T05:23:27.9502102Z");
   free(s);
   ts.tv_nsec = 0;
-  s = state_format_created(&ts);
+  s = timestamp_format(&ts);
   CHECK_STR_EQ(s, "2026-11-29T05:23:27Z");
   free(s);
-  s = state_created_now();
+  s = timestamp_now();
   CHECK(s != NULL && strlen(s) >= 20 && s[strlen(s) - 1] == 'Z');
   free(s);
 }

@@ -15,6 +15,7 @@
 #include "cgroup/cgroup_paths.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/limits.h"
 #include "util/log.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
@@ -229,7 +230,8 @@ int cgroup_setup_fs(struct cgroup *cg, const char *cgroups_path, const char *rec
     if (cgroup_read_mounts(&mounts, &nmounts, err) < 0)
       return -1;
   }
-  if (recorded == NULL && fs_read_file("/proc/self/cgroup", 1 << 20, &self, NULL, err) < 0)
+  if (recorded == NULL &&
+      fs_read_file("/proc/self/cgroup", LIMIT_PROC_CGROUP_FILE, &self, NULL, err) < 0)
     goto out;
   for (size_t i = 0; i < nmounts; i++) {
     struct cgroup_mount *m = &mounts[i];
@@ -411,7 +413,7 @@ int cgroup_apply_like_pid(struct cgroup *cg, pid_t pid, pid_t like_pid, ocirun_e
     file = NULL;
     return ocirun_error_set(err, ENOMEM, "join cgroup");
   }
-  if (fs_read_file(file, 1 << 20, &text, NULL, err) < 0)
+  if (fs_read_file(file, LIMIT_PROC_CGROUP_FILE, &text, NULL, err) < 0)
     return -1;
   snprintf(buf, sizeof(buf), "%d", (int)pid);
   for (size_t i = 0; i < n; i++) {
@@ -549,10 +551,6 @@ int cgroup_oom_kill_count(struct cgroup *cg, uint64_t *count, ocirun_error_t **e
 int cgroup_get_stats(struct cgroup *cg, struct cgroup_stats *st, ocirun_error_t **err) {
   memset(st, 0, sizeof(*st));
   return cg->drv->stats(cg, st, err);
-}
-
-int cgroup_stats(struct cgroup *cg, struct cgroup_stats *st, ocirun_error_t **err) {
-  return cgroup_get_stats(cg, st, err);
 }
 
 const char *cgroup_memory_dir(struct cgroup *cg, bool *v2) {

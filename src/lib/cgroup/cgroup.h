@@ -80,9 +80,6 @@ bool cgroup_controllers_overlap(const char *a, const char *b);
  * controller no hierarchy carries is an error. */
 int cgroup_apply_subs(struct cgroup *cg, pid_t pid, const struct cgroup_sub *subs, size_t n,
                       ocirun_error_t **err);
-/* Move pid into the cgroups that other_pid is in (every hierarchy): the
- * fallback of exec when the container's cgroup refuses processes (v2 EBUSY). */
-int cgroup_apply_like_pid(struct cgroup *cg, pid_t pid, pid_t other_pid, ocirun_error_t **err);
 /* Move pid into the cgroups of like_pid (every hierarchy): exec's fallback
  * when the container's cgroup refuses it (v2 EBUSY: the init made it a
  * domain with children). */

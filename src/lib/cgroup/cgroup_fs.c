@@ -15,6 +15,7 @@
 #include "cgroup/cgroup_internal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/limits.h"
 
 char *cg_join(const char *a, const char *b) {
   char *r;
@@ -67,7 +68,7 @@ int cg_read(const char *dir, const char *file, char **out, ocirun_error_t **err)
   _cleanup_free_ char *path = cg_join(dir, file);
   if (path == NULL)
     return ocirun_error_set(err, ENOMEM, "read %s", file);
-  return fs_read_file(path, 16 << 20, out, NULL, err);
+  return fs_read_file(path, LIMIT_PROC_FILE, out, NULL, err);
 }
 
 int cg_read_u64(const char *dir, const char *file, uint64_t *out, ocirun_error_t **err) {

@@ -9,6 +9,7 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/mountinfo.h"
 
 char *cgroup_clean_path(const char *path) {
   size_t len = strlen(path);
@@ -117,21 +118,6 @@ char *cgroup_compute_rel(const char *cgroups_path, const char *id, const char *o
   return cgroup_compute_rel_mode(cgroups_path, id, own, mount_root, false);
 }
 
-/* Undo mountinfo's octal escapes (\040 for a space ...). */
-static void unescape(char *s) {
-  char *w = s;
-  for (char *r = s; *r; r++) {
-    if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
-        r[3] <= '7') {
-      *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-      r += 3;
-    } else {
-      *w++ = *r;
-    }
-  }
-  *w = '\0';
-}
-
 static bool known_v1_controller(const char *c) {
   static const char *const names[] = {"cpuset",     "cpu",     "cpuacct", "memory",  "devices",
                                       "freezer",    "blkio",   "pids",    "net_cls", "net_prio",
@@ -172,35 +158,22 @@ int cgroup_mounts_parse(const char *text, struct cgroup_mount **out, size_t *cou
   _cleanup_free_ char *copy = strdup(text);
   struct cgroup_mount *v = NULL;
   size_t n = 0;
-  char *save = NULL;
+  struct mountinfo_entry e;
 
   if (copy == NULL)
     return -ENOMEM;
-  for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-    /* id parent maj:min root mountpoint opts [optional...] - fstype source superopts */
-    char *fields[6] = {0}, *sep = strstr(line, " - "), *s2 = NULL;
-    size_t nf = 0;
-    if (sep == NULL)
-      continue;
-    *sep = '\0';
-    for (char *f = strtok_r(line, " ", &s2); f && nf < 6; f = strtok_r(NULL, " ", &s2))
-      fields[nf++] = f;
-    if (nf < 5)
-      continue;
-    char *fstype = strtok_r(sep + 3, " ", &s2), *source = strtok_r(NULL, " ", &s2);
-    char *superopts = strtok_r(NULL, " ", &s2);
-    (void)source;
-    unescape(fields[4]);
+  for (char *cur = copy; mountinfo_next(&cur, &e);) {
     /* A later mount on the same mount point hides the earlier one (e.g. a tmpfs
      * over the cgroup2 mount of a hybrid host): forget what it hides. */
-    n = drop_mountpoint(v, n, fields[4]);
-    if (fstype == NULL || (strcmp(fstype, "cgroup") != 0 && strcmp(fstype, "cgroup2") != 0))
+    n = drop_mountpoint(v, n, e.mountpoint);
+    if (strcmp(e.fstype, "cgroup") != 0 && strcmp(e.fstype, "cgroup2") != 0)
       continue;
-    bool v2 = strcmp(fstype, "cgroup2") == 0;
-    _cleanup_free_ char *ctrl = calloc(1, superopts ? strlen(superopts) + 1 : 1);
+    bool v2 = strcmp(e.fstype, "cgroup2") == 0;
+    char *superopts = (char *)e.super_options; /* in the copy: ours to cut */
+    _cleanup_free_ char *ctrl = calloc(1, strlen(superopts) + 1);
     if (ctrl == NULL)
       goto oom;
-    if (!v2 && superopts) {
+    if (!v2) {
       char *s3 = NULL;
       for (char *o = strtok_r(superopts, ",", &s3); o; o = strtok_r(NULL, ",", &s3)) {
         if (!known_v1_controller(o))
@@ -212,7 +185,6 @@ int cgroup_mounts_parse(const char *text, struct cgroup_mount **out, size_t *cou
       if (ctrl[0] == '\0')
         continue; /* a named hierarchy nobody asked for */
     }
-    unescape(fields[3]);
     /* First mount of a hierarchy wins (bind mounts of it come later). */
     bool dup = false;
     for (size_t i = 0; i < n; i++)
@@ -226,8 +198,8 @@ int cgroup_mounts_parse(const char *text, struct cgroup_mount **out, size_t *cou
     v = nv;
     v[n].v2 = v2;
     v[n].controllers = steal_pointer(&ctrl);
-    v[n].root = strdup(fields[3]);
-    v[n].mountpoint = strdup(fields[4]);
+    v[n].root = strdup(e.root);
+    v[n].mountpoint = strdup(e.mountpoint);
     n++;
     if (v[n - 1].root == NULL || v[n - 1].mountpoint == NULL)
       goto oom;
@@ -285,7 +257,7 @@ char *cgroup_own_path(const char *proc_self_cgroup, const char *controllers, boo
 
 int cgroup_read_mounts(struct cgroup_mount **out, size_t *count, ocirun_error_t **err) {
   _cleanup_free_ char *mi = NULL;
-  if (fs_read_file("/proc/self/mountinfo", 16 << 20, &mi, NULL, err) < 0)
+  if (mountinfo_read_self(&mi, err) < 0)
     return -1;
   if (cgroup_mounts_parse(mi, out, count) < 0)
     return ocirun_error_set(err, ENOMEM, "parse /proc/self/mountinfo");

@@ -58,8 +58,6 @@ struct cgroup_stats {
 
 struct cgroup;
 
-/* Read the stats of every mounted controller (missing files are skipped). */
-int cgroup_stats(struct cgroup *cg, struct cgroup_stats *st, ocirun_error_t **err);
 void cgroup_stats_clear(struct cgroup_stats *st);
 /* runc's `events --stats` data object, compact JSON (malloc'd), NULL on ENOMEM. */
 char *cgroup_stats_to_json(const struct cgroup_stats *st);

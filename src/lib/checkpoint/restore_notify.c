@@ -17,6 +17,7 @@
 #include "process/fd_passing.h"
 #include "util/cleanup.h"
 #include "util/syscalls.h"
+#include "util/timestamp.h"
 
 /* cgroup v1: CRIU restores each controller's cgroups below the roots it is
  * given, the container's own (where CRIU now is). */
@@ -91,7 +92,7 @@ static int record_restored(struct restore_ctx *x, pid_t pid, ocirun_error_t **er
   c->state.created_done = true;
   /* The restored container starts its life now. */
   free(c->state.created);
-  c->state.created = container_now_rfc3339();
+  c->state.created = timestamp_now();
   x->restored = true;
   return state_write(x->o->create.root, &c->state, err);
 }

@@ -3,26 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "container/lifecycle.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-
-char *container_now_rfc3339(void) {
-  struct timespec ts;
-  struct tm tm;
-  char date[32];
-  char *out = NULL;
-
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (asprintf(&out, "%s.%09ldZ", date, ts.tv_nsec) < 0)
-    return NULL;
-  return out;
-}
+#include "util/limits.h"
 
 int container_load_spec(const char *root, const char *id, struct spec **spec,
                         ocirun_error_t **err) {
@@ -49,7 +35,7 @@ int container_load_spec_for_hooks(const char *root, const char *id, const char *
   *spec = NULL;
   if (dir == NULL || asprintf(&path, "%s/config.json", dir) < 0)
     return ocirun_error_set(err, ENOMEM, "load config of %s", id);
-  if (fs_read_file(path, 64u << 20, &raw, &len, err) < 0)
+  if (fs_read_file(path, LIMIT_CONFIG_FILE, &raw, &len, err) < 0)
     return -1;
   /* A JSON key is either written out or escaped: with neither, the list is absent and the
    * whole parse can be skipped. */

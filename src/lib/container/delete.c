@@ -13,6 +13,7 @@
 #include "linux/hooks.h"
 #include "linux/intel_rdt.h"
 #include "util/cleanup.h"
+#include "util/limits.h"
 #include "util/log.h"
 #include "util/syscalls.h"
 #include "util/trace.h"
@@ -56,7 +57,7 @@ static int kill_init(struct container_state *st, struct cgroup *cg, ocirun_error
 
 /* Every process of the cgroup must be gone before it can be removed. */
 static int wait_cgroup_empty(struct cgroup *cg, ocirun_error_t **err) {
-  for (int i = 0; i < 1000; i++) {
+  for (int i = 0; i < LIMIT_CGROUP_EMPTY_ROUNDS; i++) {
     pid_t *pids = NULL;
     size_t n = 0;
     if (cgroup_pids(cg, &pids, &n, err) < 0)
@@ -68,7 +69,7 @@ static int wait_cgroup_empty(struct cgroup *cg, ocirun_error_t **err) {
     }
     if (i % 50 == 49)
       cgroup_kill_all(cg, SIGKILL, NULL);
-    struct timespec ts = {0, 2 * 1000 * 1000};
+    struct timespec ts = {0, LIMIT_CGROUP_EMPTY_PAUSE_MS * 1000 * 1000};
     nanosleep(&ts, NULL);
   }
   return ocirun_error_set(err, EBUSY, "processes of the container are still alive after SIGKILL");

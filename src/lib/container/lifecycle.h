@@ -11,6 +11,7 @@
 #include "process/stdio_pipes.h"
 #include "spec/spec.h"
 #include "util/error.h"
+#include "util/timestamp.h"
 
 struct create_options {
   const char *root;
@@ -86,7 +87,10 @@ int container_load_spec(const char *root, const char *id, struct spec **spec, oc
 int container_load_spec_for_hooks(const char *root, const char *id, const char *key,
                                   struct spec **spec, ocirun_error_t **err);
 
-/* Current time as RFC 3339 with nanoseconds (malloc'd). */
-char *container_now_rfc3339(void);
+/* The `created` timestamp of a new container: timestamp_now, under the name create
+ * uses (malloc'd). */
+static inline char *container_now_rfc3339(void) {
+  return timestamp_now();
+}
 
 #endif

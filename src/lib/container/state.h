@@ -94,12 +94,6 @@ int state_parse_json(const char *name, const char *data, size_t len, struct cont
 /* Serialise st in the internal state.json format (malloc'd, NUL-terminated). */
 char *state_format_json(const struct container_state *st);
 
-/* "2006-01-02T15:04:05.999999999Z" for ts in UTC: trailing zeros of the fraction are
- * dropped (Go's RFC3339Nano, as runc prints `created`).  malloc'd. */
-char *state_format_created(const struct timespec *ts);
-/* state_format_created of the current wall-clock time. */
-char *state_created_now(void);
-
 /* How state_status learns that a container is paused: by default the freezer
  * state of its recorded cgroup; unit tests substitute their own. */
 extern bool (*state_is_paused_hook)(const struct container_state *st);

@@ -11,6 +11,7 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/limits.h"
 
 void state_list_ids_free(char **ids, size_t count) {
   if (ids == NULL)
@@ -125,7 +126,7 @@ char *state_owner_name(uid_t uid) {
   if (!loaded) {
     ocirun_error_t *err = NULL;
     loaded = true;
-    if (fs_read_file("/etc/passwd", 16u << 20, &passwd, NULL, &err) < 0)
+    if (fs_read_file("/etc/passwd", LIMIT_PROC_FILE, &passwd, NULL, &err) < 0)
       ocirun_error_free(&err);
   }
   out = passwd ? state_passwd_name(passwd, uid) : NULL;

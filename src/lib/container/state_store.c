@@ -13,11 +13,9 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/limits.h"
 
 #define STATE_FILE "state.json"
-/* state.json holds a few paths and the annotations: far below this. */
-#define STATE_FILE_MAX (16u << 20)
-
 /* "container does not exist" carries ENOENT for callers, but the text stays runc's,
  * without a strerror suffix. */
 static int error_not_exist(ocirun_error_t **err, const char *id) {
@@ -211,7 +209,7 @@ int state_read(const char *root, const char *id, struct container_state *st, oci
     return -1;
   if (asprintf(&path, "%s/%s/" STATE_FILE, root, id) < 0)
     return ocirun_error_set(err, ENOMEM, "read state of %s", id);
-  if (fs_read_file(path, STATE_FILE_MAX, &data, &len, &read_err) < 0) {
+  if (fs_read_file(path, LIMIT_DOCUMENT_FILE, &data, &len, &read_err) < 0) {
     /* Missing dir or missing file: a container whose create has not yet written its
      * first state is, for readers, not there yet. */
     if (read_err->status == ENOENT || read_err->status == ENOTDIR) {

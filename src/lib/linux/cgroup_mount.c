@@ -22,6 +22,8 @@
 #include "linux/mounts.h"
 #include "linux/path_resolve.h"
 #include "util/cleanup.h"
+#include "util/limits.h"
+#include "util/mountinfo.h"
 #include "util/fs.h"
 #include "util/syscalls.h"
 
@@ -101,19 +103,15 @@ static bool has_controllers(const char *super, const char *ctrls) {
 
 /* Find the v1 mount of the hierarchy holding `ctrls`: its mount point and root. */
 static bool find_hierarchy(char *mountinfo, const char *ctrls, char *mnt, char *root) {
-  char *save = NULL;
+  struct mountinfo_entry e;
 
-  for (char *line = strtok_r(mountinfo, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-    char r[PATH_MAX], mp[PATH_MAX], fstype[64], super[1024];
-    const char *sep = strstr(line, " - ");
-
-    if (sep == NULL || sscanf(line, "%*s %*s %*s %4095s %4095s", r, mp) != 2 ||
-        sscanf(sep + 3, "%63s %*s %1023s", fstype, super) != 2)
+  for (char *cur = mountinfo; mountinfo_next(&cur, &e);) {
+    if (strcmp(e.fstype, "cgroup") != 0 || !has_controllers(e.super_options, ctrls))
       continue;
-    if (strcmp(fstype, "cgroup") != 0 || !has_controllers(super, ctrls))
+    if (strlen(e.mountpoint) >= PATH_MAX || strlen(e.root) >= PATH_MAX)
       continue;
-    strcpy(mnt, mp);
-    strcpy(root, r);
+    strcpy(mnt, e.mountpoint);
+    strcpy(root, e.root);
     return true;
   }
   return false;
@@ -138,8 +136,8 @@ static int mount_cgroup_v1(struct cg_ctx *c, int target, ocirun_error_t **err) {
 
   if (selinux_mount_data("mode=755", c->ctx->spec->linux_.mount_label, &labelled, err) < 0)
     return -1;
-  if (fs_read_file("/proc/self/cgroup", 1 << 20, &self, NULL, err) < 0 ||
-      fs_read_file("/proc/self/mountinfo", 16 << 20, &mountinfo, NULL, err) < 0)
+  if (fs_read_file("/proc/self/cgroup", LIMIT_PROC_CGROUP_FILE, &self, NULL, err) < 0 ||
+      mountinfo_read_self(&mountinfo, err) < 0)
     return -1;
   if (mount_fs_on_fd("tmpfs", target, "tmpfs", c->mo->flags & ~(unsigned long)MS_RDONLY,
                      labelled ? labelled : "mode=755") < 0)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/limits.h"
 #include "util/signals.h"
 #include "util/syscalls.h"
 
@@ -255,7 +256,8 @@ static int run_one(const struct spec_hook *h, const char *phase, size_t i, const
     goto done;
   }
   if (h->has_timeout && h->timeout > 0)
-    deadline = now_ms() + (h->timeout > 100000000 ? 100000000 : h->timeout) * 1000;
+    deadline =
+        now_ms() + (h->timeout > LIMIT_HOOK_TIMEOUT_S ? LIMIT_HOOK_TIMEOUT_S : h->timeout) * 1000;
   ret = wait_hook(pidfd, deadline, out, errc);
   if (ret < 0) {
     int saved = errno;

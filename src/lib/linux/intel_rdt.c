@@ -11,54 +11,24 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/mountinfo.h"
 
 int intel_rdt_find_mount(const char *mountinfo, char **mountpoint) {
-  for (const char *line = mountinfo; line && *line;) {
-    const char *end = strchrnul(line, '\n'), *sep = NULL, *p = line;
-    /* id parent maj:min root mountpoint opts [optional...] - fstype source superopts */
-    for (const char *q = line; q + 3 <= end; q++)
-      if (q[0] == ' ' && q[1] == '-' && q[2] == ' ') {
-        sep = q;
-        break;
-      }
-    if (sep && (size_t)(end - sep) >= 11 && strncmp(sep + 3, "resctrl ", 8) == 0) {
-      /* the fifth field is the mount point */
-      for (int field = 0; field < 4 && p < sep; field++) {
-        p = memchr(p, ' ', (size_t)(sep - p));
-        if (p == NULL)
-          break;
-        p++;
-      }
-      if (p && p < sep) {
-        const char *mend = memchr(p, ' ', (size_t)(sep - p));
-        size_t len = (size_t)((mend ? mend : sep) - p);
-        char *out = malloc(len + 1), *w = out;
-        if (out == NULL)
-          return -1;
-        /* mountinfo escapes space, tab, newline and backslash as \ooo */
-        for (size_t i = 0; i < len; i++) {
-          if (p[i] == '\\' && i + 3 < len && p[i + 1] >= '0' && p[i + 1] <= '3' &&
-              p[i + 2] >= '0' && p[i + 2] <= '7' && p[i + 3] >= '0' && p[i + 3] <= '7') {
-            *w++ = (char)((p[i + 1] - '0') * 64 + (p[i + 2] - '0') * 8 + (p[i + 3] - '0'));
-            i += 3;
-          } else {
-            *w++ = p[i];
-          }
-        }
-        *w = '\0';
-        *mountpoint = out;
-        return 0;
-      }
-    }
-    line = *end ? end + 1 : NULL;
-  }
+  _cleanup_free_ char *text = strdup(mountinfo);
+  struct mountinfo_entry e;
+
+  if (text == NULL)
+    return -1;
+  for (char *cur = text; mountinfo_next(&cur, &e);)
+    if (strcmp(e.fstype, "resctrl") == 0)
+      return (*mountpoint = strdup(e.mountpoint)) ? 0 : -1;
   return -1;
 }
 
 int intel_rdt_root(char **root, ocirun_error_t **err) {
   _cleanup_free_ char *mi = NULL;
 
-  if (fs_read_file("/proc/self/mountinfo", 16 << 20, &mi, NULL, err) < 0)
+  if (mountinfo_read_self(&mi, err) < 0)
     return -1;
   if (intel_rdt_find_mount(mi, root) < 0)
     return ocirun_error_set(err, ENOENT,

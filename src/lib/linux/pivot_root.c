@@ -15,7 +15,7 @@
 
 #include "linux/mounts.h"
 #include "util/cleanup.h"
-#include "util/fs.h"
+#include "util/mountinfo.h"
 #include "util/syscalls.h"
 
 static int switch_pivot(const char *rootfs, ocirun_error_t **err) {
@@ -41,21 +41,6 @@ static int switch_pivot(const char *rootfs, ocirun_error_t **err) {
   return 0;
 }
 
-/* mountinfo escapes blanks and backslashes as \ooo. */
-static void unescape_octal(char *s) {
-  char *w = s;
-  for (char *r = s; *r; r++) {
-    if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
-        r[3] <= '7') {
-      *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-      r += 3;
-    } else {
-      *w++ = *r;
-    }
-  }
-  *w = '\0';
-}
-
 /* With --no-pivot the old root stays in the mount namespace, so a whole procfs or sysfs of
  * the host would still be visible to the kernel's check for a new proc/sysfs mount, and a
  * process in a user namespace of its own could mount a bare /proc (no masked paths).  As
@@ -64,19 +49,13 @@ static void unescape_octal(char *s) {
 static int hide_full_proc_and_sys(const char *rootfs, ocirun_error_t **err) {
   _cleanup_free_ char *info = NULL;
   size_t rootfs_len = strlen(rootfs);
-  char *save = NULL;
+  struct mountinfo_entry e;
 
-  if (fs_read_file("/proc/self/mountinfo", 16 << 20, &info, NULL, err) < 0)
+  if (mountinfo_read_self(&info, err) < 0)
     return -1;
-  for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-    char root[PATH_MAX], mp[PATH_MAX], fstype[64];
-    const char *sep = strstr(line, " - ");
-    if (sep == NULL || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mp) != 2 ||
-        sscanf(sep + 3, "%63s", fstype) != 1)
-      continue;
-    unescape_octal(root);
-    unescape_octal(mp);
-    if (strcmp(root, "/") != 0 || (strcmp(fstype, "proc") != 0 && strcmp(fstype, "sysfs") != 0))
+  for (char *cur = info; mountinfo_next(&cur, &e);) {
+    const char *mp = e.mountpoint, *fstype = e.fstype;
+    if (strcmp(e.root, "/") != 0 || (strcmp(fstype, "proc") != 0 && strcmp(fstype, "sysfs") != 0))
       continue;
     if (strncmp(mp, rootfs, rootfs_len) == 0 && (mp[rootfs_len] == '/' || mp[rootfs_len] == '\0'))
       continue;

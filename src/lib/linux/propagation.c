@@ -17,7 +17,7 @@
 
 #include "linux/mounts.h"
 #include "util/cleanup.h"
-#include "util/fs.h"
+#include "util/mountinfo.h"
 
 static int root_propagation(const struct spec *spec, unsigned long *out, ocirun_error_t **err) {
   const char *name = spec->linux_.rootfs_propagation;
@@ -37,26 +37,18 @@ static int shared_parent_mount(const char *path, char *out, size_t size, bool *s
                                ocirun_error_t **err) {
   _cleanup_free_ char *info = NULL;
   struct statx stx;
-  char *save = NULL;
+  struct mountinfo_entry e;
 
   *shared = false;
   if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) < 0)
     return ocirun_error_set(err, errno, "statx %s", path);
-  if (fs_read_file("/proc/self/mountinfo", 16 << 20, &info, NULL, err) < 0)
+  if (mountinfo_read_self(&info, err) < 0)
     return -1;
-  for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-    unsigned long long id;
-    char mp[PATH_MAX];
-    const char *sep = strstr(line, " - ");
-
-    if (sscanf(line, "%llu %*s %*s %*s %4095s", &id, mp) != 2 || id != stx.stx_mnt_id)
+  for (char *cur = info; mountinfo_next(&cur, &e);) {
+    if (e.id != stx.stx_mnt_id)
       continue;
-    /* Optional fields ("shared:N master:M") sit between the mount options and " - ". */
-    if (sep) {
-      const char *s = strstr(line, " shared:");
-      *shared = s != NULL && s < sep;
-    }
-    snprintf(out, size, "%s", mp);
+    *shared = mountinfo_is_shared(&e);
+    snprintf(out, size, "%s", e.mountpoint);
     return 0;
   }
   return 0;

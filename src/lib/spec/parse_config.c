@@ -10,6 +10,7 @@
 #include "spec/parse.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/limits.h"
 
 void spec_json_seed(void) {
   const unsigned char *r = (const unsigned char *)getauxval(AT_RANDOM);
@@ -23,9 +24,6 @@ void spec_json_seed(void) {
   seed ^= seed >> 31;
   json_object_seed((size_t)(seed ? seed : 1));
 }
-
-/* runc has no limit; this one only guards against reading a device or a runaway file. */
-#define SPEC_FILE_MAX (64u << 20)
 
 json_t *spec_load_json(struct pctx *c, const char *data, size_t len) {
   _cleanup_free_ char *rewritten = NULL;
@@ -164,7 +162,7 @@ int spec_load_file(const char *path, struct spec **out, ocirun_error_t **err) {
   const char *slash = strrchr(path, '/');
   const char *name = slash ? slash + 1 : path;
 
-  if (fs_read_file(path, SPEC_FILE_MAX, &data, &len, err) < 0)
+  if (fs_read_file(path, LIMIT_CONFIG_FILE, &data, &len, err) < 0)
     return -1;
   return spec_parse(name, data, len, out, err);
 }

@@ -72,10 +72,6 @@ int fs_write_file_at(int dirfd, const char *path, const char *data, size_t len,
   return 0;
 }
 
-int fs_write_file(const char *path, const char *data, size_t len, ocirun_error_t **err) {
-  return fs_write_file_at(AT_FDCWD, path, data, len, err);
-}
-
 int fs_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
                          ocirun_error_t **err) {
   _cleanup_free_ char *tmp = NULL;

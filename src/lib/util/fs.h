@@ -17,7 +17,6 @@ int fs_read_file(const char *path, size_t max_size, char **out, size_t *len, oci
 /* Write data to an existing file (no O_CREAT), e.g. cgroup and procfs files. */
 int fs_write_file_at(int dirfd, const char *path, const char *data, size_t len,
                      ocirun_error_t **err);
-int fs_write_file(const char *path, const char *data, size_t len, ocirun_error_t **err);
 
 /* Write via a temporary file in the same directory, fsync-free rename (atomic replace). */
 int fs_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/json_escape.h"
+#include "util/timestamp.h"
 
 static int log_target_fd = STDERR_FILENO;
 static enum log_format log_target_format = LOG_FORMAT_TEXT;
@@ -43,22 +44,10 @@ int log_fd(void) {
   return log_target_fd;
 }
 
-static void format_time(char *buf, size_t size) {
-  struct timespec ts;
-  struct tm tm;
-  char date[40];
-  char zone[8];
-
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(zone, sizeof(zone), "Z");
-  snprintf(buf, size, "%s.%09ldZ", date, ts.tv_nsec);
-}
-
 void log_msg(enum log_level level, const char *fmt, ...) {
   char *msg = NULL, *line = NULL, *escaped = NULL;
-  char when[64];
+  char when[TIMESTAMP_SIZE];
+  struct timespec now;
   va_list ap;
   int n;
 
@@ -67,7 +56,8 @@ void log_msg(enum log_level level, const char *fmt, ...) {
   va_end(ap);
   if (n < 0)
     return;
-  format_time(when, sizeof(when));
+  clock_gettime(CLOCK_REALTIME, &now);
+  timestamp_format_buf(&now, when);
   escaped = json_escape_string(msg);
   if (escaped == NULL) {
     free(msg);

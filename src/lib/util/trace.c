@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/json_escape.h"
+#include "util/timestamp.h"
 
 bool trace_on;
 
@@ -118,14 +119,12 @@ static double ms(uint64_t ns) {
 }
 
 static void json_line(int fd, const char *command, const struct trace_rec *r, uint64_t t0) {
-  char when[48], date[32], msg[160];
-  struct tm tm;
-  time_t sec = (time_t)(r->ns / 1000000000u);
+  char when[TIMESTAMP_SIZE], msg[160];
+  struct timespec at = {.tv_sec = (time_t)(r->ns / 1000000000u),
+                        .tv_nsec = (long)(r->ns % 1000000000u)};
   char *emsg, *ephase, *edetail, *ecmd, *eproc;
 
-  gmtime_r(&sec, &tm);
-  strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(when, sizeof(when), "%s.%09luZ", date, (unsigned long)(r->ns % 1000000000u));
+  timestamp_format_buf(&at, when);
   snprintf(msg, sizeof(msg), "trace %s: %s %s%s%s %.3f ms", command, r->process, r->phase,
            r->detail[0] ? " " : "", r->detail, ms(r->dur));
   emsg = json_escape_string(msg);
