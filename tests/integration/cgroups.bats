@@ -175,3 +175,18 @@ setup() {
 		[ "$(cat "$dir/hugetlb.2MB.max")" = 2097152 ]
 	fi
 }
+
+@test "cgroups: an init that sets up without waiting finds its device rules and limits already written" {
+	skip_if_runc "no --trace"
+	# Written while the init runs, v1 device rules pass through "deny all": the init's
+	# opens of the pty or /dev/null during its set-up would then fail now and then.
+	update_config '.linux.resources.pids = {"limit": 50}'
+	set_args true
+	"$OCIRUN" --trace --root "$ROOT" run "$ID" </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/trace" ||
+		fail "run failed: $(cat "$BATS_TEST_TMPDIR/trace")"
+	cat "$BATS_TEST_TMPDIR/trace" >&2
+	set_line=$(grep -n 'runtime  cgroup set' "$BATS_TEST_TMPDIR/trace" | cut -d: -f1)
+	clone_line=$(grep -n 'runtime  clone' "$BATS_TEST_TMPDIR/trace" | cut -d: -f1)
+	[ -n "$set_line" ] && [ -n "$clone_line" ]
+	[ "$set_line" -lt "$clone_line" ]
+}
