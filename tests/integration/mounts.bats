@@ -238,3 +238,19 @@ add_mount() { update_config '.mounts += [$m]' --argjson m "$1"; }
 	[[ "$output" != *MOUNTED* ]]
 	[[ "$output" == *"ermission denied"* ]] || fail "$output"
 }
+
+@test "mounts: a destination named by the rootfs's host path lands inside, and a source inside the rootfs sees the mounts made before it" {
+	local src=$BATS_TEST_TMPDIR/src root=$BUNDLE/rootfs
+	mkdir -p "$src/outer/in" "$src/inner" "$root/stack" "$root/copy"
+	echo inner-file >"$src/inner/file"
+	add_mount "{\"destination\": \"/stack\", \"type\": \"bind\", \"source\": \"$src/outer\", \"options\": [\"rbind\"]}"
+	add_mount "{\"destination\": \"/stack/in\", \"type\": \"bind\", \"source\": \"$src/inner\", \"options\": [\"rbind\"]}"
+	# The rootfs by its host path, as source and destination: the copy holds both mounts.
+	add_mount "{\"destination\": \"$root/copy\", \"type\": \"bind\", \"source\": \"$root/stack\", \"options\": [\"rbind\"]}"
+	set_args sh -c 'cat /copy/in/file; test -e "/'"${root#/}"'" && echo "host path made inside"; true'
+	run_container
+	[ "$status" -eq 0 ]
+	[ "$output" = inner-file ]
+	# nothing of the host path was created in the rootfs
+	[ ! -e "$root/${root#/}" ]
+}

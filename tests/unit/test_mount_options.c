@@ -4,6 +4,7 @@
 #include <sys/mount.h>
 
 #include "linux/mount_options.h"
+#include "linux/path_resolve.h"
 #include "unit.h"
 
 #ifndef MS_NOSYMFOLLOW
@@ -57,7 +58,24 @@ static void check_rec(const char *opt, uint64_t set, uint64_t clr) {
   mount_options_clear(&mo);
 }
 
+/* path_strip_root on a copy of path; returns the result. */
+static const char *strip(const char *rootfs, const char *path) {
+  static char buf[256];
+  strcpy(buf, path);
+  path_strip_root(rootfs, buf);
+  return buf;
+}
+
 int main(void) {
+  /* A destination spelled with the rootfs's host path lands inside the rootfs. */
+  CHECK_STR_EQ(strip("/b/rootfs", "/b/rootfs/mnt/x"), "/mnt/x");
+  CHECK_STR_EQ(strip("/b/rootfs/", "/b/rootfs"), "/");
+  CHECK_STR_EQ(strip("/b//rootfs/.", "/b/rootfs/mnt"), "/mnt");
+  CHECK_STR_EQ(strip("/b/rootfs", "/b/rootfs2/mnt"), "/b/rootfs2/mnt");
+  CHECK_STR_EQ(strip("/b/rootfs", "/mnt"), "/mnt");
+  CHECK_STR_EQ(strip("/", "/mnt"), "/mnt");
+  CHECK_STR_EQ(strip(NULL, "/b/rootfs/mnt"), "/b/rootfs/mnt");
+
   check_set("ro", MS_RDONLY);
   check_set("nosuid", MS_NOSUID);
   check_set("nodev", MS_NODEV);

@@ -314,6 +314,7 @@ int mount_spec_entry(struct rootfs_ctx *ctx, size_t index, ocirun_error_t **err)
     return ocirun_error_set(err, 0, ".mounts[%zu].destination: empty", index);
   if (path_clean(m->destination, e.dest, sizeof(e.dest)) < 0)
     return ocirun_error_set(err, ENAMETOOLONG, ".mounts[%zu].destination", index);
+  path_strip_root(ctx->opts->rootfs, e.dest);
   if (mount_options_parse(&m->options, index, &mo, err) < 0)
     return -1;
   e.type = m->type && *m->type ? m->type : NULL;

@@ -222,3 +222,18 @@ int path_clean(const char *in, char *out, size_t size) {
   out[len] = '\0';
   return 0;
 }
+
+void path_strip_root(const char *rootfs, char *path) {
+  char root[PATH_MAX];
+  size_t n;
+
+  if (rootfs == NULL || path_clean(rootfs, root, sizeof(root)) < 0 || strcmp(root, "/") == 0)
+    return;
+  n = strlen(root);
+  if (strncmp(path, root, n) != 0 || (path[n] != '/' && path[n] != '\0'))
+    return;
+  if (path[n] == '\0')
+    strcpy(path, "/");
+  else
+    memmove(path, path + n, strlen(path + n) + 1);
+}

@@ -28,6 +28,11 @@ int path_open_in_root(int root_fd, const char *path, enum path_create create, bo
  * returns -1 (ENAMETOOLONG) when it does not fit. */
 int path_clean(const char *in, char *out, size_t size);
 
+/* A cleaned destination that names the rootfs by its host path ("<rootfs>/mnt"), as
+ * runc accepts, becomes the path inside it ("/mnt"), in place.  rootfs is absolute;
+ * anything else is left as it is. */
+void path_strip_root(const char *rootfs, char *path);
+
 /* "/proc/self/fd/<fd>" into buf (for the few syscalls that only take paths). */
 const char *path_proc_fd(char buf[32], int fd);
 
