@@ -247,6 +247,16 @@ teardown() {
 	wait_for_status "$ID" stopped
 }
 
+@test "seccomp notify: no agent listening fails the start in runc's words, and leaves nothing" {
+	seccomp "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$BATS_TEST_TMPDIR/nobody.sock\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"
+	set_args true
+	run_container
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"failed to connect with seccomp agent"* ]]
+	runtime state "$ID"
+	[ "$status" -ne 0 ]
+}
+
 # expect_refused JQ-EDIT PATH-AND-MESSAGE RUNC-MESSAGE
 expect_refused() {
 	seccomp '{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":2,"op":"SCMP_CMP_EQ"}]}]}'

@@ -111,6 +111,7 @@ int seccomp_notify_send(const char *listener_path, const char *metadata, pid_t p
   if (sock < 0)
     return ocirun_error_set(err, errno, "socket for the seccomp agent");
   if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-    return ocirun_error_set(err, errno, "connect to the seccomp agent at %s", listener_path);
+    return ocirun_error_set(err, errno, "failed to connect with seccomp agent at %s",
+                            listener_path);
   return send_with_fd(sock, doc, strlen(doc), notify_fd, listener_path, err);
 }
