@@ -254,3 +254,43 @@ add_mount() { update_config '.mounts += [$m]' --argjson m "$1"; }
 	# nothing of the host path was created in the rootfs
 	[ ! -e "$root/${root#/}" ]
 }
+
+# flags_case HOST-FLAGS BIND-OPTIONS WANT... : a bind of a tmpfs whose own mount has
+# HOST-FLAGS (mount --bind -o remount,...) onto /mnt; each WANT is a per-mount flag the
+# container must see there, or !FLAG one it must not.  Misses go to $misses.
+flags_case() {
+	local src=$BATS_TEST_TMPDIR/flagsrc host=$1 opts=$2 w got
+	shift 2
+	mkdir -p "$src"
+	mountpoint -q "$src" || mount -t tmpfs tmpfs "$src"
+	mount --bind -o remount,strictatime,diratime "$src"
+	mount --bind -o "remount,$host" "$src"
+	update_config '.mounts = [.mounts[] | select(.destination != "/mnt")] + [{"destination": "/mnt", "type": "bind", "source": $s, "options": ($o | split(","))}]' --arg s "$src" --arg o "$opts"
+	set_args awk '$2 == "/mnt" { print $4 }' /proc/self/mounts
+	run_container
+	got=",$output,"
+	for w in "$@"; do
+		case $w in
+		!*) [[ $got != *,${w#!},* ]] || misses+="[$host + $opts: $w in $got] " ;;
+		*) [[ $got == *,$w,* ]] || misses+="[$host + $opts: $w not in $got] " ;;
+		esac
+	done
+}
+
+@test "mounts: a bind's options replace the source's flags; a bind without flag options keeps them" {
+	misses=
+	flags_case ro,noexec,nodiratime bind ro noexec nodiratime
+	# any flag named: what is not named is cleared (as MS_BIND|MS_REMOUNT)
+	flags_case ro,noexec nosuid,rbind rw nosuid '!noexec'
+	# a clearing option alone counts too (runc since 1.2; 1.1 kept the source's flags)
+	is_runc || flags_case ro,nosuid,nodev bind,dev rw '!nosuid' '!nodev'
+	flags_case nosuid,nodev,noexec bind,ro ro '!nosuid' '!noexec'
+	# the access-time mode stays unless one is named
+	flags_case noatime bind,nodev noatime
+	flags_case noatime bind,atime noatime
+	flags_case noatime bind,relatime relatime '!noatime'
+	flags_case noatime bind,nodiratime nodiratime relatime
+	flags_case nodiratime bind,strictatime '!nodiratime' '!relatime' '!noatime'
+	umount "$BATS_TEST_TMPDIR/flagsrc"
+	[ -z "$misses" ] || fail "$misses"
+}

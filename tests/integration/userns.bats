@@ -90,6 +90,23 @@ with_userns() {
 	[[ "$output" == *nosuid* && "$output" == *nodev* && "$output" == *noexec* ]]
 }
 
+@test "userns: a bind with flag options keeps the host's locked ones (ro, nosuid, noatime) and drops the rest" {
+	skip_if_runc "runc 1.1 retries with ro only: the locked noatime and nosuid make it fail"
+	with_userns
+	mkdir -p "$BATS_TEST_TMPDIR/locked"
+	mount -t tmpfs tmpfs "$BATS_TEST_TMPDIR/locked"
+	mount --bind -o remount,ro,nosuid,noatime,nosymfollow "$BATS_TEST_TMPDIR/locked"
+	add_mount "{\"destination\": \"/locked\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/locked\", \"options\": [\"bind\", \"nodev\"]}"
+	set_args awk '$2 == "/locked" { print $4 }' /proc/self/mounts
+	run_container
+	umount "$BATS_TEST_TMPDIR/locked"
+	[ "$status" -eq 0 ]
+	flags=",$output,"
+	[[ $flags == *,ro,* && $flags == *,nosuid,* && $flags == *,nodev,* && $flags == *,noatime,* ]]
+	# not lockable: cleared, as the options do not name it
+	[[ $flags != *,nosymfollow,* ]]
+}
+
 @test "userns: joining another container's user namespace; new namespaces belong to it" {
 	skip_if_runc "runc 1.1 wants the mappings again with a user namespace path"
 	with_userns 300000

@@ -2,6 +2,7 @@
  * recursive attribute or data string. */
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/statvfs.h>
 
 #include "linux/mount_options.h"
 #include "linux/path_resolve.h"
@@ -205,6 +206,32 @@ int main(void) {
     CHECK(set == MOUNT_ATTR_STRICTATIME);
     CHECK(clr ==
           (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSYMFOLLOW | MOUNT_ATTR__ATIME));
+  }
+  { /* a bind with flag options: MS_BIND|MS_REMOUNT semantics */
+    uint64_t set, clr;
+    const char *keep[] = {"rbind", "rprivate"};
+    struct mount_options mo = parse(keep, 2);
+    CHECK(!mount_options_bind_changes_flags(&mo));
+    const char *clear_only[] = {"bind", "dev"};
+    mo = parse(clear_only, 2);
+    CHECK(mount_options_bind_changes_flags(&mo));
+    mount_remount_attrs(MS_NOSUID, &set, &clr);
+    CHECK(set == MOUNT_ATTR_NOSUID);
+    CHECK(clr ==
+          (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSYMFOLLOW));
+    mount_remount_attrs(MS_NODIRATIME, &set, &clr); /* relatime unless noatime/strictatime */
+    CHECK(set == MOUNT_ATTR_NODIRATIME);
+    CHECK((clr & MOUNT_ATTR__ATIME) == MOUNT_ATTR__ATIME && !(clr & MOUNT_ATTR_NODIRATIME));
+    mount_remount_attrs(MS_NOATIME | MS_STRICTATIME, &set, &clr);
+    CHECK((set & MOUNT_ATTR__ATIME) == MOUNT_ATTR_STRICTATIME);
+    CHECK(clr & MOUNT_ATTR_NODIRATIME);
+    CHECK(mount_flags_from_statvfs(ST_RDONLY | ST_RELATIME) == (MS_RDONLY | MS_RELATIME));
+    CHECK(mount_flags_from_statvfs(ST_NOSUID) == (MS_NOSUID | MS_STRICTATIME));
+    CHECK(mount_flags_from_statvfs(ST_NOATIME | 0x2000) == (MS_NOATIME | MS_NOSYMFOLLOW));
+    /* locked flags of the source replace the asked ones; nosymfollow is not lockable */
+    CHECK(mount_flags_keep_locked(MS_NODEV | MS_STRICTATIME,
+                                  MS_RDONLY | MS_NOATIME | MS_NOSYMFOLLOW) ==
+          (MS_NODEV | MS_RDONLY | MS_NOATIME));
   }
   { /* no options at all */
     struct spec_strv v = {0};

@@ -245,6 +245,72 @@ void mount_attrs_keep_locked(unsigned long st_flags, uint64_t *set, uint64_t *cl
   }
 }
 
+#define ATIME_FLAGS (MS_NOATIME | MS_RELATIME | MS_STRICTATIME | MS_NODIRATIME)
+/* What the kernel locks (MNT_LOCK_*) on the mounts a user namespace inherits. */
+#define LOCKABLE_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | ATIME_FLAGS)
+
+bool mount_options_bind_changes_flags(const struct mount_options *o) {
+  return (o->flags & ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT)) != 0 || o->clear != 0;
+}
+
+void mount_remount_attrs(unsigned long flags, uint64_t *set, uint64_t *clr) {
+  static const struct {
+    unsigned long ms;
+    uint64_t attr;
+  } map[] = {
+      {MS_RDONLY, MOUNT_ATTR_RDONLY},
+      {MS_NOSUID, MOUNT_ATTR_NOSUID},
+      {MS_NODEV, MOUNT_ATTR_NODEV},
+      {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+      {MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
+  };
+  uint64_t s = 0, c = 0;
+
+  for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+    if (flags & map[i].ms)
+      s |= map[i].attr;
+    else
+      c |= map[i].attr;
+  }
+  if (flags & ATIME_FLAGS) {
+    c |= MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME;
+    if (flags & MS_STRICTATIME)
+      s |= MOUNT_ATTR_STRICTATIME;
+    else if (flags & MS_NOATIME)
+      s |= MOUNT_ATTR_NOATIME;
+    /* else relatime, which is 0 */
+    if (flags & MS_NODIRATIME) {
+      s |= MOUNT_ATTR_NODIRATIME;
+      c &= ~(uint64_t)MOUNT_ATTR_NODIRATIME;
+    }
+  }
+  *set = s;
+  *clr = c;
+}
+
+unsigned long mount_flags_from_statvfs(unsigned long st_flags) {
+  static const struct {
+    unsigned long st, ms;
+  } map[] = {
+      {ST_RDONLY, MS_RDONLY},     {ST_NOSUID, MS_NOSUID},
+      {ST_NODEV, MS_NODEV},       {ST_NOEXEC, MS_NOEXEC},
+      {ST_NOATIME, MS_NOATIME},   {ST_NODIRATIME, MS_NODIRATIME},
+      {ST_RELATIME, MS_RELATIME}, {0x2000 /* ST_NOSYMFOLLOW */, MS_NOSYMFOLLOW},
+  };
+  unsigned long ms = 0;
+
+  for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+    if (st_flags & map[i].st)
+      ms |= map[i].ms;
+  if (!(ms & (MS_NOATIME | MS_RELATIME)))
+    ms |= MS_STRICTATIME;
+  return ms;
+}
+
+unsigned long mount_flags_keep_locked(unsigned long flags, unsigned long source) {
+  return (flags & ~(unsigned long)ATIME_FLAGS) | (source & LOCKABLE_FLAGS);
+}
+
 unsigned long mount_propagation_from_name(const char *name) {
   const struct opt *o = name ? opt_lookup(name) : NULL;
 

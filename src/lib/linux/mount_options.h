@@ -45,6 +45,25 @@ void mount_options_attrs(const struct mount_options *o, uint64_t *set, uint64_t 
  * Drops those changes from set/clr given the source's statvfs f_flag (ST_*). */
 void mount_attrs_keep_locked(unsigned long st_flags, uint64_t *set, uint64_t *clr);
 
+/* A bind mount changes the flags of its tree only when its options name a flag to set
+ * or to clear (beyond bind/rbind); otherwise the tree keeps the source's, as runc's. */
+bool mount_options_bind_changes_flags(const struct mount_options *o);
+
+/* What MS_BIND|MS_REMOUNT with `flags` (MS_*) does to one mount, as the attributes
+ * mount_setattr(2) takes: every per-mount flag not in `flags` is cleared; the access-time
+ * mode and nodiratime change only when `flags` name one of them (relatime unless
+ * noatime or strictatime is named), else they stay as they are. */
+void mount_remount_attrs(unsigned long flags, uint64_t *set, uint64_t *clr);
+
+/* A statvfs f_flag (ST_*) as mount flags (MS_*); a mount with neither noatime nor
+ * relatime is strictatime. */
+unsigned long mount_flags_from_statvfs(unsigned long st_flags);
+
+/* The flags of a bind whose source has flags a user namespace locked (`source`,
+ * MS_*): the entry's flags with the source's locked ones (ro, nosuid, nodev, noexec,
+ * the access-time mode and nodiratime) in place of what the entry asked for them. */
+unsigned long mount_flags_keep_locked(unsigned long flags, unsigned long source);
+
 /* Propagation flags of a rootfsPropagation value ("rslave", "shared", ...);
  * 0 when the name is unknown. */
 unsigned long mount_propagation_from_name(const char *name);

@@ -78,6 +78,32 @@ static int keep_locked_attrs(int tree, uint64_t *set, uint64_t *clr) {
   return 0;
 }
 
+/* The flags a bind asks for, on the top mount of its tree, as runc's MS_BIND|MS_REMOUNT:
+ * what the options do not name is cleared.  A source whose flags a user namespace locked
+ * refuses that (EPERM): then its locked flags are kept, as runc retries, also where the
+ * options ask to clear one (runc fails there; a restriction kept is no harm). */
+static int set_bind_flags(struct entry *e, int tree, const struct mount_options *mo,
+                          ocirun_error_t **err) {
+  uint64_t set, clr;
+  struct statvfs sv;
+  int e1;
+
+  if (!mount_options_bind_changes_flags(mo))
+    return 0;
+  mount_remount_attrs(mo->flags, &set, &clr);
+  if (mount_set_attrs(tree, false, set, clr) == 0)
+    return 0;
+  e1 = errno;
+  if (e1 == EPERM && fstatvfs(tree, &sv) == 0) {
+    mount_remount_attrs(mount_flags_keep_locked(mo->flags, mount_flags_from_statvfs(sv.f_flag)),
+                        &set, &clr);
+    if (mount_set_attrs(tree, false, set, clr) == 0)
+      return 0;
+    e1 = errno;
+  }
+  return entry_error(e, e1, "set attributes of bind mount", err);
+}
+
 /* bind / rbind: clone the source tree, set its attributes while it is still
  * detached (no window where it is writable), then move it into place. */
 static int mount_bind(struct entry *e, const struct mount_options *mo, ocirun_error_t **err) {
@@ -85,7 +111,6 @@ static int mount_bind(struct entry *e, const struct mount_options *mo, ocirun_er
   bool recursive = (mo->flags & MS_REC) != 0;
   _cleanup_close_ int tree = -1, target = -1;
   struct stat st;
-  uint64_t set, clr;
 
   if (source == NULL || *source == '\0')
     return ocirun_error_set(err, 0, ".mounts[%zu].source: a bind mount needs a source", e->index);
@@ -114,11 +139,8 @@ static int mount_bind(struct entry *e, const struct mount_options *mo, ocirun_er
     return entry_error(e, errno, "create destination for bind mount of", err);
   if (check_proc_target(e, target, err) < 0)
     return -1;
-  mount_options_attrs(mo, &set, &clr);
-  if (e->ctx->opts->in_userns && keep_locked_attrs(tree, &set, &clr) < 0)
-    return entry_error(e, errno, "statfs source of bind mount", err);
-  if ((set | clr) && mount_set_attrs(tree, false, set, clr) < 0)
-    return entry_error(e, errno, "set attributes of bind mount", err);
+  if (set_bind_flags(e, tree, mo, err) < 0)
+    return -1;
   if ((mo->rec_attr_set | mo->rec_attr_clr) &&
       mount_set_attrs(tree, true, mo->rec_attr_set, mo->rec_attr_clr) < 0)
     return entry_error(e, errno, "set recursive attributes of bind mount", err);
