@@ -190,3 +190,26 @@ setup() {
 	[ -n "$set_line" ] && [ -n "$clone_line" ]
 	[ "$set_line" -lt "$clone_line" ]
 }
+
+@test "cgroups: update shrinks the realtime period below the runtime in force (runtime written first)" {
+	skip_if_runc "runc 1.1 writes the period first and fails (fixed in runc 1.2)"
+	local cpu=/sys/fs/cgroup/cpu
+	[ -f "$cpu/cpu.rt_runtime_us" ] || skip "no realtime group scheduling on this kernel"
+	# a child's runtime must fit into its parent's, which is 0 for a new group
+	mkdir -p "$cpu/ocirun-test"
+	cat "$cpu/cpu.rt_period_us" >"$cpu/ocirun-test/cpu.rt_period_us"
+	cat "$cpu/cpu.rt_runtime_us" >"$cpu/ocirun-test/cpu.rt_runtime_us"
+	update_config '.linux.resources.cpu = {"realtimePeriod": 800000, "realtimeRuntime": 500000}'
+	start_detached
+	dir=$(cgroup_dir "$(container_pid "$ID")" cpu)
+	[ "$(cat "$dir/cpu.rt_runtime_us")" = 500000 ]
+	runtime update --cpu-rt-period 10000 --cpu-rt-runtime 3000 "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$dir/cpu.rt_period_us")" = 10000 ]
+	[ "$(cat "$dir/cpu.rt_runtime_us")" = 3000 ]
+	# and back up: the period first this time
+	runtime update --cpu-rt-period 900000 --cpu-rt-runtime 600000 "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$dir/cpu.rt_period_us")" = 900000 ]
+	[ "$(cat "$dir/cpu.rt_runtime_us")" = 600000 ]
+}

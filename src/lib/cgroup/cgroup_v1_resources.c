@@ -139,9 +139,37 @@ static int set_memory(struct cgroup *cg, const struct spec_memory *m, ocirun_err
   return 0;
 }
 
+/* A period and the time granted within it (cfs quota, rt runtime): the kernel refuses a
+ * period that the time already written no longer fits in, so a period refused with
+ * EINVAL is written again after the time, as runc does. */
+static int write_period_pair(const char *dir, const char *period_file, const char *period_what,
+                             bool has_period, uint64_t period, const char *time_file,
+                             const char *time_what, bool has_time, int64_t time,
+                             ocirun_error_t **err) {
+  bool period_pending = false;
+
+  if (has_period) {
+    ocirun_error_t *perr = NULL;
+    if (cg_writef(dir, period_file, period_what, &perr, "%" PRIu64, period) < 0) {
+      if (perr->status != EINVAL || !has_time) {
+        ocirun_error_move(err, &perr);
+        return -1;
+      }
+      ocirun_error_free(&perr);
+      period_pending = true;
+    }
+  }
+  if (has_time) {
+    if (cg_writef(dir, time_file, time_what, err, "%" PRId64, time) < 0)
+      return -1;
+    if (period_pending && cg_writef(dir, period_file, period_what, err, "%" PRIu64, period) < 0)
+      return -1;
+  }
+  return 0;
+}
+
 static int set_cpu(struct cgroup *cg, const struct spec_cpu *c, ocirun_error_t **err) {
   const char *dir;
-  bool period_pending = false;
   bool any = (c->has_shares && c->shares) || (c->has_quota && c->quota) ||
              (c->has_period && c->period) || c->has_burst || c->has_idle ||
              (c->has_realtime_period && c->realtime_period) ||
@@ -161,40 +189,20 @@ static int set_cpu(struct cgroup *cg, const struct spec_cpu *c, ocirun_error_t *
       return ocirun_error_set(err, 0, R "cpu.shares: the %s allowed cpu-shares is %" PRIu64,
                               c->shares > got ? "maximum" : "minimum", got);
   }
-  if (c->has_period && c->period != 0) {
-    ocirun_error_t *perr = NULL;
-    if (cg_writef(dir, "cpu.cfs_period_us", R "cpu.period", &perr, "%" PRIu64, c->period) < 0) {
-      /* A shorter period can be refused until the quota shrinks too:
-       * retry it after the quota. */
-      if (perr->status != EINVAL || !c->has_quota || c->quota == 0) {
-        ocirun_error_move(err, &perr);
-        return -1;
-      }
-      ocirun_error_free(&perr);
-      period_pending = true;
-    }
-  }
-  if (c->has_quota && c->quota != 0) {
-    if (cg_writef(dir, "cpu.cfs_quota_us", R "cpu.quota", err, "%" PRId64, c->quota) < 0)
-      return -1;
-    if (period_pending &&
-        cg_writef(dir, "cpu.cfs_period_us", R "cpu.period", err, "%" PRIu64, c->period) < 0)
-      return -1;
-  }
+  if (write_period_pair(dir, "cpu.cfs_period_us", R "cpu.period", c->has_period && c->period != 0,
+                        c->period, "cpu.cfs_quota_us", R "cpu.quota", c->has_quota && c->quota != 0,
+                        c->quota, err) < 0)
+    return -1;
   if (c->has_burst &&
       cg_writef(dir, "cpu.cfs_burst_us", R "cpu.burst", err, "%" PRIu64, c->burst) < 0)
     return -1;
   if (c->has_idle && cg_writef(dir, "cpu.idle", R "cpu.idle", err, "%" PRId64, c->idle) < 0)
     return -1;
-  if (c->has_realtime_period && c->realtime_period != 0 &&
-      cg_writef(dir, "cpu.rt_period_us", R "cpu.realtimePeriod", err, "%" PRIu64,
-                c->realtime_period) < 0)
-    return -1;
-  if (c->has_realtime_runtime && c->realtime_runtime != 0 &&
-      cg_writef(dir, "cpu.rt_runtime_us", R "cpu.realtimeRuntime", err, "%" PRId64,
-                c->realtime_runtime) < 0)
-    return -1;
-  return 0;
+  return write_period_pair(dir, "cpu.rt_period_us", R "cpu.realtimePeriod",
+                           c->has_realtime_period && c->realtime_period != 0, c->realtime_period,
+                           "cpu.rt_runtime_us", R "cpu.realtimeRuntime",
+                           c->has_realtime_runtime && c->realtime_runtime != 0, c->realtime_runtime,
+                           err);
 }
 
 static int set_pids(struct cgroup *cg, const struct spec_resources *res, ocirun_error_t **err) {
