@@ -2,6 +2,9 @@
 # The checkpoint/restore suite with real CRIU in a throw-away VM (../shared/vm/run-in-vm:
 # kernel 6.1, where CRIU can dump): tests/checkpoint/vm-scenarios.sh against ocirun, and with
 # CR_WITH_RUNC=1 against the guest's runc too (for comparison; only ocirun's result counts).
+#   ci-vm.sh --podman   podman's checkpoint/restore (--export/--import) driving ocirun instead
+#                       (tests/checkpoint/podman-scenarios.sh), in a guest image with podman,
+#                       cached apart (RUN_IN_VM_CACHE, default /var/tmp/run-in-vm-podman)
 # Ends with "N passed, M failed".
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,9 +23,14 @@ export ROOTFS=$build/rootfs
 "$repo/tests/rootfs/build.sh" "$ROOTFS" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 
 guest="ROOTFS=$ROOTFS RECVTTY=$share/shared/conformance/bin/recvtty CR_QUICK=${CR_QUICK:-0}"
-cmd="env $guest $repo/tests/checkpoint/vm-scenarios.sh $build/ocirun ocirun"
+scenarios=$repo/tests/checkpoint/vm-scenarios.sh
+if [ "${1:-}" = --podman ]; then
+  scenarios=$repo/tests/checkpoint/podman-scenarios.sh
+  export RUN_IN_VM_CACHE=${RUN_IN_VM_CACHE:-/var/tmp/run-in-vm-podman} RUN_IN_VM_EXTRA_PACKAGES=podman
+fi
+cmd="env $guest $scenarios $build/ocirun ocirun"
 if [ "${CR_WITH_RUNC:-0}" = 1 ]; then
-  cmd="$cmd; env $guest $repo/tests/checkpoint/vm-scenarios.sh \$(command -v runc) runc"
+  cmd="$cmd; env $guest $scenarios \$(command -v runc) runc"
 fi
 log=$(mktemp)
 timeout 1200 "$vm" --share "$share" -- bash -c "$cmd" 2>&1 | tee "$log"

@@ -136,3 +136,12 @@ two" ] || fail "$(printf %q "$output")"
 	grep -q 'fds=1 pid=1' "$BATS_TEST_TMPDIR/out"
 	grep -qx listen-data "$BATS_TEST_TMPDIR/out"
 }
+
+@test "stdio given as the host's /dev/null is the container's own /dev/null (what CRIU can dump)" {
+	# runtime() gives the runtime the host's /dev/null as stdin
+	set_args sh -c 'm=$(sed -n "s/^mnt_id:[[:space:]]*//p" /proc/self/fdinfo/0)
+		echo "stdin $(readlink /proc/self/fd/0), its mount in the container: $(grep -c "^$m " /proc/self/mountinfo)"'
+	run_container
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"stdin /dev/null, its mount in the container: 1"* ]] || fail "$output"
+}

@@ -60,6 +60,10 @@ int readonly_paths_apply(const struct spec *spec, int root_fd, ocirun_error_t **
 
 /* devices.c */
 bool rootfs_needs_dev_setup(const struct spec *spec);
+/* After the switch into the rootfs: stdio that is the host's /dev/null (what conmon and
+ * containerd give a detached container) is replaced by the container's /dev/null, as runc
+ * does: CRIU cannot dump a descriptor of a mount outside the container. */
+int devices_reopen_null_stdio(ocirun_error_t **err);
 int devices_setup(struct rootfs_ctx *ctx, ocirun_error_t **err);
 int dev_console_setup(struct rootfs_ctx *ctx, ocirun_error_t **err);
 

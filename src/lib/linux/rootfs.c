@@ -87,6 +87,8 @@ int rootfs_finalize(const struct spec *spec, const struct rootfs_options *opts,
   if (rootfs_switch(opts->rootfs, opts->no_pivot, host_ns, err) < 0)
     return -1;
   trace_point(opts->no_pivot || host_ns ? "chroot" : "pivot_root");
+  if (!host_ns && rootfs_needs_dev_setup(spec) && devices_reopen_null_stdio(err) < 0)
+    return -1;
   root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return ocirun_error_set(err, errno, "open /");
