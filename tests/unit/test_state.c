@@ -15,6 +15,7 @@
 #include "container/features.h"
 #include "container/state.h"
 #include "unit.h"
+#include "util/fs.h"
 #include "util/timestamp.h"
 
 static char root[256];
@@ -439,6 +440,34 @@ static void test_features(void) {
   free(s);
 }
 
+/* The atomic write replaces a file in place (an old file swapped out, then removed), creates
+ * one where there is none, and refuses a directory, which stays where it was. */
+static void test_atomic_replace(const char *dir) {
+  char path[512], tmp[600], *data = NULL;
+  size_t len = 0;
+  struct stat st;
+  ocirun_error_t *err = NULL;
+
+  snprintf(path, sizeof(path), "%s/file.json", dir);
+  snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+  CHECK(fs_write_file_atomic(path, "first", 5, 0600, &err) == 0);
+  CHECK(fs_write_file_atomic(path, "second!", 7, 0600, &err) == 0);
+  CHECK(fs_read_file(path, 4096, &data, &len, &err) == 0);
+  CHECK(len == 7 && data && memcmp(data, "second!", 7) == 0);
+  free(data);
+  CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600);
+  CHECK(access(tmp, F_OK) < 0 && errno == ENOENT);
+  CHECK(unlink(path) == 0);
+
+  CHECK(mkdir(path, 0700) == 0);
+  CHECK(fs_write_file_atomic(path, "x", 1, 0600, &err) < 0);
+  CHECK(err != NULL && err->status == EISDIR);
+  ocirun_error_free(&err);
+  CHECK(stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+  CHECK(access(tmp, F_OK) < 0 && errno == ENOENT);
+  CHECK(rmdir(path) == 0);
+}
+
 int main(void) {
   ocirun_error_t *err = NULL;
   char tmpl[] = "/tmp/ocirun-test-state-XXXXXX";
@@ -460,6 +489,7 @@ int main(void) {
   test_created_format();
   test_features();
   test_passwd_name();
+  test_atomic_replace(tmpl);
 
   rmdir(root);
   rmdir(tmpl);

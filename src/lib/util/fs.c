@@ -72,6 +72,30 @@ int fs_write_file_at(int dirfd, const char *path, const char *data, size_t len,
   return 0;
 }
 
+/* Puts the file tmp at path in one step.  A file already at path is swapped out
+ * (RENAME_EXCHANGE) and then unlinked instead of being replaced by rename(2): ext4
+ * (auto_da_alloc) allocates and starts writing the blocks of a file renamed over another
+ * one, and unlinking them later waits for their discard where the device is mounted with
+ * -o discard.  Swapped, a state file rewritten and removed within a container's short life
+ * never reaches the disk.  Without an old file, or where the filesystem cannot exchange,
+ * a plain rename. */
+static int replace_file(const char *tmp, const char *path) {
+  int saved;
+
+  if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) < 0) {
+    if (errno != ENOENT && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+      return -1;
+    return rename(tmp, path);
+  }
+  if (unlink(tmp) == 0)
+    return 0;
+  /* Not a file (a directory at path): put it back, and fail as rename would have. */
+  saved = errno;
+  renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE);
+  errno = saved;
+  return -1;
+}
+
 int fs_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
                          ocirun_error_t **err) {
   _cleanup_free_ char *tmp = NULL;
@@ -94,7 +118,7 @@ int fs_write_file_atomic(const char *path, const char *data, size_t len, mode_t 
     }
     done += (size_t)n;
   }
-  if (rename(tmp, path) < 0) {
+  if (replace_file(tmp, path) < 0) {
     int saved = errno;
     unlink(tmp);
     return ocirun_error_set(err, saved, "rename %s to %s", tmp, path);

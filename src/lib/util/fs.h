@@ -18,7 +18,8 @@ int fs_read_file(const char *path, size_t max_size, char **out, size_t *len, oci
 int fs_write_file_at(int dirfd, const char *path, const char *data, size_t len,
                      ocirun_error_t **err);
 
-/* Write via a temporary file in the same directory, fsync-free rename (atomic replace). */
+/* Write via a temporary file in the same directory, then an fsync-free atomic replace
+ * (an old file is swapped out and unlinked: see replace_file in fs.c). */
 int fs_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
                          ocirun_error_t **err);
 
