@@ -397,6 +397,25 @@ int cgroup_self_join(int *fds, size_t n, ocirun_error_t **err) {
   return r;
 }
 
+void cgroup_self_join_fds_close(int **fds, size_t *n) {
+  for (size_t i = 0; i < *n; i++)
+    close((*fds)[i]);
+  free(*fds);
+  *fds = NULL;
+  *n = 0;
+}
+
+int cgroup_apply_unjoined(struct cgroup *cg, pid_t pid, ocirun_error_t **err) {
+  char buf[24];
+
+  snprintf(buf, sizeof(buf), "%d", (int)pid);
+  for (size_t h = 0; h < cg->nhier; h++)
+    if (cg->hier[h].controllers[0] == '\0' &&
+        cg_write(cg->hier[h].path, "cgroup.procs", buf, NULL, err) < 0)
+      return ocirun_error_prefix(err, "adding pid %d to cgroups", (int)pid);
+  return 0;
+}
+
 int cgroup_clone_fd(struct cgroup *cg) {
   if (cg->clone_fd < 0 && cg->drv->clone_fd)
     cg->clone_fd = cg->drv->clone_fd(cg);

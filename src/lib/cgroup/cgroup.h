@@ -60,7 +60,12 @@ int cgroup_clone_fd(struct cgroup *cg);
 int cgroup_self_join_fds(struct cgroup *cg, int **fds, size_t *n, ocirun_error_t **err);
 /* In the child: join through those fds (and close them). */
 int cgroup_self_join(int *fds, size_t n, ocirun_error_t **err);
+/* In the parent once the child has them: close and free them (*fds = NULL, *n = 0). */
+void cgroup_self_join_fds_close(int **fds, size_t *n);
 
+/* Move pid into the hierarchies cgroup_self_join_fds leaves out (the cgroup2 mount of a
+ * hybrid host): for a child that joins the others itself. */
+int cgroup_apply_unjoined(struct cgroup *cg, pid_t pid, ocirun_error_t **err);
 /* Move pid into the cgroup (every controller). sub: optional sub-cgroup (exec --cgroup). */
 int cgroup_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err);
 /* exec --cgroup [CONTROLLER[,CONTROLLER...]:]PATH (cgroup_subs.c). */

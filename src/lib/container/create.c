@@ -214,11 +214,7 @@ static int prepare_fifo(struct create_ctx *ctx, ocirun_error_t **err) {
 }
 
 static void close_join_fds(struct create_ctx *ctx) {
-  for (size_t i = 0; i < ctx->init.cgroup_join_len; i++)
-    close(ctx->init.cgroup_join_fds[i]);
-  free(ctx->init.cgroup_join_fds);
-  ctx->init.cgroup_join_fds = NULL;
-  ctx->init.cgroup_join_len = 0;
+  cgroup_self_join_fds_close(&ctx->init.cgroup_join_fds, &ctx->init.cgroup_join_len);
 }
 
 /* True when clone3 alone puts the child into every hierarchy (pure cgroup v2). */

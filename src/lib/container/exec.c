@@ -3,7 +3,8 @@
  * children (they only apply to children), so one clone puts the new process
  * straight into the container's pid namespace; the child enters the others
  * with setns on the init's pidfd.  The parent puts the child into the
- * container's cgroup and sets rlimits before the child runs anything. */
+ * container's cgroup (v1: the child writes itself into it) and sets rlimits before the
+ * child runs anything. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -41,6 +42,8 @@ struct exec_ctx {
    * clones from there; the runtime itself may not enter the pid namespace. */
   unsigned long helper_enters;
   struct stdio_pipes pipes; /* foreground, no terminal, in a user namespace */
+  struct cgroup *cgroup;    /* the container's, opened before the clone */
+  bool child_joins_cgroup;  /* the child writes itself into the v1 hierarchies */
 };
 
 static int exec_child_entry(void *arg) {
@@ -119,18 +122,17 @@ static int enter_for_children(int init_pidfd, pid_t init_pid, ocirun_error_t **e
 
 /* The seed's fallback: on cgroup v2 a container cgroup with domain controllers
  * and children refuses new processes (EBUSY); the init's own cgroup works. */
-static int join_cgroup(const struct container_state *st, const struct exec_options *o, pid_t pid,
-                       ocirun_error_t **err) {
-  struct cgroup *cg = NULL;
+static int join_cgroup(struct exec_ctx *ctx, const struct container_state *st,
+                       const struct exec_options *o, pid_t pid, ocirun_error_t **err) {
+  struct cgroup *cg = ctx->cgroup;
   int r;
 
-  if (st->cgroup_path == NULL)
+  if (cg == NULL)
     return 0;
-  if (cgroup_open_recorded(st->id, st->cgroup_path, st->cgroup_mounts, st->systemd_cgroup, &cg,
-                           err) < 0)
-    return -1;
-  trace_point("cgroup open");
-  r = cgroup_apply_subs(cg, pid, o->cgroup_subs, o->cgroup_subs_len, err);
+  if (ctx->child_joins_cgroup)
+    r = cgroup_apply_unjoined(cg, pid, err);
+  else
+    r = cgroup_apply_subs(cg, pid, o->cgroup_subs, o->cgroup_subs_len, err);
   if (r < 0 && (*err)->status == EBUSY && o->cgroup_subs_len == 0) {
     ocirun_error_t *second = NULL;
     ocirun_error_free(err);
@@ -138,9 +140,29 @@ static int join_cgroup(const struct container_state *st, const struct exec_optio
     if (r < 0)
       ocirun_error_move(err, &second);
   }
-  cgroup_close(cg);
   trace_point("cgroup apply");
   return r;
+}
+
+/* The container's cgroup, and (v1) the `tasks` files the child writes itself into: a
+ * process moved by another one takes the kernel's global threadgroup lock, whose write
+ * side waits for an RCU grace period.  exec --cgroup and execCPUAffinity.initial (set
+ * before the move) keep the move from here. */
+static int open_cgroup(struct exec_ctx *ctx, const struct exec_options *o,
+                       const struct container_state *st, ocirun_error_t **err) {
+  if (st->cgroup_path == NULL)
+    return 0;
+  if (cgroup_open_recorded(st->id, st->cgroup_path, st->cgroup_mounts, st->systemd_cgroup,
+                           &ctx->cgroup, err) < 0)
+    return -1;
+  trace_point("cgroup open");
+  if (o->cgroup_subs_len > 0 || o->process->exec_cpu_affinity.initial != NULL)
+    return 0;
+  if (cgroup_self_join_fds(ctx->cgroup, &ctx->cfg.cgroup_join_fds, &ctx->cfg.cgroup_join_len, err) <
+      0)
+    return -1;
+  ctx->child_joins_cgroup = ctx->cfg.cgroup_join_len > 0;
+  return 0;
 }
 
 /* The exec process joins the container's resctrl group (and its monitoring
@@ -229,13 +251,14 @@ static int spawn_and_sync(struct exec_ctx *ctx, const struct exec_options *o,
   trace_point("clone");
   close(ctx->cfg.sync_fd);
   ctx->cfg.sync_fd = -1;
+  cgroup_self_join_fds_close(&ctx->cfg.cgroup_join_fds, &ctx->cfg.cgroup_join_len);
   stdio_pipes_close_child(&ctx->pipes);
   if (ctx->cfg.console_sock >= 0) {
     close(ctx->cfg.console_sock);
     ctx->cfg.console_sock = -1;
   }
   if (cpu_affinity_apply_to(*pid, ctx->cfg.process->exec_cpu_affinity.initial, err) < 0 ||
-      join_cgroup(st, o, *pid, err) < 0 || join_intel_rdt(st, *pid, err) < 0 ||
+      join_cgroup(ctx, st, o, *pid, err) < 0 || join_intel_rdt(st, *pid, err) < 0 ||
       rlimits_apply(*pid, ctx->cfg.process->rlimits, ctx->cfg.process->rlimits_len, err) < 0 ||
       sync_send(ctx->parent_sync, SYNC_GO, *pid, err) < 0 ||
       wait_exec_done(o, st, *pid, *pidfd, ctx->parent_sync, err) < 0) {
@@ -296,6 +319,8 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
       (stdio_pipes_make(&ctx.pipes, err) < 0 ||
        stdio_pipes_chown_to_root_of(&ctx.pipes, st.init_pid, err) < 0))
     goto out;
+  if (open_cgroup(&ctx, o, &st, err) < 0)
+    goto out;
   /* Without the privileges of the initial user namespace the runtime could not come
    * back to its own pid namespace: a helper enters the container's and clones.  An
    * ordinary user may enter it only from inside the container's user namespace. */
@@ -352,6 +377,8 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   *exit_code = spawn_exit_code(status);
   r = 0;
 out:
+  cgroup_self_join_fds_close(&ctx.cfg.cgroup_join_fds, &ctx.cfg.cgroup_join_len);
+  cgroup_close(ctx.cgroup);
   stdio_pipes_close(&ctx.pipes);
   if (ctx.parent_sync >= 0)
     close(ctx.parent_sync);

@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "linux/lsm.h"
 #include "linux/process_attrs.h"
 #include "linux/proc_verify.h"
@@ -37,6 +38,11 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
   sigprocmask(SIG_SETMASK, &none, NULL);
   if (sync_expect(cfg->sync_fd, SYNC_GO, NULL, err) < 0)
     return -1;
+  /* Into the v1 hierarchies by itself ("0" into `tasks`: no global lock in the kernel,
+   * see cgroup.h), unless the parent moved it. */
+  if (cgroup_self_join(cfg->cgroup_join_fds, cfg->cgroup_join_len, err) < 0)
+    return -1;
+  cfg->cgroup_join_len = 0;
   /* In the container's cgroup now; execCPUAffinity.initial, when given, was set by the
    * parent. */
   if (p->exec_cpu_affinity.initial == NULL)

@@ -26,6 +26,8 @@ struct exec_config {
   const char *id;                        /* the container's: names the session keyring */
   bool no_new_keyring;                   /* the container was created with --no-new-keyring */
   const struct seccomp_program *seccomp; /* the container's filter, or NULL */
+  int *cgroup_join_fds; /* `tasks` of each v1 hierarchy: the child joins them on GO */
+  size_t cgroup_join_len;
 };
 
 /* Child side; returns only on failure (error already reported). */
