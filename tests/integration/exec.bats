@@ -32,6 +32,10 @@ setup() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"pids:/ocirun-test/$ID"* ]]
 	[[ "$output" == *"memory:/ocirun-test/$ID"* ]]
+	# Every hierarchy, as the init's: the exec process moves itself into the v1 ones.
+	local mine=$output init
+	init=$(cat "/proc/$(container_pid "$ID")/cgroup")
+	[ "$(sort <<<"$mine")" = "$(sort <<<"$init")" ] || fail "exec: $mine, init: $init"
 }
 
 @test "exec: env from the config plus -e overrides" {
