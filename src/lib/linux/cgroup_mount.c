@@ -101,17 +101,41 @@ static bool has_controllers(const char *super, const char *ctrls) {
   return true;
 }
 
-/* Find the v1 mount of the hierarchy holding `ctrls`: its mount point and root. */
-static bool find_hierarchy(char *mountinfo, const char *ctrls, char *mnt, char *root) {
-  struct mountinfo_entry e;
+/* The v1 cgroup mounts of mountinfo (parsed once, in place: the entries point into it). */
+static int v1_mounts(char *mountinfo, struct mountinfo_entry **out, size_t *n,
+                     ocirun_error_t **err) {
+  struct mountinfo_entry e, *v = NULL;
+  size_t len = 0, cap = 0;
 
   for (char *cur = mountinfo; mountinfo_next(&cur, &e);) {
-    if (strcmp(e.fstype, "cgroup") != 0 || !has_controllers(e.super_options, ctrls))
+    if (strcmp(e.fstype, "cgroup") != 0)
       continue;
-    if (strlen(e.mountpoint) >= PATH_MAX || strlen(e.root) >= PATH_MAX)
+    if (len == cap) {
+      struct mountinfo_entry *bigger = reallocarray(v, cap ? cap * 2 : 16, sizeof(*v));
+      if (bigger == NULL) {
+        free(v);
+        return ocirun_error_set(err, ENOMEM, "cgroup mounts");
+      }
+      v = bigger;
+      cap = cap ? cap * 2 : 16;
+    }
+    v[len++] = e;
+  }
+  *out = v;
+  *n = len;
+  return 0;
+}
+
+/* Find the v1 mount of the hierarchy holding `ctrls`: its mount point and root. */
+static bool find_hierarchy(const struct mountinfo_entry *v, size_t n, const char *ctrls, char *mnt,
+                           char *root) {
+  for (size_t i = 0; i < n; i++) {
+    if (!has_controllers(v[i].super_options, ctrls))
       continue;
-    strcpy(mnt, e.mountpoint);
-    strcpy(root, e.root);
+    if (strlen(v[i].mountpoint) >= PATH_MAX || strlen(v[i].root) >= PATH_MAX)
+      continue;
+    strcpy(mnt, v[i].mountpoint);
+    strcpy(root, v[i].root);
     return true;
   }
   return false;
@@ -130,14 +154,16 @@ static int cg_source(char *out, size_t size, const char *mnt, const char *root, 
 
 static int mount_cgroup_v1(struct cg_ctx *c, int target, ocirun_error_t **err) {
   _cleanup_free_ char *self = NULL, *mountinfo = NULL, *labelled = NULL;
+  _cleanup_free_ struct mountinfo_entry *mounts = NULL;
   _cleanup_close_ int top = -1;
   char *save = NULL;
+  size_t nmounts = 0;
   struct statfs sfs;
 
   if (selinux_mount_data("mode=755", c->ctx->spec->linux_.mount_label, &labelled, err) < 0)
     return -1;
   if (fs_read_file("/proc/self/cgroup", LIMIT_PROC_CGROUP_FILE, &self, NULL, err) < 0 ||
-      mountinfo_read_self(&mountinfo, err) < 0)
+      mountinfo_read_self(&mountinfo, err) < 0 || v1_mounts(mountinfo, &mounts, &nmounts, err) < 0)
     return -1;
   if (mount_fs_on_fd("tmpfs", target, "tmpfs", c->mo->flags & ~(unsigned long)MS_RDONLY,
                      labelled ? labelled : "mode=755") < 0)
@@ -148,7 +174,6 @@ static int mount_cgroup_v1(struct cg_ctx *c, int target, ocirun_error_t **err) {
 
   for (char *line = strtok_r(self, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     char *ctrls = strchr(line, ':'), *path, mnt[PATH_MAX], root[PATH_MAX], src[PATH_MAX];
-    _cleanup_free_ char *info = NULL;
     const char *name;
 
     if (ctrls == NULL || (path = strchr(++ctrls, ':')) == NULL)
@@ -169,10 +194,7 @@ static int mount_cgroup_v1(struct cg_ctx *c, int target, ocirun_error_t **err) {
       }
       continue;
     }
-    info = strdup(mountinfo);
-    if (info == NULL)
-      return ocirun_error_set(err, ENOMEM, "mount cgroup %s", c->dest);
-    if (!find_hierarchy(info, ctrls, mnt, root))
+    if (!find_hierarchy(mounts, nmounts, ctrls, mnt, root))
       continue; /* a hierarchy not mounted on the host: nothing to show */
     name = strrchr(mnt, '/') ? strrchr(mnt, '/') + 1 : mnt;
     if (c->ctx->opts->new_cgroupns) {
