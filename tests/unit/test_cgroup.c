@@ -152,8 +152,15 @@ static void test_convert(void) {
   ocirun_error_t *err = NULL;
   CHECK(cgroup_convert_shares_to_weight(0) == 0);
   CHECK(cgroup_convert_shares_to_weight(2) == 1);
-  CHECK(cgroup_convert_shares_to_weight(1024) == 39);
+  /* runc's quadratic curve: the default shares give the default weight */
+  CHECK(cgroup_convert_shares_to_weight(1024) == 100);
+  CHECK(cgroup_convert_shares_to_weight(3) == 2);
+  CHECK(cgroup_convert_shares_to_weight(100) == 17);
+  CHECK(cgroup_convert_shares_to_weight(200) == 29);
+  CHECK(cgroup_convert_shares_to_weight(3333) == 256);
+  CHECK(cgroup_convert_shares_to_weight(262143) == 10000);
   CHECK(cgroup_convert_shares_to_weight(262144) == 10000);
+  CHECK(cgroup_convert_shares_to_weight(1u << 30) == 10000);
   CHECK(cgroup_convert_blkio_to_io_weight(0) == 0);
   CHECK(cgroup_convert_blkio_to_io_weight(10) == 1);
   CHECK(cgroup_convert_blkio_to_io_weight(500) == 4950);
@@ -298,7 +305,7 @@ static void test_systemd(void) {
   CHECK((x = find_prop(&p, "MemoryMax")) && x->u == 1ULL << 30);
   CHECK((x = find_prop(&p, "MemoryLow")) && x->u == 1ULL << 20);
   CHECK((x = find_prop(&p, "MemorySwapMax")) && x->u == 1ULL << 29);
-  CHECK((x = find_prop(&p, "CPUWeight")) && x->u == 39);
+  CHECK((x = find_prop(&p, "CPUWeight")) && x->u == 100);
   CHECK((x = find_prop(&p, "CPUQuotaPeriodUSec")) && x->u == 100000);
   /* 12345/100000 of a CPU = 123450 us/s, rounded up to whole percents */
   CHECK((x = find_prop(&p, "CPUQuotaPerSecUSec")) && x->u == 130000);
@@ -561,7 +568,7 @@ static void test_fake_v2(void) {
   CHECK_FILE(dir, "io.weight", "2930");
   CHECK_FILE(dir, "io.max", "8:0 wiops=max"); /* each write replaces the fake file */
   CHECK_FILE(dir, "cpu.idle", "0");
-  CHECK_FILE(dir, "cpu.weight", "79");
+  CHECK_FILE(dir, "cpu.weight", "174");
   CHECK_FILE(dir, "cpu.max", "50000 100000");
   CHECK_FILE(dir, "cpu.max.burst", "10000");
   CHECK_FILE(dir, "cpuset.cpus", "0-1");
@@ -592,6 +599,13 @@ static void test_fake_v2(void) {
   CHECK(cgroup_set_resources(cg, &r2, &err) == 0);
   CHECK_FILE(dir, "pids.max", "1");
   touch(dir, "pids.max", "max");
+
+  /* a unified value of several lines is written a line at a time (the fake file keeps the
+   * last write; the kernel takes one line per write) */
+  struct spec_kv lines[] = {{(char *)"io.max", (char *)"8:0 riops=1\n8:16 riops=2\n"}};
+  struct spec_resources rl = {.present = true, .unified = {lines, 1}};
+  CHECK(cgroup_set_resources(cg, &rl, &err) == 0);
+  CHECK_FILE(dir, "io.max", "8:16 riops=2");
 
   /* errors name the resource and the file */
   struct spec_kv bad[] = {{(char *)"nosuch.file", (char *)"1"}};

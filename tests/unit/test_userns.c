@@ -1,11 +1,13 @@
 /* The decisions of user namespaces and id-mapped mounts: map text, who writes
- * the maps, the helpers' arguments, which mounts are id-mapped and how, and
- * which mount flags a bind in a user namespace keeps. */
+ * the maps, the helpers' arguments, which mounts are id-mapped and how, which
+ * mount flags a bind in a user namespace keeps, and who owns the cgroup. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <string.h>
 #include <sys/statvfs.h>
 
+#include "container/cgroup_owner.h"
 #include "linux/id_map.h"
 #include "linux/mount_options.h"
 #include "linux/mount_source.h"
@@ -130,8 +132,52 @@ static void test_keep_locked(void) {
   CHECK(clr == 0);
 }
 
+/* The owner of the container's cgroup for a config made of these pieces (JSON members). */
+static int64_t owner_of(const char *namespaces, const char *mounts, const char *rest) {
+  char json[2048];
+  struct spec *s = NULL;
+  ocirun_error_t *err = NULL;
+  int64_t owner;
+  snprintf(json, sizeof(json),
+           "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"rootfs\"}, "
+           "\"process\": {\"args\": [\"sh\"], \"cwd\": \"/\", \"user\": {\"uid\": 5, \"gid\": 0}}, "
+           "\"mounts\": [%s], \"linux\": {\"namespaces\": [%s]%s}}",
+           mounts, namespaces, rest);
+  if (spec_parse("config.json", json, strlen(json), &s, &err) < 0) {
+    printf("# %s\n", err->msg);
+    ocirun_error_free(&err);
+    return -2;
+  }
+  owner = container_cgroup_owner(s);
+  spec_free(s);
+  return owner;
+}
+
+static void test_cgroup_owner(void) {
+  const char *rw = "{\"destination\": \"/sys/fs/cgroup\", \"source\": \"cgroup\", \"type\": "
+                   "\"cgroup\", \"options\": [\"nosuid\", \"rw\"]}";
+  const char *ro = "{\"destination\": \"/sys/fs/cgroup/\", \"source\": \"cgroup\", \"type\": "
+                   "\"cgroup\", \"options\": [\"rw\", \"ro\"]}";
+  const char *maps =
+      ", \"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
+      " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]";
+  /* the process's user, through the map */
+  CHECK(owner_of("{\"type\": \"user\"}, {\"type\": \"cgroup\"}", rw, maps) == 100005);
+  /* without a user namespace the uid itself */
+  CHECK(owner_of("{\"type\": \"cgroup\"}", rw, "") == 5);
+  /* read-only, no cgroup namespace, one joined by path, a uid the map lacks: nobody */
+  CHECK(owner_of("{\"type\": \"user\"}, {\"type\": \"cgroup\"}", ro, maps) == -1);
+  CHECK(owner_of("{\"type\": \"user\"}", rw, maps) == -1);
+  CHECK(owner_of("{\"type\": \"cgroup\", \"path\": \"/proc/1/ns/cgroup\"}", rw, "") == -1);
+  CHECK(owner_of("{\"type\": \"user\"}, {\"type\": \"cgroup\"}", rw,
+                 ", \"uidMappings\": [{\"containerID\": 10, \"hostID\": 100000, \"size\": 5}],"
+                 " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 1}]") ==
+        -1);
+}
+
 int main(void) {
   test_format();
+  test_cgroup_owner();
   test_plan();
   test_helper_argv();
   test_idmap_kind();

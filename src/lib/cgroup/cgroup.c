@@ -298,6 +298,8 @@ int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_e
   cg->rootless = opts->rootless;
   cg->resources = opts->resources;
   cg->annotations = opts->annotations;
+  cg->has_owner = opts->has_owner;
+  cg->owner_uid = opts->owner_uid;
   if (opts->systemd)
     r = cgroup_systemd_open(cg, opts->cgroups_path, err);
   else
@@ -491,10 +493,45 @@ int cgroup_apply_subs(struct cgroup *cg, pid_t pid, const struct cgroup_sub *sub
   return 0;
 }
 
+/* v2 keeps quota and period in one file (cpu.max): a period given alone keeps the quota in
+ * force, as runc's update does by merging into the container's configuration (systemd needs
+ * the quota too, to express it per second). */
+static bool keep_cpu_quota(struct cgroup *cg, const struct spec_resources *res,
+                           struct spec_resources *copy) {
+  _cleanup_free_ char *max = NULL;
+  ocirun_error_t *rerr = NULL;
+  char *end;
+  long long quota;
+
+  if (cg->nhier != 0 || cg->unified_path == NULL || !res->cpu.present || !res->cpu.has_period ||
+      res->cpu.has_quota)
+    return false;
+  if (cg_read(cg->unified_path, "cpu.max", &max, &rerr) < 0) {
+    ocirun_error_free(&rerr);
+    return false;
+  }
+  if (strncmp(max, "max", 3) == 0) {
+    quota = -1;
+  } else {
+    quota = strtoll(max, &end, 10);
+    if (end == max || quota <= 0)
+      return false;
+  }
+  *copy = *res;
+  copy->cpu.has_quota = true;
+  copy->cpu.quota = quota;
+  return true;
+}
+
 int cgroup_set_resources(struct cgroup *cg, const struct spec_resources *res,
                          ocirun_error_t **err) {
   static const struct spec_resources none;
-  return cg->drv->set_resources(cg, res ? res : &none, err);
+  struct spec_resources copy;
+  if (res == NULL)
+    res = &none;
+  if (keep_cpu_quota(cg, res, &copy))
+    res = &copy;
+  return cg->drv->set_resources(cg, res, err);
 }
 
 int cgroup_freeze(struct cgroup *cg, ocirun_error_t **err) {

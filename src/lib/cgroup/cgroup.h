@@ -24,6 +24,10 @@ struct cgroup_options {
   const struct spec_resources *resources; /* may be NULL */
   /* the config's annotations: "org.systemd.property.*" become unit properties */
   const struct spec_kv_list *annotations;
+  /* systemd on cgroup v2: the host uid the scope's cgroup is delegated to (the directory
+   * and the files of /sys/kernel/cgroup/delegate chowned), as runc does */
+  bool has_owner;
+  uint32_t owner_uid;
 };
 
 /* Choose the driver for this host and compute the container's cgroup path(s);

@@ -166,26 +166,68 @@ int cg_pids_push(pid_t **pids, size_t *count, size_t *cap, pid_t p) {
   return 0;
 }
 
+/* The process a thread belongs to (Tgid: of /proc/<tid>/status); 0 when the thread is gone. */
+static pid_t thread_group_of(pid_t tid) {
+  char path[48];
+  _cleanup_free_ char *status = NULL;
+  ocirun_error_t *err = NULL;
+  const char *line;
+
+  snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+  if (fs_read_file(path, 1 << 16, &status, NULL, &err) < 0) {
+    ocirun_error_free(&err);
+    return 0;
+  }
+  line = strstr(status, "\nTgid:");
+  return line ? (pid_t)strtol(line + 6, NULL, 10) : 0;
+}
+
+static bool listed(const pid_t *pids, size_t count, pid_t p) {
+  for (size_t i = 0; i < count; i++)
+    if (pids[i] == p)
+      return true;
+  return false;
+}
+
 static int collect(const char *dir, pid_t **pids, size_t *count, size_t *cap,
                    ocirun_error_t **err) {
   _cleanup_free_ char *procs = NULL;
   _cleanup_closedir_ DIR *d = NULL;
+  ocirun_error_t *rerr = NULL;
+  bool threads = false;
 
-  if (cg_read(dir, "cgroup.procs", &procs, err) < 0) {
+  if (cg_read(dir, "cgroup.procs", &procs, &rerr) < 0) {
+    int status = rerr->status;
     /* A cgroup that is not there (a create killed half-way, or removed
      * meanwhile) holds no process. */
-    if (*err && (*err)->status == ENOENT) {
-      ocirun_error_free(err);
+    if (status == ENOENT) {
+      ocirun_error_free(&rerr);
       return 0;
     }
-    return -1;
+    if (status != EOPNOTSUPP) {
+      if (err)
+        *err = rerr;
+      else
+        ocirun_error_free(&rerr);
+      return -1;
+    }
+    /* A threaded cgroup refuses to list processes (they belong to the
+     * threaded domain above it): its threads name them. */
+    ocirun_error_free(&rerr);
+    threads = true;
+    if (cg_read(dir, "cgroup.threads", &procs, err) < 0)
+      return -1;
   }
   for (char *p = procs; *p;) {
     char *end;
     long v = strtol(p, &end, 10);
+    pid_t pid = (pid_t)v;
     if (end == p)
       break;
-    if (v > 0 && cg_pids_push(pids, count, cap, (pid_t)v) < 0)
+    if (threads && v > 0)
+      pid = thread_group_of(pid);
+    if (pid > 0 && !(threads && listed(*pids, *count, pid)) &&
+        cg_pids_push(pids, count, cap, pid) < 0)
       return ocirun_error_set(err, ENOMEM, "read %s/cgroup.procs", dir);
     p = end;
     while (*p == '\n')

@@ -52,6 +52,8 @@ struct cgroup {
   bool rootless;
   const struct spec_resources *resources; /* from cgroup_open (borrowed) */
   const struct spec_kv_list *annotations; /* from cgroup_open (borrowed) */
+  bool has_owner;                         /* from cgroup_open */
+  uint32_t owner_uid;
   /* v1 / hybrid */
   struct cgroup_hier *hier;
   size_t nhier;
@@ -98,6 +100,9 @@ int cg_pids_push(pid_t **pids, size_t *count, size_t *cap, pid_t p);
 /* v2 resources / devices / stats on one directory (also used by hybrid and systemd). */
 int cgroup_v2_set_resources_at(const char *dir, const struct spec_resources *res,
                                ocirun_error_t **err);
+/* memory.checkBeforeUpdate: a limit at or below memory.current is refused, before anything
+ * is written (the systemd driver checks before it sets unit properties). */
+int cgroup_v2_check_memory(const char *dir, const struct spec_memory *m, ocirun_error_t **err);
 int cgroup_v2_stats_at(const char *dir, struct cgroup_stats *st, ocirun_error_t **err);
 int cgroup_v2_freeze_at(const char *dir, bool frozen, ocirun_error_t **err);
 bool cgroup_v2_is_frozen_at(const char *dir);

@@ -14,6 +14,7 @@
 #include "cgroup/cgroup_internal.h"
 #include "cgroup/cgroup_systemd.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 struct sd_bus_error_compat {
   const char *name;
@@ -243,6 +244,35 @@ static int sd_create(struct cgroup *cg, ocirun_error_t **err) {
   return 0; /* the scope exists once it holds a process: see sd_apply */
 }
 
+/* The files a delegatee may write (/sys/kernel/cgroup/delegate; cgroups(7)'s three before
+ * Linux 4.15), chowned with the scope's directory to the owner, as runc does.  A listed
+ * file the cgroup lacks (a controller not enabled) is skipped. */
+static int delegate_to_owner(struct cgroup *cg, ocirun_error_t **err) {
+  _cleanup_free_ char *list = NULL;
+  ocirun_error_t *lerr = NULL;
+  char *save = NULL;
+
+  if (!cg->has_owner)
+    return 0;
+  if (chown(cg->unified_path, cg->owner_uid, (gid_t)-1) < 0)
+    return ocirun_error_set(err, errno, "delegate cgroup %s to uid %u", cg->unified_path,
+                            cg->owner_uid);
+  if (fs_read_file("/sys/kernel/cgroup/delegate", 1 << 16, &list, NULL, &lerr) < 0) {
+    ocirun_error_free(&lerr);
+    list = strdup("cgroup.procs\ncgroup.subtree_control\ncgroup.threads\n");
+    if (list == NULL)
+      return ocirun_error_set(err, ENOMEM, "delegate cgroup %s", cg->unified_path);
+  }
+  for (char *f = strtok_r(list, " \n", &save); f; f = strtok_r(NULL, " \n", &save)) {
+    _cleanup_free_ char *path = cg_join(cg->unified_path, f);
+    if (path == NULL)
+      return ocirun_error_set(err, ENOMEM, "delegate cgroup %s", cg->unified_path);
+    if (strchr(f, '/') == NULL && chown(path, cg->owner_uid, (gid_t)-1) < 0 && errno != ENOENT)
+      return ocirun_error_set(err, errno, "delegate %s to uid %u", path, cg->owner_uid);
+  }
+  return 0;
+}
+
 static int sd_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err) {
   struct sd_state *st = cg->sd;
   const char *dir = st->v2 ? cg->unified_path : (cg->nhier ? cg->hier[0].path : NULL);
@@ -256,6 +286,10 @@ static int sd_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_
     struct timespec ts = {0, (i < 200 ? 1 : 10) * 1000000L};
     nanosleep(&ts, NULL);
   }
+  /* v2: systemd enables only the controllers it knows (not hugetlb, rdma, misc) on the way
+   * to the scope; as runc, every available one is enabled in each ancestor. */
+  if (st->v2 && (st->fs->create(cg, err) < 0 || delegate_to_owner(cg, err) < 0))
+    return -1;
   /* Controllers systemd does not manage (v1 freezer, ...) are joined by hand. */
   return st->fs->apply(cg, pid, NULL, err);
 }
@@ -263,6 +297,8 @@ static int sd_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_
 static int sd_set_resources(struct cgroup *cg, const struct spec_resources *res,
                             ocirun_error_t **err) {
   struct sd_state *st = cg->sd;
+  if (st->v2 && cgroup_v2_check_memory(cg->unified_path, &res->memory, err) < 0)
+    return -1;
   if (sd_call(cg, SD_SET, 0, res, err) < 0)
     return -1;
   return st->fs->set_resources(cg, res, err);

@@ -138,9 +138,21 @@ static bool v2_is_frozen(struct cgroup *cg) {
 }
 
 static int v2_kill_fast(struct cgroup *cg, int signo, ocirun_error_t **err) {
-  if (signo == SIGKILL && cg_exists(cg->unified_path, "cgroup.kill"))
-    return cg_write(cg->unified_path, "cgroup.kill", "1", NULL, err);
-  return 1;
+  if (signo != SIGKILL || !cg_exists(cg->unified_path, "cgroup.kill"))
+    return 1;
+  ocirun_error_t *kerr = NULL;
+  if (cg_write(cg->unified_path, "cgroup.kill", "1", NULL, &kerr) == 0)
+    return 0;
+  /* A threaded cgroup refuses cgroup.kill: its processes are signalled one by one. */
+  if (kerr->status == EOPNOTSUPP) {
+    ocirun_error_free(&kerr);
+    return 1;
+  }
+  if (err)
+    *err = kerr;
+  else
+    ocirun_error_free(&kerr);
+  return -1;
 }
 
 static const char *v2_procs_dir(struct cgroup *cg) {

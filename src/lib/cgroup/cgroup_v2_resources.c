@@ -39,6 +39,24 @@ static int set_pids(const char *dir, const struct spec_resources *res, ocirun_er
   return cg_write(dir, "pids.max", buf, R "pids.limit", err);
 }
 
+int cgroup_v2_check_memory(const char *dir, const struct spec_memory *m, ocirun_error_t **err) {
+  uint64_t usage;
+  ocirun_error_t *uerr = NULL;
+
+  if (!m->present || !m->has_check_before_update || !m->check_before_update || !m->has_limit ||
+      m->limit <= 0)
+    return 0;
+  /* runc's rule: a usage that cannot be read checks nothing */
+  if (cg_read_u64(dir, "memory.current", &usage, &uerr) < 0) {
+    ocirun_error_free(&uerr);
+    return 0;
+  }
+  if (usage >= (uint64_t)m->limit)
+    return ocirun_error_set(
+        err, 0, "rejecting memory limit %" PRId64 " below current usage %" PRIu64, m->limit, usage);
+  return 0;
+}
+
 static int set_memory(const char *dir, const struct spec_memory *m, ocirun_error_t **err) {
   int64_t limit = m->has_limit ? m->limit : 0, swap = m->has_swap ? m->swap : 0, v2swap;
   char buf[24];
@@ -55,6 +73,8 @@ static int set_memory(const char *dir, const struct spec_memory *m, ocirun_error
     log_warn(R "memory.disableOOMKiller is not supported on cgroup v2, ignored");
   if (limit == 0 && swap == 0 && !(m->has_reservation && m->reservation))
     return 0;
+  if (cgroup_v2_check_memory(dir, m, err) < 0)
+    return -1;
   if (cgroup_convert_swap_v2(swap, limit, &v2swap, err) < 0)
     return ocirun_error_prefix(err, R "memory.swap");
   cgroup_convert_num(v2swap, buf);
@@ -204,6 +224,27 @@ static int set_network(const struct spec_network_resources *n, ocirun_error_t **
   return 0;
 }
 
+/* A unified value of several lines ("8:0 riops=1\n8:16 riops=2" for io.max): the kernel takes
+ * one line per write, so each is written on its own, as runc does. */
+static int write_lines(const char *dir, const char *key, const char *value, ocirun_error_t **err) {
+  const char *nl = strchr(value, '\n');
+  if (nl == NULL || nl[strspn(nl, "\n")] == '\0')
+    return cg_write(dir, key, value, R "unified", err);
+  for (const char *p = value; *p;) {
+    size_t n = strcspn(p, "\n");
+    if (n > 0) {
+      _cleanup_free_ char *line = strndup(p, n);
+      if (line == NULL)
+        return ocirun_error_set(err, ENOMEM, R "unified: %s", key);
+      if (cg_write(dir, key, line, R "unified", err) < 0)
+        return -1;
+    }
+    p += n;
+    p += *p == '\n';
+  }
+  return 0;
+}
+
 static int set_unified(const char *dir, const struct spec_kv_list *u, ocirun_error_t **err) {
   for (size_t i = 0; i < u->len; i++) {
     const char *key = u->items[i].key;
@@ -215,7 +256,7 @@ static int set_unified(const char *dir, const struct spec_kv_list *u, ocirun_err
           err, ENOENT, R "unified: %s: no such file in %s (cgroup controller %s not available)",
           key, dir, ctrl ? ctrl : key);
     }
-    if (cg_write(dir, key, u->items[i].value, R "unified", err) < 0)
+    if (write_lines(dir, key, u->items[i].value, err) < 0)
       return -1;
   }
   return 0;

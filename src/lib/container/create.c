@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "container/cgroup_owner.h"
 #include "container/create_checks.h"
 #include "container/lifecycle.h"
 #include "linux/capabilities.h"
@@ -625,6 +626,7 @@ int container_make_shell(const struct create_options *opts, struct container *c,
                          size_t raw_len, const char *rootfs, bool *state_dir_made,
                          ocirun_error_t **err) {
   struct cgroup_options cgo;
+  int64_t owner;
   _cleanup_free_ char *copy = NULL;
 
   if (fill_state(opts, c, rootfs, err) < 0)
@@ -647,6 +649,9 @@ int container_make_shell(const struct create_options *opts, struct container *c,
                                 .rootless = opts->rootless,
                                 .resources = &c->spec->linux_.resources,
                                 .annotations = &c->spec->annotations};
+  owner = container_cgroup_owner(c->spec);
+  cgo.has_owner = owner >= 0;
+  cgo.owner_uid = owner >= 0 ? (uint32_t)owner : 0;
   if (cgroup_open(&cgo, &c->cgroup, err) < 0)
     return -1;
   trace_pointf("cgroup open", "%s", cgroup_driver_name(c->cgroup));

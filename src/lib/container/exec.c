@@ -121,7 +121,8 @@ static int enter_for_children(int init_pidfd, pid_t init_pid, ocirun_error_t **e
 }
 
 /* The seed's fallback: on cgroup v2 a container cgroup with domain controllers
- * and children refuses new processes (EBUSY); the init's own cgroup works. */
+ * and children refuses new processes (EBUSY), or is gone (ENOENT: the init moved
+ * itself elsewhere and the cgroup was removed); the init's own cgroup works. */
 static int join_cgroup(struct exec_ctx *ctx, const struct container_state *st,
                        const struct exec_options *o, pid_t pid, ocirun_error_t **err) {
   struct cgroup *cg = ctx->cgroup;
@@ -133,7 +134,7 @@ static int join_cgroup(struct exec_ctx *ctx, const struct container_state *st,
     r = cgroup_apply_unjoined(cg, pid, err);
   else
     r = cgroup_apply_subs(cg, pid, o->cgroup_subs, o->cgroup_subs_len, err);
-  if (r < 0 && (*err)->status == EBUSY && o->cgroup_subs_len == 0) {
+  if (r < 0 && ((*err)->status == EBUSY || (*err)->status == ENOENT) && o->cgroup_subs_len == 0) {
     ocirun_error_t *second = NULL;
     ocirun_error_free(err);
     r = cgroup_apply_like_pid(cg, pid, st->init_pid, &second);
