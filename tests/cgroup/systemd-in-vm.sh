@@ -21,10 +21,10 @@ check() {
 prop() { systemctl show -p "$2" --value "$1"; }
 
 bundle=$(mktemp -d)
-trap '$ocirun delete -f "$id" >/dev/null 2>&1; rm -rf "$bundle"' EXIT
+trap '$ocirun delete -f "$id" >/dev/null 2>&1; $ocirun delete -f "${id}d" >/dev/null 2>&1; rm -rf "$bundle"' EXIT
 mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/proc" "$bundle/rootfs/dev" "$bundle/rootfs/sys"
 cp "$(command -v busybox)" "$bundle/rootfs/bin/"
-for c in sh sleep cat; do ln -s busybox "$bundle/rootfs/bin/$c"; done
+for c in sh sleep cat stat mkdir; do ln -s busybox "$bundle/rootfs/bin/$c"; done
 cd "$bundle"
 $build/ocirun spec
 jq '.process.terminal = false | .process.args = ["sleep", "100"] |
@@ -41,11 +41,14 @@ check "systemctl is-active --quiet $unit"
 check "[ -d $dir ]"
 check "[ \"\$(prop $unit Slice)\" = machine.slice ]"
 check "[ \"\$(prop $unit Delegate)\" = yes ]"
+# every controller of the host reaches the scope, those systemd leaves alone (hugetlb, rdma,
+# misc) too
+check "[ \"\$(cat $dir/cgroup.controllers)\" = \"\$(cat /sys/fs/cgroup/cgroup.controllers)\" ]"
 check "[ \"\$(cat $dir/memory.max)\" = 104857600 ]"
 check "[ \"\$(cat $dir/pids.max)\" = 42 ]"
 check "[ \"\$(cat $dir/cpu.max)\" = '50000 100000' ]"
 check "[ \"\$(prop $unit TasksMax)\" = 42 ]"
-# unified overrides the weight converted from the shares (39), in systemd and the file
+# unified overrides the weight converted from the shares (100), in systemd and the file
 check "[ \"\$(prop $unit CPUWeight)\" = 300 ]"
 check "[ \"\$(cat $dir/cpu.weight)\" = 300 ]"
 check "[ \"\$(prop $unit MemoryHigh)\" = 90000000 ]"
@@ -72,5 +75,41 @@ $ocirun delete "$id"
 check "! systemctl is-active --quiet $unit"
 check "[ -z \"\$(systemctl list-units --all --no-legend $unit)\" ]"
 check "[ ! -d $dir ]"
+
+# Delegation: with a user namespace, a cgroup namespace and /sys/fs/cgroup mounted
+# read-write, the scope and the files the kernel lets a delegatee write belong to the
+# container's root (host uid 100000); the limits stay root's.  Read-only, nothing is given.
+mkdir -p deleg
+jq '.process.terminal = false | .process.args = ["sleep", "100"] |
+  .linux.cgroupsPath = "machine.slice:runc:'"$id"'d" |
+  .linux.namespaces += [{"type": "user"}] |
+  .linux.uidMappings = [{"hostID": 100000, "containerID": 0, "size": 65536}] |
+  .linux.gidMappings = [{"hostID": 100000, "containerID": 0, "size": 65536}] |
+  .linux.resources += {"memory": {"limit": 104857600}} |
+  .root.path = "'"$bundle"'/rootfs" |
+  .mounts |= map(if .destination == "/sys/fs/cgroup" then .options -= ["ro"] else . end)' \
+  config.json >deleg/config.json
+chown 100000 "$bundle" "$bundle/rootfs"
+ddir=/sys/fs/cgroup/machine.slice/runc-${id}d.scope
+owner() { stat -c %u "$ddir/$1"; }
+$ocirun run -d -b deleg "${id}d" </dev/null >/dev/null
+check "[ \"\$(owner .)\" = 100000 ]"
+for f in cgroup.procs cgroup.subtree_control cgroup.threads; do
+  check "[ \"\$(owner $f)\" = 100000 ]"
+done
+for f in $(cat /sys/kernel/cgroup/delegate); do
+  [ -e "$ddir/$f" ] && check "[ \"\$(owner $f)\" = 100000 ]"
+done
+check "[ \"\$(owner memory.max)\" = 0 ]"
+check "[ \"\$($ocirun exec ${id}d stat -c %u /sys/fs/cgroup)\" = 0 ]"
+# the container's root makes a sub-cgroup and moves itself there
+check "$ocirun exec ${id}d sh -c 'mkdir /sys/fs/cgroup/sub && echo \$\$ >/sys/fs/cgroup/sub/cgroup.procs'"
+$ocirun delete -f "${id}d"
+check "[ ! -d $ddir ]"
+jq '.mounts |= map(if .destination == "/sys/fs/cgroup" then .options += ["ro"] else . end)' \
+  deleg/config.json >deleg/c.json && mv deleg/c.json deleg/config.json
+$ocirun run -d -b deleg "${id}d" </dev/null >/dev/null
+check "[ \"\$(owner .)\" = 0 ] && [ \"\$(owner cgroup.procs)\" = 0 ]"
+$ocirun delete -f "${id}d"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

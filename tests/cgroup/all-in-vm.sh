@@ -1,0 +1,52 @@
+#!/bin/bash
+# Everything of one guest boot (ci-vm.sh boots twice):
+#   all-in-vm.sh cgroupfs|systemd BUILD_DIR
+# cgroupfs (bash PID 1, pure cgroup v2): the driver's unit test on the real hierarchy, real
+# containers, rootless, runc's suite; systemd (systemd PID 1): the systemd driver, real
+# containers with the cgroupfs driver beside systemd, runc's suite in its systemd mode.
+# SUITE_FILES overrides the suite's files.  Each step's "N passed, M failed" (or its exit
+# status as one check) adds up to the last line, "N passed, M failed".
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+mode=$1 build=$2
+passed=0
+failed=0
+step() {
+  local log line
+  log=$(mktemp)
+  echo "== $*"
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+  rm -f "$log"
+  if [ -n "$line" ]; then
+    passed=$((passed + $(echo "$line" | awk '{print $1}')))
+    failed=$((failed + $(echo "$line" | awk '{print $3}')))
+    [ "$rc" -ne 0 ] && [ "$(echo "$line" | awk '{print $3}')" = 0 ] && failed=$((failed + 1))
+  elif [ "$rc" -eq 0 ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+}
+case $mode in
+cgroupfs)
+  step bash "$here/v2-in-vm.sh" "$build"
+  step bash "$here/v2-containers-in-vm.sh" "$build"
+  step bash "$here/rootless-v2-in-vm.sh" "$build"
+  # shellcheck disable=SC2086
+  step bash "$here/suite-in-vm.sh" "$build" cgroupfs ${SUITE_FILES:-cgroups update delete ps}
+  ;;
+systemd)
+  step bash "$here/systemd-in-vm.sh" "$build"
+  step bash "$here/v2-containers-in-vm.sh" "$build"
+  # shellcheck disable=SC2086
+  step bash "$here/suite-in-vm.sh" "$build" systemd ${SUITE_FILES:-cgroups update delete cgroup_delegation}
+  ;;
+*)
+  echo "all-in-vm.sh: cgroupfs or systemd, not $mode"
+  failed=1
+  ;;
+esac
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
