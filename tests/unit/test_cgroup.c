@@ -309,6 +309,11 @@ static void test_systemd(void) {
   CHECK((x = find_prop(&p, "CPUQuotaPeriodUSec")) && x->u == 100000);
   /* 12345/100000 of a CPU = 123450 us/s, rounded up to whole percents */
   CHECK((x = find_prop(&p, "CPUQuotaPerSecUSec")) && x->u == 130000);
+  /* ... and the files get the quota that systemd then puts in force */
+  CHECK(cgroup_systemd_quota_in_force(12345, 100000) == 13000);
+  CHECK(cgroup_systemd_quota_in_force(500000, 900000) == 504000);
+  CHECK(cgroup_systemd_quota_in_force(50000, 0) == 50000);
+  CHECK(cgroup_systemd_quota_in_force(-1, 100000) == -1);
   CHECK((x = find_prop(&p, "AllowedCPUs")) && x->nbytes == 1 && x->bytes[0] == 0x0f);
   CHECK((x = find_prop(&p, "TasksMax")) && x->u == UINT64_MAX);
   CHECK((x = find_prop(&p, "IOWeight")) && x->u == 4950);

@@ -297,10 +297,18 @@ static int sd_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_
 static int sd_set_resources(struct cgroup *cg, const struct spec_resources *res,
                             ocirun_error_t **err) {
   struct sd_state *st = cg->sd;
+  struct spec_resources rounded;
   if (st->v2 && cgroup_v2_check_memory(cg->unified_path, &res->memory, err) < 0)
     return -1;
   if (sd_call(cg, SD_SET, 0, res, err) < 0)
     return -1;
+  /* the files get the quota systemd put in force, not a different one of their own */
+  if (res->cpu.present && res->cpu.has_quota && res->cpu.quota > 0) {
+    rounded = *res;
+    rounded.cpu.quota =
+        cgroup_systemd_quota_in_force(res->cpu.quota, res->cpu.has_period ? res->cpu.period : 0);
+    res = &rounded;
+  }
   return st->fs->set_resources(cg, res, err);
 }
 

@@ -51,6 +51,9 @@ int cgroup_systemd_range_to_bits(const char *list, uint8_t **out, size_t *len,
 int cgroup_systemd_properties(const struct spec_resources *res, bool v2,
                               struct cgroup_systemd_props *out, ocirun_error_t **err);
 void cgroup_systemd_props_clear(struct cgroup_systemd_props *p);
+/* The cpu quota systemd puts in force for (quota, period): CPUQuotaPerSecUSec is rounded up
+ * to whole percents, so the cgroupfs write after it uses the same value (runc's rule). */
+int64_t cgroup_systemd_quota_in_force(int64_t quota, uint64_t period);
 void cgroup_systemd_prop_clear(struct cgroup_systemd_prop *p);
 
 /* cgroup_systemd_variant.c: one value in the GVariant text format (the subset unit

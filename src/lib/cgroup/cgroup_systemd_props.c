@@ -196,6 +196,12 @@ static uint64_t quota_per_sec(int64_t quota, uint64_t period) {
   return v;
 }
 
+int64_t cgroup_systemd_quota_in_force(int64_t quota, uint64_t period) {
+  if (quota <= 0)
+    return quota;
+  return (int64_t)(quota_per_sec(quota, period) * (period ? period : 100000) / 1000000);
+}
+
 /* CPUQuotaPeriodUSec and CPUQuotaPerSecUSec for a cpu.max pair (0 = not given). */
 static int add_cpu_quota(struct cgroup_systemd_props *p, int64_t quota, uint64_t period) {
   if (period != 0 && add_u64(p, "CPUQuotaPeriodUSec", period) < 0)
