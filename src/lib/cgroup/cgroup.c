@@ -331,6 +331,7 @@ int cgroup_open_recorded(const char *id, const char *recorded_path, const char *
   if (cg == NULL)
     return -1;
   cg->systemd = systemd;
+  cg->existing = true;
   if (systemd)
     r = cgroup_systemd_open(cg, recorded_path, err);
   else

@@ -199,8 +199,9 @@ static int collect(const char *dir, pid_t **pids, size_t *count, size_t *cap,
   if (cg_read(dir, "cgroup.procs", &procs, &rerr) < 0) {
     int status = rerr->status;
     /* A cgroup that is not there (a create killed half-way, or removed
-     * meanwhile) holds no process. */
-    if (status == ENOENT) {
+     * meanwhile: ENODEV once opened, as systemd removes an emptied scope) holds no
+     * process. */
+    if (status == ENOENT || status == ENODEV) {
       ocirun_error_free(&rerr);
       return 0;
     }

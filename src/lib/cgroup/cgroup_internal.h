@@ -52,7 +52,10 @@ struct cgroup {
   bool rootless;
   const struct spec_resources *resources; /* from cgroup_open (borrowed) */
   const struct spec_kv_list *annotations; /* from cgroup_open (borrowed) */
-  bool has_owner;                         /* from cgroup_open */
+  /* reopened from a container's state: the systemd driver starts no scope for it (an exec
+   * into a container whose scope is gone falls back to the init's cgroup instead) */
+  bool existing;
+  bool has_owner; /* from cgroup_open */
   uint32_t owner_uid;
   /* v1 / hybrid */
   struct cgroup_hier *hier;

@@ -276,7 +276,7 @@ static int delegate_to_owner(struct cgroup *cg, ocirun_error_t **err) {
 static int sd_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err) {
   struct sd_state *st = cg->sd;
   const char *dir = st->v2 ? cg->unified_path : (cg->nhier ? cg->hier[0].path : NULL);
-  if (sub || (dir && access(dir, F_OK) == 0))
+  if (sub || cg->existing || (dir && access(dir, F_OK) == 0))
     return st->fs->apply(cg, pid, sub, err);
   if (sd_call(cg, SD_START, pid, cg->resources, err) < 0)
     return -1;
