@@ -162,3 +162,28 @@ SH
 		grep -q '^poststop arg1 foo=bar stopped' "$BATS_TEST_TMPDIR/hooks.log"
 	done
 }
+
+@test "hooks: poststart runs once the container's process is executed; start and run -d return after it" {
+	skip_if_runc "runc returns from start before the execve; its poststart hooks may find runc init"
+	# the hook records what the init runs when it is called: the user's program, not the runtime
+	cat >"$BATS_TEST_TMPDIR/comm.sh" <<SH
+#!/bin/sh
+pid=\$(jq -r .pid)
+cat /proc/\$pid/comm >>"$BATS_TEST_TMPDIR/comm.log"
+SH
+	chmod +x "$BATS_TEST_TMPDIR/comm.sh"
+	# a startContainer hook that takes its time: the init runs the runtime's code until then
+	update_config '.hooks.poststart = [{"path": $p}]
+		| .hooks.startContainer = [{"path": "/bin/sleep", "args": ["sleep", "1"]}]' --arg p "$BATS_TEST_TMPDIR/comm.sh"
+	set_args sleep 100
+	create_container
+	runtime start "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(cat "/proc/$(container_pid "$ID")/comm")" = sleep ]
+	local id2
+	id2=$(new_id 2)
+	runtime run -d --bundle "$BUNDLE" "$id2"
+	[ "$status" -eq 0 ]
+	[ "$(cat "/proc/$(container_pid "$id2")/comm")" = sleep ]
+	[ "$(cat "$BATS_TEST_TMPDIR/comm.log")" = "$(printf 'sleep\nsleep')" ]
+}

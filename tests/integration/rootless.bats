@@ -87,6 +87,23 @@ user_runtime() {
 	[ ! -e "$XDG/ocirun/$ID" ]
 }
 
+@test "rootless: exec right after run -d or start enters the container (they return once its process runs)" {
+	# the init runs the runtime's code, not dumpable, until the execve; a startContainer
+	# hook makes that take a while
+	update_config '.hooks.startContainer = [{"path": "/bin/sleep", "args": ["sleep", "1"]}]'
+	set_args sleep 100
+	user_runtime run -d "$ID"
+	[ "$status" -eq 0 ]
+	user_runtime exec "$ID" true
+	[ "$status" -eq 0 ]
+	user_runtime create "$(new_id 2)"
+	[ "$status" -eq 0 ]
+	user_runtime start "$(new_id 2)"
+	[ "$status" -eq 0 ]
+	user_runtime exec "$(new_id 2)" true
+	[ "$status" -eq 0 ]
+}
+
 @test "rootless: more than the user's own id goes through newuidmap/newgidmap" {
 	command -v newuidmap >/dev/null || skip "newuidmap not installed (uidmap)"
 	read -r _ sub_start sub_len < <(awk -F: -v u="$USER_NAME" '$1 == u { print $1, $2, $3; exit }' /etc/subuid)

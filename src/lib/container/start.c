@@ -59,6 +59,30 @@ static int run_poststart(const char *root, struct container_state *st, ocirun_er
   return r;
 }
 
+/* The init holds its end of `fd` (the exec fifo, or the sync socket of run) until its
+ * execve closes it: wait for that, or for its death.  Until then the init runs our
+ * code, not dumpable, and no exec could enter it; the poststart hooks come after the
+ * process is executed, as the runtime-spec says. */
+static int wait_for_exec(int fd, int pidfd, ocirun_error_t **err) {
+  struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+  char buf[64];
+
+  for (;;) {
+    int n = poll(pfd, 2, -1);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return ocirun_error_set(err, errno, "wait for the container process to start");
+    if (pfd[1].revents || (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+      break;
+    /* Readable: EOF, or a message nobody expects (drained, as the init no longer sends). */
+    if ((pfd[0].revents & POLLIN) && read(fd, buf, sizeof(buf)) <= 0)
+      break;
+  }
+  trace_point("wait for exec");
+  return 0;
+}
+
 /* Open the fifo without blocking and wait for the init's byte, or its death. */
 static int release_init(const char *dir, const struct container_state *st, ocirun_error_t **err) {
   _cleanup_free_ char *fifo = NULL;
@@ -100,7 +124,7 @@ static int release_init(const char *dir, const struct container_state *st, ociru
   if (unlink(fifo) < 0)
     return ocirun_error_set(err, errno, "remove exec fifo %s", fifo);
   trace_point("exec fifo remove");
-  return 0;
+  return wait_for_exec(fd, pidfd, err);
 }
 
 int container_start(const char *root, const char *id, ocirun_error_t **err) {
@@ -145,10 +169,15 @@ out:
 }
 
 int container_start_held(struct container *c, ocirun_error_t **err) {
+  int r;
+
   if (sync_send(c->sync_fd, SYNC_START, 0, err) < 0)
     return ocirun_error_prefix(err, "start container");
+  trace_point("send start");
+  r = wait_for_exec(c->sync_fd, c->pidfd, err);
   close(c->sync_fd);
   c->sync_fd = -1;
-  trace_point("send start");
+  if (r < 0)
+    return -1;
   return run_poststart_hooks(c->spec, &c->state, err);
 }

@@ -227,16 +227,18 @@ static void exit_on_terminating_signals(void) {
     sigaction(signals[i], &sa, NULL);
 }
 
-/* Block until `start` opens the exec fifo for reading, then tell it we go. */
+/* Block until `start` opens the exec fifo for reading, then tell it we go.  The sync
+ * socket (run) or the fifo's write end (start) stays open, close-on-exec, until the
+ * execve: the runtime waits for its end to close, so that once it returns the container's
+ * process runs (a process of ours up to then is not dumpable: nobody could enter it). */
 static int wait_for_start(struct init_config *cfg, ocirun_error_t **err) {
   char path[64];
-  _cleanup_close_ int fd = -1;
+  int fd;
 
   exit_on_terminating_signals();
   if (cfg->fifo_fd < 0 && sync_expect(cfg->sync_fd, SYNC_START, NULL, err) < 0)
     return -1;
   /* From here on nobody reads the sync socket: errors go to the container's stderr. */
-  close(cfg->sync_fd);
   cfg->sync_fd = -1;
   if (cfg->fifo_fd < 0)
     return 0;
