@@ -104,6 +104,20 @@ user_runtime() {
 	[ "$status" -eq 0 ]
 }
 
+@test "rootless: oomScoreAdj and time namespace offsets apply to the init and to exec" {
+	skip_if_runc "runc 1.1 cannot write the time offsets of a rootless container"
+	[ -e /proc/self/timens_offsets ] || skip "no time namespaces on this kernel"
+	update_config '.process.oomScoreAdj = 500 | .linux.namespaces += [{"type": "time"}]
+		| .linux.timeOffsets = {"monotonic": {"secs": 7881, "nanosecs": 0}}'
+	set_args sleep 100
+	user_runtime run -d "$ID"
+	[ "$status" -eq 0 ]
+	user_runtime exec "$ID" sh -c 'cat /proc/1/oom_score_adj /proc/self/oom_score_adj; grep monotonic /proc/self/timens_offsets'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 500 ] && [ "${lines[1]}" = 500 ]
+	[[ "${lines[2]}" =~ ^monotonic\ +7881\ +0$ ]]
+}
+
 @test "rootless: more than the user's own id goes through newuidmap/newgidmap" {
 	command -v newuidmap >/dev/null || skip "newuidmap not installed (uidmap)"
 	read -r _ sub_start sub_len < <(awk -F: -v u="$USER_NAME" '$1 == u { print $1, $2, $3; exit }' /etc/subuid)

@@ -21,6 +21,8 @@
 #include "linux/intel_rdt.h"
 #include "linux/id_map.h"
 #include "linux/namespaces.h"
+#include "linux/oom_score.h"
+#include "linux/proc_verify.h"
 #include "linux/process_attrs.h"
 #include "linux/rlimits.h"
 #include "process/fd_passing.h"
@@ -232,6 +234,19 @@ static int prepare_console(struct exec_ctx *ctx, const struct exec_options *o, i
  * time) namespace of the init, which the container's root may enter. */
 static int enter_init_namespaces(void *arg) {
   struct exec_ctx *ctx = arg;
+  const struct spec_process *p = ctx->cfg.process;
+  ocirun_error_t *oom_err = NULL;
+
+  /* oom_score_adj here, while /proc/self is still ours: the process cloned in the
+   * container's user namespace inherits it; its own /proc/self is not dumpable, not its. */
+  if (p->has_oom_score_adj) {
+    _cleanup_close_ int proc_fd = -1;
+    if (proc_open_safe("/proc", &proc_fd, &oom_err) < 0 ||
+        oom_score_adj_apply(proc_fd, p->oom_score_adj, &oom_err) < 0) {
+      /* the exec child tries again and reports it */
+      ocirun_error_free(&oom_err);
+    }
+  }
   return setns(ctx->cfg.init_pidfd, (int)ctx->helper_enters);
 }
 

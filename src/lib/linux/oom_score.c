@@ -33,6 +33,9 @@ int oom_score_adj_apply(int proc_fd, int value, ocirun_error_t **err) {
 
   if (value < -1000 || value > 1000)
     return ocirun_error_set(err, 0, ".process.oomScoreAdj: %d is outside -1000..1000", value);
+  /* Already so (inherited from a helper that set it while it could): nothing to write. */
+  if (read_current(proc_fd, &current) == 0 && current == value)
+    return 0;
   snprintf(buf, sizeof(buf), "%d", value);
   if (proc_write_at(proc_fd, "self/oom_score_adj", buf, err) == 0)
     return 0;

@@ -48,9 +48,11 @@ struct init_config {
 };
 
 /* An ordinary user's init in a new user namespace stays dumpable until GO: the
- * parent writes its id maps through /proc/<pid>, owned by root otherwise. */
+ * parent writes its id maps through /proc/<pid>, owned by root otherwise.  Whose
+ * runtime it is comes from the parent: in the child geteuid() is 0 as soon as the
+ * maps are written. */
 static inline bool init_keeps_dumpable_until_go(const struct init_config *cfg) {
-  return (cfg->clone_flags & CLONE_NEWUSER) && geteuid() != 0;
+  return (cfg->clone_flags & CLONE_NEWUSER) && !cfg->parent_privileged;
 }
 
 /* Child side: runs the whole setup and execs the user process.  Returns only on

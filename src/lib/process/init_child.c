@@ -114,17 +114,22 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
     return ocirun_error_set(err, errno, "chdir to bundle %s", cfg->state->bundle);
   if (cfg->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
     return ocirun_error_set(err, errno, "unshare the cgroup namespace");
-  /* Still the host's uid here: /proc/self of this non-dumpable process is ours to write. */
+  /* Still the host's uid here: /proc/self is ours to write (an ordinary user's init is
+   * still dumpable). */
   if (timens_enter(spec, err) < 0)
     return -1;
   if ((cfg->clone_flags & CLONE_NEWUSER) || cfg->ns_fds[SPEC_NS_USER] >= 0) {
-    /* oom_score_adj while /proc/self of this non-dumpable process is still ours. */
+    /* oom_score_adj while /proc/self is still ours. */
     if (spec->process.has_oom_score_adj) {
       _cleanup_close_ int proc_fd = -1;
       if (proc_open_safe("/proc", &proc_fd, err) < 0 ||
           oom_score_adj_apply(proc_fd, spec->process.oom_score_adj, err) < 0)
         return -1;
     }
+    /* An ordinary user's init stayed dumpable for its id maps and for the two writes
+     * above (a non-dumpable process's /proc/self is root's); no longer from here on. */
+    if (init_keeps_dumpable_until_go(cfg))
+      prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     /* Whatever we make from here on belongs to the container's root; bind
      * mount sources come from the runtime, which can still reach them. */
     if (user_become_namespace_root(err) < 0)
@@ -272,8 +277,6 @@ int init_child_run(struct init_config *cfg) {
   /* In its cgroups now; execCPUAffinity.initial, when given, was set by the parent. */
   if (cfg->spec->process.exec_cpu_affinity.initial == NULL)
     cpu_affinity_reset();
-  if (cfg->wait_for_go && init_keeps_dumpable_until_go(cfg))
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (setup_container(cfg, host_pid, &err) < 0)
     goto fail;
   if (setup_process(cfg, &exec_path, &err) < 0)
