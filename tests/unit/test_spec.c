@@ -496,6 +496,26 @@ static char *env_config(size_t entries, size_t entry_len, size_t *len) {
   return doc;
 }
 
+/* Members naming one field in different case merge, as runc's decoder decodes each into the
+ * same struct in turn (runc's update.bats adds "CPU" beside the "cpu" of its config). */
+static void test_case_variants_merge(void) {
+  struct spec *s = NULL;
+  const char *doc = LINUX("\"resources\":{\"cpu\":{\"shares\":100,\"quota\":5000},"
+                          "\"CPU\":{\"Cpus\":\"0\",\"quota\":7000},\"Cpu\":{\"mems\":\"1\"}}");
+  char *msg = parse_error(doc, strlen(doc), &s);
+  if (msg)
+    printf("# %s\n", msg);
+  CHECK(msg == NULL);
+  free(msg);
+  if (s == NULL)
+    return;
+  CHECK(s->linux_.resources.cpu.has_shares && s->linux_.resources.cpu.shares == 100);
+  CHECK(s->linux_.resources.cpu.has_quota && s->linux_.resources.cpu.quota == 7000);
+  CHECK_STR_EQ(s->linux_.resources.cpu.cpus, "0");
+  CHECK_STR_EQ(s->linux_.resources.cpu.mems, "1");
+  spec_free(s);
+}
+
 static void test_sizes(void) {
   size_t len;
   struct spec *s = NULL;
@@ -712,6 +732,7 @@ static void test_template(void) {
 }
 
 int main(void) {
+  test_case_variants_merge();
   test_reference();
   test_exact_messages();
   test_bad_table();

@@ -145,10 +145,58 @@ int value_i32(struct pctx *c, json_t *v, int32_t *out) {
   return 0;
 }
 
+/* Several members naming the same field in different case ({"cpu": {...}, "CPU": {...}}):
+ * runc's decoder decodes each into the field in turn, so objects merge (later members win
+ * key by key).  The merged object replaces them under `key`; NULL when they are not all
+ * objects (or on no memory), leaving the single-member rule to decide. */
+static json_t *merge_case_variants(json_t *obj, const char *key) {
+  json_t *x, *merged;
+  const char *k;
+  size_t n = 0, i = 0;
+  const char **names;
+
+  json_object_foreach(obj, k, x) {
+    if (strcasecmp(k, key) != 0)
+      continue;
+    if (!json_is_object(x))
+      return NULL;
+    n++;
+  }
+  if (n < 2 || (names = calloc(n, sizeof(*names))) == NULL)
+    return NULL;
+  merged = json_object();
+  json_object_foreach(obj, k, x) {
+    if (strcasecmp(k, key) == 0 && merged && json_object_update_recursive(merged, x) < 0) {
+      json_decref(merged);
+      merged = NULL;
+    }
+    if (strcasecmp(k, key) == 0)
+      names[i++] = k;
+  }
+  if (merged) {
+    for (i = 0; i < n; i++)
+      json_object_del(obj, names[i]);
+    if (json_object_set_new(obj, key, merged) < 0)
+      merged = NULL;
+  }
+  free(names);
+  return merged;
+}
+
 json_t *spec_member(json_t *obj, const char *key) {
   json_t *v = json_object_get(obj, key), *x;
   const char *k;
+  size_t matches = 0;
 
+  /* only objects merge: a scalar or an array found under its own name is the answer */
+  if (v && !json_is_object(v))
+    return v;
+  json_object_foreach(obj, k, x) {
+    if (strcasecmp(k, key) == 0 && ++matches == 2)
+      break;
+  }
+  if (matches > 1 && (x = merge_case_variants(obj, key)) != NULL)
+    return x;
   if (v)
     return v;
   json_object_foreach(obj, k, x) {
