@@ -10,7 +10,10 @@
 #include <string.h>
 
 #include "cgroup/cgroup_convert.h"
+#include "cgroup/cgroup_internal.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
 
 int cgroup_systemd_parse_path(const char *cgroups_path, const char *id, char **slice, char **unit,
                               ocirun_error_t **err) {
@@ -212,12 +215,47 @@ static int add_cpu_quota(struct cgroup_systemd_props *p, int64_t quota, uint64_t
   return 0;
 }
 
+/* "char-pts" for char major 136: the group /proc/devices names for a major ("char" or
+ * "block" section), as systemd's DeviceAllow= takes it; NULL when none. */
+static char *device_group(const char *kind, int64_t major) {
+  _cleanup_free_ char *text = NULL;
+  ocirun_error_t *err = NULL;
+  bool in_section = false;
+  char *save = NULL;
+
+  if (fs_read_file("/proc/devices", 1 << 16, &text, NULL, &err) < 0) {
+    ocirun_error_free(&err);
+    return NULL;
+  }
+  for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char name[128];
+    long long m;
+    if (strcmp(line, "Character devices:") == 0 || strcmp(line, "Block devices:") == 0) {
+      in_section = (line[0] == 'C') == (strcmp(kind, "char") == 0);
+      continue;
+    }
+    if (in_section && sscanf(line, " %lld %127s", &m, name) == 2 && m == major) {
+      char *group = NULL;
+      return asprintf(&group, "%s-%s", kind, name) < 0 ? NULL : group;
+    }
+  }
+  return NULL;
+}
+
+/* The resources' rules and runc's default allowances after them (as the BPF filter has
+ * them): with a deny-all among them, DevicePolicy=strict and what is allowed after it. */
 static int add_devices(struct cgroup_systemd_props *p, const struct spec_resources *res) {
+  _cleanup_free_ struct spec_device_cgroup_rule *rules = NULL;
   struct cgroup_systemd_prop *x;
-  size_t start = 0;
+  size_t start = 0, n = 0;
   bool strict = false;
-  for (size_t i = 0; i < res->devices_len; i++) {
-    const struct spec_device_cgroup_rule *r = &res->devices[i];
+  /* none named (an update of other resources): systemd keeps what it has */
+  if (res->devices_len == 0)
+    return 0;
+  if (cgroup_device_rules(res, &rules, &n) < 0)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    const struct spec_device_cgroup_rule *r = &rules[i];
     if (r->type == 'a' && !r->has_major && !r->has_minor) {
       start = i + 1;
       strict = !r->allow;
@@ -228,24 +266,33 @@ static int add_devices(struct cgroup_systemd_props *p, const struct spec_resourc
   x = add(p, "DevicePolicy", 's');
   if (x == NULL || (x->s = strdup("strict")) == NULL)
     return -1;
+  /* an empty list first: systemd appends to DeviceAllow= otherwise */
+  if (add(p, "DeviceAllow", 'D') == NULL)
+    return -1;
   x = add(p, "DeviceAllow", 'D');
   if (x == NULL)
     return -1;
-  x->dev_paths = calloc(res->devices_len + 1, sizeof(char *));
-  x->dev_perms = calloc(res->devices_len + 1, sizeof(char *));
+  x->dev_paths = calloc(n + 1, sizeof(char *));
+  x->dev_perms = calloc(n + 1, sizeof(char *));
   if (!x->dev_paths || !x->dev_perms)
     return -1;
-  for (size_t i = start; i < res->devices_len; i++) {
-    const struct spec_device_cgroup_rule *r = &res->devices[i];
+  for (size_t i = start; i < n; i++) {
+    const struct spec_device_cgroup_rule *r = &rules[i];
     const char *kind = r->type == 'b' ? "block" : "char";
     char *path = NULL;
     if (!r->allow || r->type == 'a')
       continue; /* strict policy: only allowances can be expressed */
     if (!r->has_major || r->major < 0)
       asprintf(&path, "%s-*", kind);
-    else if (!r->has_minor || r->minor < 0)
-      asprintf(&path, "/dev/%s/%" PRId64 ":*", kind, r->major);
-    else
+    else if (!r->has_minor || r->minor < 0) {
+      /* systemd knows every minor of a major only as its group in /proc/devices */
+      path = device_group(kind, r->major);
+      if (path == NULL) {
+        log_warn("no device group for %s major %" PRId64 " in /proc/devices: rule skipped", kind,
+                 r->major);
+        continue;
+      }
+    } else
       asprintf(&path, "/dev/%s/%" PRId64 ":%" PRId64, kind, r->major, r->minor);
     if (path == NULL)
       return -1;
