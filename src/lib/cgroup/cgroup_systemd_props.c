@@ -263,9 +263,6 @@ static int add_devices(struct cgroup_systemd_props *p, const struct spec_resourc
   }
   if (!strict)
     return 0; /* allow-all: systemd's default policy */
-  x = add(p, "DevicePolicy", 's');
-  if (x == NULL || (x->s = strdup("strict")) == NULL)
-    return -1;
   /* an empty list first: systemd appends to DeviceAllow= otherwise */
   if (add(p, "DeviceAllow", 'D') == NULL)
     return -1;
@@ -301,6 +298,11 @@ static int add_devices(struct cgroup_systemd_props *p, const struct spec_resourc
     if (x->dev_perms[x->ndev++] == NULL)
       return -1;
   }
+  /* the policy after the list: the other way round, systemd (since v230) marks the unit as
+   * needing a daemon-reload (runc's workaround, systemd issue 35710) */
+  x = add(p, "DevicePolicy", 's');
+  if (x == NULL || (x->s = strdup("strict")) == NULL)
+    return -1;
   return 0;
 }
 
