@@ -16,6 +16,7 @@
 #include "cgroup/cgroup_units.h"
 #include "cli/cli.h"
 #include "container/container_cgroup.h"
+#include "spec/parse_util.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/limits.h"
@@ -86,11 +87,11 @@ static const char *const update_descriptions[] = {
     "The string of Intel RDT/MBA memory bandwidth schema",
     "show help"};
 
-/* ---- the -r object ---- */
+/* ---- the -r object (members in any case, as runc's decoder takes them) ---- */
 
 static int json_i64(json_t *obj, const char *key, const char *path, bool *has, int64_t *out,
                     ocirun_error_t **err) {
-  json_t *v = json_object_get(obj, key);
+  json_t *v = spec_member(obj, key);
   if (v == NULL || json_is_null(v))
     return 0;
   if (!json_is_integer(v))
@@ -118,7 +119,7 @@ static int json_u64(json_t *obj, const char *key, const char *path, bool *has, u
 /* blockIO.<key>: [{"major": M, "minor": N, "rate": R}, ...] */
 static int json_throttle(json_t *bio, const char *key, struct spec_throttle_list *out,
                          ocirun_error_t **err) {
-  json_t *a = json_object_get(bio, key), *e;
+  json_t *a = spec_member(bio, key), *e;
   size_t i;
   if (a == NULL || json_is_null(a))
     return 0;
@@ -158,8 +159,9 @@ static int parse_resources_json(const char *name, const char *data, size_t len,
     goto out;
   }
   r->present = true;
-  if ((o = json_object_get(root, "memory")) && json_is_object(o)) {
+  if ((o = spec_member(root, "memory")) && json_is_object(o)) {
     struct spec_memory *m = &r->memory;
+    json_t *s;
     m->present = true;
     if (json_i64(o, "limit", "memory", &m->has_limit, &m->limit, err) < 0 ||
         json_i64(o, "reservation", "memory", &m->has_reservation, &m->reservation, err) < 0 ||
@@ -167,8 +169,16 @@ static int parse_resources_json(const char *name, const char *data, size_t len,
         json_i64(o, "kernel", "memory", &m->has_kernel, &m->kernel, err) < 0 ||
         json_i64(o, "kernelTCP", "memory", &m->has_kernel_tcp, &m->kernel_tcp, err) < 0)
       goto out;
+    if ((s = spec_member(o, "checkBeforeUpdate")) && !json_is_null(s)) {
+      if (!json_is_boolean(s)) {
+        ocirun_error_set(err, 0, "memory.checkBeforeUpdate: expected a boolean");
+        goto out;
+      }
+      m->has_check_before_update = true;
+      m->check_before_update = json_is_true(s);
+    }
   }
-  if ((o = json_object_get(root, "cpu")) && json_is_object(o)) {
+  if ((o = spec_member(root, "cpu")) && json_is_object(o)) {
     struct spec_cpu *c = &r->cpu;
     json_t *s;
     c->present = true;
@@ -182,12 +192,12 @@ static int parse_resources_json(const char *name, const char *data, size_t len,
             0 ||
         json_i64(o, "idle", "cpu", &c->has_idle, &c->idle, err) < 0)
       goto out;
-    if ((s = json_object_get(o, "cpus")) && json_is_string(s))
+    if ((s = spec_member(o, "cpus")) && json_is_string(s))
       c->cpus = strdup(json_string_value(s));
-    if ((s = json_object_get(o, "mems")) && json_is_string(s))
+    if ((s = spec_member(o, "mems")) && json_is_string(s))
       c->mems = strdup(json_string_value(s));
   }
-  if ((o = json_object_get(root, "blockIO")) && json_is_object(o)) {
+  if ((o = spec_member(root, "blockIO")) && json_is_object(o)) {
     uint64_t w = 0;
     if (json_u64(o, "weight", "blockIO", &r->block_io.has_weight, &w, err) < 0)
       goto out;
@@ -202,10 +212,10 @@ static int parse_resources_json(const char *name, const char *data, size_t len,
                           r->block_io.throttle_write_bps.len ||
                           r->block_io.throttle_read_iops.len || r->block_io.throttle_write_iops.len;
   }
-  if ((o = json_object_get(root, "pids")) && json_is_object(o) &&
+  if ((o = spec_member(root, "pids")) && json_is_object(o) &&
       json_i64(o, "limit", "pids", &r->has_pids_limit, &r->pids_limit, err) < 0)
     goto out;
-  if ((o = json_object_get(root, "unified")) && json_is_object(o)) {
+  if ((o = spec_member(root, "unified")) && json_is_object(o)) {
     const char *k;
     json_t *v;
     size_t n = json_object_size(o);

@@ -35,13 +35,13 @@ cgroupfs)
   step bash "$here/v2-containers-in-vm.sh" "$build"
   step bash "$here/rootless-v2-in-vm.sh" "$build"
   # shellcheck disable=SC2086
-  step bash "$here/suite-in-vm.sh" "$build" cgroupfs ${SUITE_FILES:-cgroups update delete ps}
+  step bash "$here/suite-in-vm.sh" "$build" cgroupfs ${SUITE_FILES:-cgroups update delete}
   ;;
 systemd)
   step bash "$here/systemd-in-vm.sh" "$build"
   step bash "$here/v2-containers-in-vm.sh" "$build"
   # shellcheck disable=SC2086
-  step bash "$here/suite-in-vm.sh" "$build" systemd ${SUITE_FILES:-cgroups update delete cgroup_delegation}
+  step bash "$here/suite-in-vm.sh" "$build" systemd ${SUITE_FILES:-cgroups update}
   ;;
 *)
   echo "all-in-vm.sh: cgroupfs or systemd, not $mode"

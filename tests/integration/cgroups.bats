@@ -88,6 +88,16 @@ setup() {
 	grep -qx "$dev 900" "$dir/blkio.throttle.write_iops_device"
 }
 
+@test "cgroups: update -r takes members in any case, as runc's decoder" {
+	update_config '.linux.resources.pids = {"limit": 20}'
+	start_detached
+	dir=$(cgroup_dir "$(container_pid "$ID")" pids)
+	echo '{"Pids": {"Limit": 33}}' >"$BATS_TEST_TMPDIR/r.json"
+	runtime update -r "$BATS_TEST_TMPDIR/r.json" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$dir/pids.max")" = 33 ]
+}
+
 @test "cgroups: a frozen cgroup is refused before anything is made (no hang)" {
 	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
 		frozen=/sys/fs/cgroup/ocirun-test/$ID

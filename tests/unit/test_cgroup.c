@@ -586,6 +586,20 @@ static void test_fake_v2(void) {
   CHECK_FILE(dir, "cpu.weight", "174");
   CHECK_FILE(dir, "cpu.max", "50000 100000");
   CHECK_FILE(dir, "cpu.max.burst", "10000");
+  {
+    /* a quota or a period alone keeps the other half of cpu.max in force */
+    struct spec_resources rq = {.present = true};
+    rq.cpu = (struct spec_cpu){.present = true, .has_quota = true, .quota = 60000};
+    CHECK(cgroup_set_resources(cg, &rq, &err) == 0);
+    CHECK_FILE(dir, "cpu.max", "60000 100000");
+    rq.cpu = (struct spec_cpu){.present = true, .has_period = true, .period = 90000};
+    CHECK(cgroup_set_resources(cg, &rq, &err) == 0);
+    CHECK_FILE(dir, "cpu.max", "60000 90000");
+    touch(dir, "cpu.max", "max 100000");
+    CHECK(cgroup_set_resources(cg, &rq, &err) == 0);
+    CHECK_FILE(dir, "cpu.max", "max 90000");
+    touch(dir, "cpu.max", "50000 100000");
+  }
   CHECK_FILE(dir, "cpuset.cpus", "0-1");
   CHECK_FILE(dir, "cpuset.mems", "0");
   CHECK_FILE(dir, "hugetlb.2MB.max", "4194304");

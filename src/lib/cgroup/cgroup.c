@@ -495,17 +495,18 @@ int cgroup_apply_subs(struct cgroup *cg, pid_t pid, const struct cgroup_sub *sub
 }
 
 /* v2 keeps quota and period in one file (cpu.max): a period given alone keeps the quota in
- * force, as runc's update does by merging into the container's configuration (systemd needs
- * the quota too, to express it per second). */
-static bool keep_cpu_quota(struct cgroup *cg, const struct spec_resources *res,
-                           struct spec_resources *copy) {
+ * force, a quota alone the period, as runc's update does by merging into the container's
+ * configuration (systemd needs both to express the quota per second). */
+static bool complete_cpu_max(struct cgroup *cg, const struct spec_resources *res,
+                             struct spec_resources *copy) {
   _cleanup_free_ char *max = NULL;
   ocirun_error_t *rerr = NULL;
   char *end;
   long long quota;
+  unsigned long long period;
 
-  if (cg->nhier != 0 || cg->unified_path == NULL || !res->cpu.present || !res->cpu.has_period ||
-      res->cpu.has_quota)
+  if (cg->nhier != 0 || cg->unified_path == NULL || !res->cpu.present ||
+      res->cpu.has_period == res->cpu.has_quota)
     return false;
   if (cg_read(cg->unified_path, "cpu.max", &max, &rerr) < 0) {
     ocirun_error_free(&rerr);
@@ -513,14 +514,23 @@ static bool keep_cpu_quota(struct cgroup *cg, const struct spec_resources *res,
   }
   if (strncmp(max, "max", 3) == 0) {
     quota = -1;
+    end = max + 3;
   } else {
     quota = strtoll(max, &end, 10);
     if (end == max || quota <= 0)
       return false;
   }
+  period = strtoull(end, NULL, 10);
+  if (period == 0)
+    return false;
   *copy = *res;
-  copy->cpu.has_quota = true;
-  copy->cpu.quota = quota;
+  if (!res->cpu.has_quota) {
+    copy->cpu.has_quota = true;
+    copy->cpu.quota = quota;
+  } else {
+    copy->cpu.has_period = true;
+    copy->cpu.period = period;
+  }
   return true;
 }
 
@@ -530,7 +540,7 @@ int cgroup_set_resources(struct cgroup *cg, const struct spec_resources *res,
   struct spec_resources copy;
   if (res == NULL)
     res = &none;
-  if (keep_cpu_quota(cg, res, &copy))
+  if (complete_cpu_max(cg, res, &copy))
     res = &copy;
   return cg->drv->set_resources(cg, res, err);
 }
