@@ -87,7 +87,7 @@ user_runtime() {
 	[ ! -e "$XDG/ocirun/$ID" ]
 }
 
-@test "rootless: exec right after run -d or start enters the container (they return once its process runs)" {
+@test "rootless: exec enters a created container, and right after run -d or start (they return once its process runs)" {
 	# the init runs the runtime's code, not dumpable, until the execve; a startContainer
 	# hook makes that take a while
 	update_config '.hooks.startContainer = [{"path": "/bin/sleep", "args": ["sleep", "1"]}]'
@@ -97,6 +97,9 @@ user_runtime() {
 	user_runtime exec "$ID" true
 	[ "$status" -eq 0 ]
 	user_runtime create "$(new_id 2)"
+	[ "$status" -eq 0 ]
+	# and into a created one, whose init waits in our code for start
+	user_runtime exec "$(new_id 2)" true
 	[ "$status" -eq 0 ]
 	user_runtime start "$(new_id 2)"
 	[ "$status" -eq 0 ]

@@ -65,10 +65,8 @@ static int child_entry(void *arg) {
   /* Until execve this process runs the runtime's binary inside the container:
    * non-dumpable, so no container process can reach it through /proc/<pid>/exe
    * (CVE-2019-5736).  execve of the user's program makes it dumpable again.
-   * An ordinary user writes the id maps of our new user namespace through
-   * /proc/<pid>, which is ours only while we are dumpable: we turn it off
-   * after GO then, before anything else runs in the container. */
-  if (!init_keeps_dumpable_until_go(&ctx->init))
+   * An ordinary user's init in a new user namespace stays dumpable (init.h). */
+  if (!init_stays_dumpable(&ctx->init))
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   trace_set_process("init");
   trace_point("clone");

@@ -60,9 +60,10 @@ static int run_poststart(const char *root, struct container_state *st, ocirun_er
 }
 
 /* The init holds its end of `fd` (the exec fifo, or the sync socket of run) until its
- * execve closes it: wait for that, or for its death.  Until then the init runs our
- * code, not dumpable, and no exec could enter it; the poststart hooks come after the
- * process is executed, as the runtime-spec says. */
+ * execve closes it: wait for that, or for its death.  The poststart hooks come after the
+ * process is executed, as the runtime-spec says, and an exec that follows finds the
+ * container's process rather than our code (which root's exec could not enter: it is
+ * not dumpable). */
 static int wait_for_exec(int fd, int pidfd, ocirun_error_t **err) {
   struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
   char buf[64];

@@ -47,11 +47,13 @@ struct init_config {
   const struct seccomp_program *seccomp; /* compiled by the parent, or NULL */
 };
 
-/* An ordinary user's init in a new user namespace stays dumpable until GO: the
- * parent writes its id maps through /proc/<pid>, owned by root otherwise.  Whose
- * runtime it is comes from the parent: in the child geteuid() is 0 as soon as the
- * maps are written. */
-static inline bool init_keeps_dumpable_until_go(const struct init_config *cfg) {
+/* An ordinary user's init in a new user namespace stays dumpable until its execve: its
+ * runtime, the same user, writes its id maps through /proc/<pid>, takes its seccomp
+ * listener with pidfd_getfd and enters it for exec, none of which a non-dumpable process
+ * allows; its /proc/<pid>/exe is the sealed copy of the binary (linux/sealed_binary.c),
+ * which nobody can write.  Whose runtime it is comes from the parent: in the child
+ * geteuid() is 0 as soon as the maps are written. */
+static inline bool init_stays_dumpable(const struct init_config *cfg) {
   return (cfg->clone_flags & CLONE_NEWUSER) && !cfg->parent_privileged;
 }
 

@@ -115,7 +115,7 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
   if (cfg->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
     return ocirun_error_set(err, errno, "unshare the cgroup namespace");
   /* Still the host's uid here: /proc/self is ours to write (an ordinary user's init is
-   * still dumpable). */
+   * dumpable, see init.h). */
   if (timens_enter(spec, err) < 0)
     return -1;
   if ((cfg->clone_flags & CLONE_NEWUSER) || cfg->ns_fds[SPEC_NS_USER] >= 0) {
@@ -126,10 +126,6 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
           oom_score_adj_apply(proc_fd, spec->process.oom_score_adj, err) < 0)
         return -1;
     }
-    /* An ordinary user's init stayed dumpable for its id maps and for the two writes
-     * above (a non-dumpable process's /proc/self is root's); no longer from here on. */
-    if (init_keeps_dumpable_until_go(cfg))
-      prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     /* Whatever we make from here on belongs to the container's root; bind
      * mount sources come from the runtime, which can still reach them. */
     if (user_become_namespace_root(err) < 0)
@@ -235,7 +231,7 @@ static void exit_on_terminating_signals(void) {
 /* Block until `start` opens the exec fifo for reading, then tell it we go.  The sync
  * socket (run) or the fifo's write end (start) stays open, close-on-exec, until the
  * execve: the runtime waits for its end to close, so that once it returns the container's
- * process runs (a process of ours up to then is not dumpable: nobody could enter it). */
+ * process runs. */
 static int wait_for_start(struct init_config *cfg, ocirun_error_t **err) {
   char path[64];
   int fd;
