@@ -205,21 +205,27 @@ setup() {
 	skip_if_runc "runc 1.1 writes the period first and fails (fixed in runc 1.2)"
 	local cpu=/sys/fs/cgroup/cpu
 	[ -f "$cpu/cpu.rt_runtime_us" ] || skip "no realtime group scheduling on this kernel"
-	# a child's runtime must fit into its parent's, which is 0 for a new group
-	mkdir -p "$cpu/ocirun-test"
-	cat "$cpu/cpu.rt_period_us" >"$cpu/ocirun-test/cpu.rt_period_us"
-	cat "$cpu/cpu.rt_runtime_us" >"$cpu/ocirun-test/cpu.rt_runtime_us"
-	update_config '.linux.resources.cpu = {"realtimePeriod": 800000, "realtimeRuntime": 500000}'
+	# a child's runtime must fit into its parent's, which is 0 for a new group: a parent of
+	# this test's own (the shared ocirun-test comes and goes with other tests)
+	parent=ocirun-rt-$$
+	mkdir -p "$cpu/$parent"
+	cat "$cpu/cpu.rt_period_us" >"$cpu/$parent/cpu.rt_period_us"
+	cat "$cpu/cpu.rt_runtime_us" >"$cpu/$parent/cpu.rt_runtime_us"
+	update_config '.linux.cgroupsPath = "/" + $p + "/" + $id
+		| .linux.resources.cpu = {"realtimePeriod": 1000000, "realtimeRuntime": 200000}' \
+		--arg p "$parent" --arg id "$ID"
 	start_detached
 	dir=$(cgroup_dir "$(container_pid "$ID")" cpu)
-	[ "$(cat "$dir/cpu.rt_runtime_us")" = 500000 ]
+	[ "$(cat "$dir/cpu.rt_runtime_us")" = 200000 ]
 	runtime update --cpu-rt-period 10000 --cpu-rt-runtime 3000 "$ID"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$dir/cpu.rt_period_us")" = 10000 ]
 	[ "$(cat "$dir/cpu.rt_runtime_us")" = 3000 ]
 	# and back up: the period first this time
-	runtime update --cpu-rt-period 900000 --cpu-rt-runtime 600000 "$ID"
+	runtime update --cpu-rt-period 900000 --cpu-rt-runtime 250000 "$ID"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$dir/cpu.rt_period_us")" = 900000 ]
-	[ "$(cat "$dir/cpu.rt_runtime_us")" = 600000 ]
+	[ "$(cat "$dir/cpu.rt_runtime_us")" = 250000 ]
+	runtime delete -f "$ID"
+	rmdir "$cpu/$parent"
 }
