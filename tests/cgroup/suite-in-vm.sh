@@ -6,7 +6,9 @@
 # the same files and guest): every test runc passes must pass.  Prints the passes per file
 # side by side and each test lost; ends with "N passed, M failed" (passed: the tests ocirun
 # passes, failed: those runc passes and ocirun does not).  RUNTIME=runc checks the guest's
-# runc instead (and rewrites nothing).
+# runc instead (and rewrites nothing).  The baselines were recorded in this guest with
+#   runc-suite-in-vm.sh CONF runc OUT FILE...   (RUNC_USE_SYSTEMD=1 for systemd.tsv)
+# and are OUT/tests.tsv merged; record them again when the suite or the guest changes.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$1 mode=$2
