@@ -636,6 +636,28 @@ static void test_fake_v2(void) {
   CHECK(cgroup_set_resources(cg, &rl, &err) == 0);
   CHECK_FILE(dir, "io.max", "8:16 riops=2");
 
+  /* checkBeforeUpdate: a limit at or below the usage is refused, memory+swap first */
+  touch(dir, "memory.current", "1000");
+  touch(dir, "memory.swap.current", "500");
+  struct spec_resources rc = {.present = true};
+  rc.memory = (struct spec_memory){.present = true,
+                                   .has_limit = true,
+                                   .limit = 900,
+                                   .has_check_before_update = true,
+                                   .check_before_update = true};
+  CHECK(cgroup_set_resources(cg, &rc, &err) < 0);
+  CHECK_CONTAINS(emsg(err), "rejecting memory limit 900 below current usage 1000");
+  ocirun_error_free(&err);
+  rc.memory.limit = 1200;
+  rc.memory.has_swap = true;
+  rc.memory.swap = 1400;
+  CHECK(cgroup_set_resources(cg, &rc, &err) < 0);
+  CHECK_CONTAINS(emsg(err), "rejecting memory+swap limit 1400 below current usage 1500");
+  ocirun_error_free(&err);
+  rc.memory.swap = 3000;
+  CHECK(cgroup_set_resources(cg, &rc, &err) == 0);
+  ocirun_error_free(&err);
+
   /* errors name the resource and the file */
   struct spec_kv bad[] = {{(char *)"nosuch.file", (char *)"1"}};
   struct spec_resources r3 = {.present = true, .unified = {bad, 1}};

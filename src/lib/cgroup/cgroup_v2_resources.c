@@ -40,20 +40,31 @@ static int set_pids(const char *dir, const struct spec_resources *res, ocirun_er
 }
 
 int cgroup_v2_check_memory(const char *dir, const struct spec_memory *m, ocirun_error_t **err) {
-  uint64_t usage;
+  uint64_t usage, swap_usage;
   ocirun_error_t *uerr = NULL;
+  int64_t limit = m->has_limit ? m->limit : 0, swap = m->has_swap ? m->swap : 0;
 
-  if (!m->present || !m->has_check_before_update || !m->check_before_update || !m->has_limit ||
-      m->limit <= 0)
+  if (!m->present || !m->has_check_before_update || !m->check_before_update ||
+      (limit <= 0 && swap <= 0))
     return 0;
   /* runc's rule: a usage that cannot be read checks nothing */
   if (cg_read_u64(dir, "memory.current", &usage, &uerr) < 0) {
     ocirun_error_free(&uerr);
     return 0;
   }
-  if (usage >= (uint64_t)m->limit)
+  if (swap > 0) {
+    if (cg_read_u64(dir, "memory.swap.current", &swap_usage, &uerr) < 0) {
+      ocirun_error_free(&uerr);
+      return 0;
+    }
+    if (usage + swap_usage >= (uint64_t)swap)
+      return ocirun_error_set(
+          err, 0, "rejecting memory+swap limit %" PRId64 " below current usage %" PRIu64, swap,
+          usage + swap_usage);
+  }
+  if (limit > 0 && usage >= (uint64_t)limit)
     return ocirun_error_set(
-        err, 0, "rejecting memory limit %" PRId64 " below current usage %" PRIu64, m->limit, usage);
+        err, 0, "rejecting memory limit %" PRId64 " below current usage %" PRIu64, limit, usage);
   return 0;
 }
 
