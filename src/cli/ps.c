@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/syscalls.h"
 #include "container/container_cgroup.h"
 
 static const struct option ps_options[] = {
@@ -96,7 +97,8 @@ static int print_table(char **ps_args, int nargs, const pid_t *pids, size_t n,
   free(line);
   if (out)
     fclose(out);
-  waitpid(child, &status, 0);
+  if (wait_pid(child, &status, err) < 0)
+    return ocirun_error_prefix(err, "ps");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     return ocirun_error_set(err, 0, "ps %s failed (exit status %d)", nargs ? ps_args[0] : "-ef",
                             WIFEXITED(status) ? WEXITSTATUS(status) : -1);

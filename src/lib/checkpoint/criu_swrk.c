@@ -100,7 +100,7 @@ static int spawn_criu(struct criu_session *s, int *client, ocirun_error_t **err)
   close(ep[0]);
   if (r > 0) {
     close(sv[0]);
-    waitpid(pid, NULL, 0);
+    wait_pid(pid, NULL, NULL);
     return ocirun_error_set(err, e,
                             "cannot run criu (\"%s swrk\"); install criu or name it with --criu",
                             s->criu_path ? s->criu_path : "criu");
@@ -263,8 +263,7 @@ int criu_swrk_run(struct criu_session *s, CriuReq *req, CriuResp **resp, ocirun_
   close(steal_fd(&sock));
   if (r < 0)
     kill(s->criu_pid, SIGKILL);
-  while (waitpid(s->criu_pid, &status, 0) < 0 && errno == EINTR)
-    ;
+  wait_pid(s->criu_pid, &status, NULL);
   s->criu_pid = 0;
   if (r < 0) {
     if (*resp)

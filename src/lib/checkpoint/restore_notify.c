@@ -84,11 +84,10 @@ static int record_restored(struct restore_ctx *x, pid_t pid, ocirun_error_t **er
   if (pid <= 0)
     return ocirun_error_set(err, EPROTO, "restore: criu named no restored process");
   c->pid = pid;
-  c->pidfd = sys_pidfd_open(pid, 0);
+  c->pidfd = pidfd_open_process(pid, "restored init", &c->state.init_start_time, err);
   if (c->pidfd < 0)
-    return ocirun_error_set(err, errno, "pidfd_open of the restored init %d", (int)pid);
+    return -1;
   c->state.init_pid = pid;
-  c->state.init_start_time = process_start_time(pid);
   c->state.created_done = true;
   /* The restored container starts its life now. */
   free(c->state.created);

@@ -128,10 +128,9 @@ static const char *cap_label(int cap) {
   return n ? n : "an unnamed capability";
 }
 
-static int drop_bounding(uint64_t keep, ocirun_error_t **err) {
-  int last = cap_last_supported();
-  for (int c = 0; c <= last; c++) {
-    if (keep & CAP_BIT(c))
+static int drop_bounding(uint64_t drop, ocirun_error_t **err) {
+  for (int c = 0; c < 64; c++) {
+    if (!(drop & CAP_BIT(c)))
       continue;
     if (prctl(PR_CAPBSET_DROP, (unsigned long)c, 0, 0, 0) < 0) {
       int saved = errno;
@@ -148,21 +147,32 @@ static int first_bit(uint64_t v) {
   return v ? __builtin_ctzll(v) : -1;
 }
 
-int caps_apply(const struct caps_sets *s, ocirun_error_t **err) {
-  uint64_t eff = 0, perm = 0, inh = 0, extra;
+int caps_plan(const struct caps_sets *want, uint64_t held_effective, uint64_t held_permitted,
+              int last_cap, struct caps_plan *plan, ocirun_error_t **err) {
+  uint64_t extra = want->effective & ~want->permitted;
+  uint64_t known = last_cap >= 63 ? UINT64_MAX : CAP_BIT(last_cap + 1) - 1;
 
-  extra = s->effective & ~s->permitted;
   if (extra)
     return ocirun_error_set(err, 0,
                             "capabilities: %s is in the effective set but not in the permitted set",
                             cap_label(first_bit(extra)));
-  if (cap_get(&eff, &perm, &inh, err) < 0)
-    return -1;
   /* After a uid switch the effective set is empty; CAP_SETPCAP must be
    * effective for PR_CAPBSET_DROP, so raise what is still permitted first. */
-  if (eff != perm && cap_set(perm, perm, inh) < 0)
+  plan->raise_effective_first = held_effective != held_permitted;
+  plan->drop_bounding = known & ~want->bounding;
+  return 0;
+}
+
+int caps_apply(const struct caps_sets *s, ocirun_error_t **err) {
+  uint64_t eff = 0, perm = 0, inh = 0, extra;
+  struct caps_plan plan;
+
+  if (cap_get(&eff, &perm, &inh, err) < 0 ||
+      caps_plan(s, eff, perm, cap_last_supported(), &plan, err) < 0)
+    return -1;
+  if (plan.raise_effective_first && cap_set(perm, perm, inh) < 0)
     return ocirun_error_set(err, errno, "capset: raise the effective set before dropping");
-  if (drop_bounding(s->bounding, err) < 0)
+  if (drop_bounding(plan.drop_bounding, err) < 0)
     return -1;
   if (cap_set(s->effective, s->permitted, s->inheritable) < 0) {
     int saved = errno;

@@ -43,4 +43,16 @@ int caps_keep_on_setuid(ocirun_error_t **err);
  * permitted set when the bounding set shrinks. */
 int caps_apply(const struct caps_sets *s, ocirun_error_t **err);
 
+/* The decision of caps_apply, apart from the syscalls: from the sets wanted, the sets
+ * the process holds and the kernel's last capability, whether the effective set must
+ * first be raised to the permitted one (CAP_SETPCAP for the drops) and which
+ * capabilities leave the bounding set.  An effective capability that is not permitted
+ * is an error.  The sets themselves are then set exactly as wanted. */
+struct caps_plan {
+  bool raise_effective_first;
+  uint64_t drop_bounding;
+};
+int caps_plan(const struct caps_sets *want, uint64_t held_effective, uint64_t held_permitted,
+              int last_cap, struct caps_plan *plan, ocirun_error_t **err);
+
 #endif

@@ -250,9 +250,9 @@ static int run_one(const struct spec_hook *h, const char *phase, size_t i, const
     goto done;
   }
 
-  pidfd = sys_pidfd_open(pid, 0);
+  pidfd = pidfd_open_process(pid, "hook", NULL, err);
   if (pidfd < 0) {
-    ocirun_error_set(err, errno, "error running %s hook #%zu: %s: pidfd_open", phase, i, h->path);
+    ocirun_error_prefix(err, "error running %s hook #%zu: %s", phase, i, h->path);
     goto done;
   }
   if (h->has_timeout && h->timeout > 0)

@@ -156,11 +156,9 @@ static int run_helper(const char *name, pid_t pid, const struct spec_id_mapping 
   out[used] = '\0';
   while (used > 0 && (out[used - 1] == '\n' || out[used - 1] == ' '))
     out[--used] = '\0';
-  while (waitpid(child, &status, 0) < 0) {
-    if (errno != EINTR) {
-      id_map_argv_free(argv);
-      return ocirun_error_set(err, errno, "wait for %s", name);
-    }
+  if (wait_pid(child, &status, err) < 0) {
+    id_map_argv_free(argv);
+    return ocirun_error_prefix(err, "%s", name);
   }
   id_map_argv_free(argv);
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
@@ -211,7 +209,7 @@ int id_map_userns_fd(const struct spec_id_mapping *uid, size_t nuid,
                          .uid_mappings_len = nuid,
                          .gid_mappings = (struct spec_id_mapping *)gid,
                          .gid_mappings_len = ngid};
-  int ready[2], hold[2], fd = -1, status;
+  int ready[2], hold[2], fd = -1;
   char path[64], c;
   pid_t child;
 
@@ -256,10 +254,8 @@ int id_map_userns_fd(const struct spec_id_mapping *uid, size_t nuid,
 out:
   close(ready[0]);
   close(hold[1]);
-  if (child > 0) {
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-      ;
-  }
+  if (child > 0)
+    wait_pid(child, NULL, NULL);
   return fd;
 }
 

@@ -167,31 +167,54 @@ static int join_one(const int fds[SPEC_NS_COUNT], enum spec_namespace_type t,
   return 0;
 }
 
-int namespaces_join_foreign(const int fds[SPEC_NS_COUNT], ocirun_error_t **err) {
+/* Foreign: a namespace the joined user namespace does not own (never pid or time, which
+ * the runtime enters for its children). */
+static bool is_foreign(const bool has[SPEC_NS_COUNT], const bool owned[SPEC_NS_COUNT],
+                       enum spec_namespace_type t) {
+  return has[SPEC_NS_USER] && t != SPEC_NS_USER && t != SPEC_NS_PID && t != SPEC_NS_TIME &&
+         has[t] && !owned[t];
+}
+
+size_t namespaces_join_plan(const bool has[SPEC_NS_COUNT], const bool owned[SPEC_NS_COUNT],
+                            bool foreign_only, enum spec_namespace_type plan[SPEC_NS_COUNT]) {
+  const size_t n_order = sizeof(join_order) / sizeof(join_order[0]);
+  size_t n = 0;
+
   /* A namespace the joined user namespace does not own needs the privileges
-   * we have only before joining it (the reference runtime's order too).  The
-   * pid and time namespaces are entered by the runtime for its children. */
-  for (size_t i = 1; fds[SPEC_NS_USER] >= 0 && i < sizeof(join_order) / sizeof(join_order[0]);
-       i++) {
-    enum spec_namespace_type t = join_order[i];
-    if (t == SPEC_NS_PID || t == SPEC_NS_TIME || fds[t] < 0 ||
-        userns_owns(fds[SPEC_NS_USER], fds[t]))
-      continue;
-    if (join_one(fds, t, err) < 0)
+   * we have only before joining it (the reference runtime's order too). */
+  for (size_t i = 0; i < n_order; i++)
+    if (is_foreign(has, owned, join_order[i]))
+      plan[n++] = join_order[i];
+  for (size_t i = 0; !foreign_only && i < n_order; i++)
+    if (has[join_order[i]] && !is_foreign(has, owned, join_order[i]))
+      plan[n++] = join_order[i];
+  return n;
+}
+
+static int join_planned(const int fds[SPEC_NS_COUNT], bool foreign_only, ocirun_error_t **err) {
+  bool has[SPEC_NS_COUNT] = {0}, owned[SPEC_NS_COUNT] = {0};
+  enum spec_namespace_type plan[SPEC_NS_COUNT];
+  size_t n;
+
+  for (int t = 0; t < SPEC_NS_COUNT; t++)
+    has[t] = fds[t] >= 0;
+  /* Ownership is asked only of the namespaces it can matter for (an ioctl each). */
+  for (int t = 0; has[SPEC_NS_USER] && t < SPEC_NS_COUNT; t++)
+    if (has[t] && t != SPEC_NS_USER && t != SPEC_NS_PID && t != SPEC_NS_TIME)
+      owned[t] = userns_owns(fds[SPEC_NS_USER], fds[t]);
+  n = namespaces_join_plan(has, owned, foreign_only, plan);
+  for (size_t i = 0; i < n; i++)
+    if (join_one(fds, plan[i], err) < 0)
       return -1;
-  }
   return 0;
 }
 
+int namespaces_join_foreign(const int fds[SPEC_NS_COUNT], ocirun_error_t **err) {
+  return join_planned(fds, true, err);
+}
+
 int namespaces_join(const int fds[SPEC_NS_COUNT], ocirun_error_t **err) {
-  if (namespaces_join_foreign(fds, err) < 0)
-    return -1;
-  for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++) {
-    enum spec_namespace_type t = join_order[i];
-    if (fds[t] >= 0 && join_one(fds, t, err) < 0)
-      return -1;
-  }
-  return 0;
+  return join_planned(fds, false, err);
 }
 
 static const struct spec_namespace *find_ns(const struct spec *spec, enum spec_namespace_type t) {

@@ -30,6 +30,12 @@ int namespaces_join(const int fds[SPEC_NS_COUNT], ocirun_error_t **err);
  * caller is in already is skipped by both. */
 int namespaces_join_foreign(const int fds[SPEC_NS_COUNT], ocirun_error_t **err);
 
+/* The decision of both, apart from the syscalls: the order in which namespaces are
+ * joined, given which ones have a path (has[t]) and which of those the joined user
+ * namespace owns (owned[t]).  Writes the types into plan and returns their number. */
+size_t namespaces_join_plan(const bool has[SPEC_NS_COUNT], const bool owned[SPEC_NS_COUNT],
+                            bool foreign_only, enum spec_namespace_type plan[SPEC_NS_COUNT]);
+
 void namespaces_close(int fds[SPEC_NS_COUNT]);
 
 /* Whether the namespace ns_fd belongs to the user namespace userns_fd. */

@@ -105,6 +105,17 @@ int sys_bpf(int cmd, union bpf_attr *attr) {
   return (int)syscall(SYS_bpf, cmd, attr, sizeof(*attr));
 }
 
+int pidfd_open_process(pid_t pid, const char *what, uint64_t *start_time, ocirun_error_t **err) {
+  int fd = sys_pidfd_open(pid, 0);
+
+  if (fd < 0)
+    return ocirun_error_set(err, errno, "pidfd_open %s %d", what, (int)pid);
+  /* Read after opening: from here on the fd cannot come to mean another process. */
+  if (start_time)
+    *start_time = process_start_time(pid);
+  return fd;
+}
+
 int pidfd_open_recorded(pid_t pid, uint64_t start_time, const char *what, int *pidfd,
                         ocirun_error_t **err) {
   int fd;

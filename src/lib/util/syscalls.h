@@ -54,6 +54,11 @@ int sys_ioprio_set(int which, int who, int ioprio);
 int sys_set_mempolicy(int mode, const unsigned long *nodemask, unsigned long maxnode);
 int sys_bpf(int cmd, union bpf_attr *attr);
 
+/* A pidfd of process pid (-1 with *err naming `what` and pid when pidfd_open fails) and,
+ * when start_time is not NULL, its start time read after the fd was opened, so that both
+ * name the same process (0 when it is a zombie already). */
+int pidfd_open_process(pid_t pid, const char *what, uint64_t *start_time, ocirun_error_t **err);
+
 /* A pidfd for the process recorded as (pid, start time): the fd pins the process, the
  * start time read after opening it proves that it is still the recorded one (not a reused
  * pid) and not a zombie.  0 with *pidfd >= 0 when it is; 0 with *pidfd = -1 when the
