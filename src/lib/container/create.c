@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,12 +29,8 @@
 #include "linux/net_devices.h"
 #include "linux/process_attrs.h"
 #include "linux/rlimits.h"
-#include "process/console.h"
-#include "process/fd_passing.h"
 #include "process/init.h"
-#include "process/seccomp_handover.h"
-#include "process/spawn.h"
-#include "process/sync.h"
+#include "process/launch.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -47,32 +42,20 @@ struct create_ctx {
   const struct create_options *opts;
   struct container *c;
   struct init_config init;
+  struct launch launch;
   char *rootfs;
-  int parent_sync;
+  char *seccomp_cache;
+  char *state_head, *state_tail; /* the state for the hooks, around the pid */
   int fifo_fd;
   bool state_dir_made;
   bool child_joins_cgroup; /* the child writes itself into the v1 hierarchies */
   bool resources_set;      /* the limits were written before the clone */
 };
 
-static int child_entry(void *arg) {
+static int child_entry(void *arg, const struct launch_child *io) {
   struct create_ctx *ctx = arg;
-  sigset_t none;
 
-  /* The foreground `run` blocks signals to forward them; the container must not inherit that. */
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  /* Until execve this process runs the runtime's binary inside the container:
-   * non-dumpable, so no container process can reach it through /proc/<pid>/exe
-   * (CVE-2019-5736).  execve of the user's program makes it dumpable again.
-   * An ordinary user's init in a new user namespace stays dumpable (init.h). */
-  if (!init_stays_dumpable(&ctx->init))
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  trace_set_process("init");
-  trace_point("clone");
-  close(ctx->parent_sync);
-  if (ctx->c->pipes.child[0] >= 0 && stdio_pipes_install(&ctx->c->pipes) < 0)
-    return 1;
+  ctx->init.io = *io;
   /* The flock belongs to the open file: a copy held here would keep the container
    * locked for as long as the init waits for `start`. */
   close(ctx->c->lock_fd);
@@ -83,7 +66,9 @@ static int write_state(struct create_ctx *ctx, ocirun_error_t **err) {
   return state_write(ctx->opts->root, &ctx->c->state, err);
 }
 
-static int run_parent_hooks(struct create_ctx *ctx, ocirun_error_t **err) {
+/* HOOKS: the child's mounts are done. */
+static int run_parent_hooks(void *arg, ocirun_error_t **err) {
+  struct create_ctx *ctx = arg;
   const struct spec_hooks *h = &ctx->c->spec->hooks;
   _cleanup_free_ char *json = state_to_hook_json(&ctx->c->state, CONTAINER_CREATING);
 
@@ -98,59 +83,26 @@ static int run_parent_hooks(struct create_ctx *ctx, ocirun_error_t **err) {
   return 0;
 }
 
-/* Steps 2-4 of the sync protocol, until the child says READY. */
-static int drive_init(struct create_ctx *ctx, ocirun_error_t **err) {
+/* MOUNT_SOURCE: the tree of .mounts[index], made in the child's mount namespace. */
+static int mount_source(void *arg, int index, ocirun_error_t **err) {
+  struct create_ctx *ctx = arg;
   struct container *c = ctx->c;
-  struct sync_msg msg;
 
-  if (ctx->init.wait_for_go && sync_send(ctx->parent_sync, SYNC_GO, c->pid, err) < 0)
+  if (index < 0 || (size_t)index >= c->spec->mounts_len)
+    return ocirun_error_set(err, EPROTO, "sync: mount source %d out of range", index);
+  return mount_source_for_container(c->spec, (size_t)index, ctx->launch.pidfd, ctx->launch.pid,
+                                    c->state.bundle, err);
+}
+
+/* READY: recorded as created before the init is told to wait for `start`. */
+static int record_created(void *arg, ocirun_error_t **err) {
+  struct create_ctx *ctx = arg;
+
+  ctx->c->state.created_done = true;
+  if (write_state(ctx, err) < 0)
     return -1;
-  for (;;) {
-    if (sync_recv(ctx->parent_sync, &msg, err) < 0)
-      return -1;
-    switch (msg.type) {
-    case SYNC_HOOKS:
-      if (run_parent_hooks(ctx, err) < 0)
-        return -1;
-      if (sync_send(ctx->parent_sync, SYNC_RESUME, 0, err) < 0)
-        return -1;
-      break;
-    case SYNC_SECCOMP: {
-      _cleanup_free_ char *json = state_to_hook_json(&c->state, CONTAINER_CREATING);
-      if (json == NULL)
-        return ocirun_error_set(err, ENOMEM, "seccomp: state");
-      if (seccomp_handover_parent(&c->spec->linux_.seccomp, c->pidfd, c->pid, msg.arg, json,
-                                  ctx->parent_sync, err) < 0)
-        return -1;
-      trace_point("seccomp listener handed over");
-      break;
-    }
-    case SYNC_MOUNT_SOURCE: {
-      int tree;
-      if (msg.arg < 0 || (size_t)msg.arg >= c->spec->mounts_len)
-        return ocirun_error_set(err, EPROTO, "sync: mount source %d out of range", msg.arg);
-      tree = mount_source_for_container(c->spec, (size_t)msg.arg, c->pidfd, c->pid, c->state.bundle,
-                                        err);
-      if (tree < 0)
-        return -1;
-      int r = fd_send(ctx->parent_sync, tree, "M", 1, err);
-      close(tree);
-      if (r < 0)
-        return -1;
-      break;
-    }
-    case SYNC_READY:
-      return 0;
-    case SYNC_ERROR:
-      ocirun_error_set(err, 0, "%s", msg.text);
-      if (*err)
-        (*err)->status = msg.status;
-      return -1;
-    default:
-      return ocirun_error_set(err, EPROTO, "sync: unexpected %s from container init",
-                              sync_type_name(msg.type));
-    }
-  }
+  trace_point("state write (created)");
+  return 0;
 }
 
 int container_terminal_check(const struct create_options *o, bool terminal, ocirun_error_t **err) {
@@ -165,30 +117,16 @@ int container_terminal_check(const struct create_options *o, bool terminal, ocir
   return 0;
 }
 
-static int prepare_terminal(struct create_ctx *ctx, ocirun_error_t **err) {
+static void prepare_terminal(struct create_ctx *ctx) {
   const struct create_options *o = ctx->opts;
-  int pair[2];
+  struct launch *l = &ctx->launch;
 
-  if (container_terminal_check(o, ctx->c->spec->process.terminal, err) < 0)
-    return -1;
-  if (!ctx->c->spec->process.terminal) {
-    /* Foreground in a user namespace: stdio the container's root may reopen. */
-    if (o->for_run && !o->detach &&
-        ((ctx->init.clone_flags & CLONE_NEWUSER) || ctx->init.ns_fds[SPEC_NS_USER] >= 0))
-      return stdio_pipes_make(&ctx->c->pipes, err);
-    return 0;
-  }
-  if (o->console_socket) {
-    ctx->init.console_sock = unix_socket_connect(o->console_socket, err);
-    return ctx->init.console_sock < 0 ? ocirun_error_prefix(err, "console socket") : 0;
-  }
-  /* Foreground `run`: the master comes back to us and we relay it. */
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
-    return ocirun_error_set(err, errno, "socketpair for the terminal");
-  ctx->init.console_sock = pair[1];
-  ctx->init.console_relayed = true;
-  ctx->c->console_master = pair[0]; /* temporarily the receiving end */
-  return 0;
+  l->terminal = ctx->c->spec->process.terminal;
+  l->console_socket = o->console_socket;
+  l->foreground = o->for_run && !o->detach;
+  /* Foreground in a user namespace: stdio the container's root may reopen. */
+  l->stdio_pipes = l->foreground && !l->terminal &&
+                   ((ctx->init.clone_flags & CLONE_NEWUSER) || ctx->init.ns_fds[SPEC_NS_USER] >= 0);
 }
 
 static int prepare_fifo(struct create_ctx *ctx, ocirun_error_t **err) {
@@ -227,13 +165,11 @@ static int clone_cgroup_fd(struct create_ctx *ctx) {
 }
 
 /* Namespaces a child cannot enter itself: the pid and time namespaces only
- * apply to children, so the parent enters (or creates) them before clone. */
-static int enter_for_children(struct create_ctx *ctx, unsigned long *flags, ocirun_error_t **err) {
+ * apply to children, so the parent enters them before clone. */
+static int enter_for_children(void *arg, ocirun_error_t **err) {
+  struct create_ctx *ctx = arg;
   int *fds = ctx->init.ns_fds;
 
-  /* Joining a user namespace: the helper of spawn_clone_entering enters them. */
-  if (fds[SPEC_NS_USER] >= 0)
-    goto cgroupns;
   if (fds[SPEC_NS_PID] >= 0) {
     if (setns(fds[SPEC_NS_PID], CLONE_NEWPID) < 0)
       return ocirun_error_set(err, errno, "setns into the pid namespace (.linux.namespaces)");
@@ -245,13 +181,6 @@ static int enter_for_children(struct create_ctx *ctx, unsigned long *flags, ocir
       return ocirun_error_set(err, errno, "setns into the time namespace (.linux.namespaces)");
     close(fds[SPEC_NS_TIME]);
     fds[SPEC_NS_TIME] = -1;
-  }
-cgroupns:
-  /* A new cgroup namespace takes the creator's cgroup as its root: unless clone3
-   * places the child into its cgroup, the child unshares it after it was moved. */
-  if ((*flags & CLONE_NEWCGROUP) && (!cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup)) {
-    *flags &= ~(unsigned long)CLONE_NEWCGROUP;
-    ctx->init.unshare_cgroupns = true;
   }
   return 0;
 }
@@ -291,7 +220,7 @@ static int apply_intel_rdt(struct create_ctx *ctx, ocirun_error_t **err) {
  * from inside it); all of them for the children of the helper. */
 static int enter_joined_userns(void *arg) {
   static const int for_children[][2] = {{SPEC_NS_PID, CLONE_NEWPID}, {SPEC_NS_TIME, CLONE_NEWTIME}};
-  const int *fds = arg;
+  const int *fds = ((struct create_ctx *)arg)->init.ns_fds;
   int user = fds[SPEC_NS_USER];
 
   if (namespaces_join_foreign(fds, NULL) < 0)
@@ -317,66 +246,13 @@ static int set_resources(struct container *c, ocirun_error_t **err) {
   return 0;
 }
 
-static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
+/* The child is cloned and waits (or sets up, without GO): what comes from here first. */
+static int before_go(void *arg, ocirun_error_t **err) {
+  struct create_ctx *ctx = arg;
   struct container *c = ctx->c;
-  unsigned long flags = ctx->init.clone_flags;
-  int pair[2];
 
-  /* With execCPUAffinity.initial the parent sets the affinity before the move, so the
-   * parent moves the child; otherwise the child moves itself (see cgroup.h). */
-  if (c->cgroup && c->spec->process.exec_cpu_affinity.initial == NULL &&
-      cgroup_self_join_fds(c->cgroup, &ctx->init.cgroup_join_fds, &ctx->init.cgroup_join_len, err) <
-          0)
-    return -1;
-  ctx->child_joins_cgroup = ctx->init.cgroup_join_len > 0;
-  ctx->init.wait_for_go =
-      !(cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup) ||
-      c->spec->process.exec_cpu_affinity.initial != NULL ||
-      c->spec->hooks.create_container.len > 0 || c->spec->linux_.net_devices_len > 0 ||
-      c->spec->linux_.intel_rdt.present || (ctx->init.clone_flags & CLONE_NEWUSER) ||
-      ctx->init.ns_fds[SPEC_NS_USER] >= 0;
-  trace_pointf("cgroup join fds", "%zu hierarchies", ctx->init.cgroup_join_len);
-  /* A child that is in its cgroup from the clone on, or that joins it itself, may go on
-   * without waiting for GO: the limits (a cpuset that SCHED_DEADLINE is checked against,
-   * pids, memory) must be in place before it runs, as they are when runc's init resumes. */
-  if (c->cgroup && (cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup)) {
-    if (set_resources(c, err) < 0)
-      return -1;
-    ctx->resources_set = true;
-  }
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-    return ocirun_error_set(err, errno, "socketpair for the sync protocol");
-  ctx->parent_sync = pair[0];
-  ctx->init.sync_fd = pair[1];
-  bool entered = ctx->init.ns_fds[SPEC_NS_USER] < 0 &&
-                 (ctx->init.ns_fds[SPEC_NS_PID] >= 0 || ctx->init.ns_fds[SPEC_NS_TIME] >= 0);
-  struct ns_for_children saved = {-1, -1};
-  if (entered && namespaces_save_for_children(&saved, err) < 0)
-    return -1;
-  int r = enter_for_children(ctx, &flags, err);
-  ctx->init.clone_flags = flags;
-  if (r == 0)
-    trace_point("before clone");
-  /* New namespaces of a container that joins a user namespace belong to that one. */
-  if (r == 0 && ctx->init.ns_fds[SPEC_NS_USER] >= 0)
-    r = spawn_clone_entering(enter_joined_userns, ctx->init.ns_fds, flags, clone_cgroup_fd(ctx),
-                             child_entry, ctx, &c->pid, &c->pidfd, err);
-  else if (r == 0)
-    r = spawn_clone(flags, clone_cgroup_fd(ctx), child_entry, ctx, &c->pid, &c->pidfd, err);
-  trace_pointf("clone", "flags 0x%lx", flags);
-  /* Back to our own pid/time namespaces: the hooks we run later are host processes. */
-  if (entered && namespaces_restore_for_children(&saved, r < 0 ? NULL : err) < 0)
-    r = -1;
-  if (r < 0)
-    return -1;
-  close(ctx->init.sync_fd);
-  ctx->init.sync_fd = -1;
-  stdio_pipes_close_child(&c->pipes);
+  c->pid = ctx->launch.pid;
   close_join_fds(ctx);
-  if (ctx->init.console_sock >= 0) {
-    close(ctx->init.console_sock);
-    ctx->init.console_sock = -1;
-  }
   /* Not written to state.json yet: should this process die now, the child reads EOF
    * on the sync socket and exits by itself, and every process in the recorded cgroup
    * is killed by delete --force.  The pid is recorded with the `created` state. */
@@ -411,8 +287,81 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   if ((ctx->init.clone_flags & CLONE_NEWUSER) &&
       id_map_write_for(c->pid, &c->spec->linux_, err) < 0)
     return ocirun_error_prefix(err, "user namespace");
-  if (c->pipes.parent[0] >= 0 && stdio_pipes_chown_to_root_of(&c->pipes, c->pid, err) < 0)
+  return 0;
+}
+
+static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
+  struct container *c = ctx->c;
+  struct launch *l = &ctx->launch;
+  const int *fds = ctx->init.ns_fds;
+
+  /* With execCPUAffinity.initial the parent sets the affinity before the move, so the
+   * parent moves the child; otherwise the child moves itself (see cgroup.h). */
+  if (c->cgroup && c->spec->process.exec_cpu_affinity.initial == NULL &&
+      cgroup_self_join_fds(c->cgroup, &ctx->init.cgroup_join_fds, &ctx->init.cgroup_join_len, err) <
+          0)
     return -1;
+  ctx->child_joins_cgroup = ctx->init.cgroup_join_len > 0;
+  ctx->init.wait_for_go = !(cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup) ||
+                          c->spec->process.exec_cpu_affinity.initial != NULL ||
+                          c->spec->hooks.create_container.len > 0 ||
+                          c->spec->linux_.net_devices_len > 0 ||
+                          c->spec->linux_.intel_rdt.present ||
+                          (ctx->init.clone_flags & CLONE_NEWUSER) || fds[SPEC_NS_USER] >= 0;
+  trace_pointf("cgroup join fds", "%zu hierarchies", ctx->init.cgroup_join_len);
+  /* A child that is in its cgroup from the clone on, or that joins it itself, may go on
+   * without waiting for GO: the limits (a cpuset that SCHED_DEADLINE is checked against,
+   * pids, memory) must be in place before it runs, as they are when runc's init resumes. */
+  if (c->cgroup && (cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup)) {
+    if (set_resources(c, err) < 0)
+      return -1;
+    ctx->resources_set = true;
+  }
+  /* A new cgroup namespace takes the creator's cgroup as its root: unless clone3
+   * places the child into its cgroup, the child unshares it after it was moved. */
+  if ((ctx->init.clone_flags & CLONE_NEWCGROUP) &&
+      (!cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup)) {
+    ctx->init.clone_flags &= ~(unsigned long)CLONE_NEWCGROUP;
+    ctx->init.unshare_cgroupns = true;
+  }
+  if (state_to_hook_json_parts(&c->state, CONTAINER_CREATING, &ctx->state_head, &ctx->state_tail) <
+      0)
+    return ocirun_error_set(err, ENOMEM, "container state for the hooks");
+  ctx->init.state = (struct hook_state){ctx->state_head, ctx->state_tail};
+  l->name = "init";
+  l->what = "container init";
+  l->child = child_entry;
+  l->arg = ctx;
+  l->clone_flags = ctx->init.clone_flags;
+  l->cgroup_fd = clone_cgroup_fd(ctx);
+  /* New namespaces of a container that joins a user namespace belong to that one. */
+  if (fds[SPEC_NS_USER] >= 0)
+    l->enter = enter_joined_userns;
+  else if (fds[SPEC_NS_PID] >= 0 || fds[SPEC_NS_TIME] >= 0)
+    l->enter_for_children = enter_for_children;
+  l->stays_dumpable = init_stays_dumpable(&ctx->init);
+  l->send_go = ctx->init.wait_for_go;
+  l->until_ready = true;
+  l->seccomp = &c->spec->linux_.seccomp;
+  l->seccomp_cache = ctx->seccomp_cache;
+  l->state = ctx->init.state;
+  l->pid_file = ctx->opts->pid_file;
+  l->pidfd_socket = ctx->opts->pidfd_socket;
+  l->before_go = before_go;
+  l->on_hooks = run_parent_hooks;
+  l->on_mount_source = mount_source;
+  l->on_ready = record_created;
+  if (launch_process(l, err) < 0) {
+    c->pid = 0;
+    return -1;
+  }
+  /* Held by the container from here on (run relays them; `run` sends START). */
+  c->pidfd = steal_fd(&l->pidfd);
+  c->console_master = steal_fd(&l->console_master);
+  c->pipes = l->pipes;
+  l->pipes = (struct stdio_pipes)STDIO_PIPES_NONE;
+  if (ctx->opts->for_run)
+    c->sync_fd = steal_fd(&l->sync_fd);
   return 0;
 }
 
@@ -453,44 +402,6 @@ static int create_cgroup(const struct create_options *opts, struct container *c,
   free(c->state.cgroup_path);
   c->state.cgroup_path = NULL;
   return state_write(opts->root, &c->state, err);
-}
-
-static int write_pid_file(const char *path, pid_t pid, ocirun_error_t **err) {
-  char buf[32];
-  int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-  /* The CLI made a relative --pid-file absolute before we changed into the bundle. */
-  return fs_write_file_atomic(path, buf, (size_t)n, 0644, err);
-}
-
-static int finish_created(struct create_ctx *ctx, ocirun_error_t **err) {
-  struct container *c = ctx->c;
-
-  c->state.created_done = true;
-  if (write_state(ctx, err) < 0)
-    return -1;
-  trace_point("state write (created)");
-  if (sync_send(ctx->parent_sync, SYNC_RUN, c->pid, err) < 0)
-    return -1;
-  if (ctx->opts->pid_file && write_pid_file(ctx->opts->pid_file, c->pid, err) < 0)
-    return -1;
-  trace_point("pid file");
-  if (ctx->opts->pidfd_socket && pidfd_send_to_socket(ctx->opts->pidfd_socket, c->pidfd, err) < 0)
-    return -1;
-  if (c->console_master >= 0) {
-    int master = -1;
-    int r = fd_recv(c->console_master, &master, NULL, 0, err);
-    close(c->console_master);
-    c->console_master = -1;
-    if (r < 0)
-      return ocirun_error_prefix(err, "receive the terminal of the container");
-    c->console_master = master;
-    console_clear_onlcr(master); /* before the process can write anything */
-  }
-  if (ctx->opts->for_run) {
-    c->sync_fd = ctx->parent_sync;
-    ctx->parent_sync = -1;
-  }
-  return 0;
 }
 
 void container_create_undo(const char *root, const char *id, struct container *c,
@@ -579,7 +490,6 @@ static int prepare_init_config(struct create_ctx *ctx, ocirun_error_t **err) {
 
   in->spec = spec;
   in->id = ctx->opts->id;
-  in->state = &ctx->c->state;
   in->rootfs.rootfs = ctx->rootfs;
   in->rootfs.no_pivot = ctx->opts->no_pivot;
   in->rootfs.console_slave_fd = -1;
@@ -601,15 +511,9 @@ static int prepare_init_config(struct create_ctx *ctx, ocirun_error_t **err) {
   if (namespaces_clone_flags(spec, &in->clone_flags, err) < 0)
     return -1;
   in->rootfs.new_cgroupns = (in->clone_flags & CLONE_NEWCGROUP) != 0;
-  if (spec->linux_.seccomp.present) {
-    _cleanup_free_ char *cache = NULL;
-    struct seccomp_program *prog = NULL;
-    if ((cache = state_seccomp_cache_path(ctx->opts->root)) == NULL)
-      return ocirun_error_set(err, ENOMEM, "seccomp cache path");
-    if (seccomp_program_prepare(&spec->linux_.seccomp, cache, &prog, err) < 0)
-      return -1;
-    in->seccomp = prog;
-  }
+  if (spec->linux_.seccomp.present &&
+      (ctx->seccomp_cache = state_seccomp_cache_path(ctx->opts->root)) == NULL)
+    return ocirun_error_set(err, ENOMEM, "seccomp cache path");
   return namespaces_open_paths(spec, in->ns_fds, err);
 }
 
@@ -676,51 +580,52 @@ void container_init_empty(struct container *c) {
   c->pipes = (struct stdio_pipes)STDIO_PIPES_NONE;
 }
 
+static void release_ctx(struct create_ctx *ctx) {
+  close_join_fds(ctx);
+  namespaces_close(ctx->init.ns_fds);
+  if (ctx->fifo_fd >= 0)
+    close(ctx->fifo_fd);
+  launch_release(&ctx->launch);
+  free(ctx->seccomp_cache);
+  free(ctx->state_head);
+  free(ctx->state_tail);
+  free(ctx->rootfs);
+}
+
 int container_create(const struct create_options *opts, struct container *c, ocirun_error_t **err) {
-  struct create_ctx ctx = {.opts = opts, .c = c, .parent_sync = -1, .fifo_fd = -1};
+  struct create_ctx ctx = {.opts = opts, .c = c, .fifo_fd = -1};
   _cleanup_free_ char *raw = NULL;
   size_t raw_len = 0;
 
   container_init_empty(c);
+  launch_init(&ctx.launch);
   for (int i = 0; i < SPEC_NS_COUNT; i++)
     ctx.init.ns_fds[i] = -1;
-  ctx.init.console_sock = ctx.init.fifo_fd = ctx.init.sync_fd = -1;
+  ctx.init.fifo_fd = -1;
 
   if (container_load_bundle(opts, c, &raw, &raw_len, &ctx.rootfs, err) < 0 ||
-      prepare_init_config(&ctx, err) < 0)
+      prepare_init_config(&ctx, err) < 0 ||
+      container_terminal_check(opts, c->spec->process.terminal, err) < 0)
     goto fail;
   trace_point("prepare");
   if (container_make_shell(opts, c, raw, raw_len, ctx.rootfs, &ctx.state_dir_made, err) < 0)
     goto fail;
-  if (prepare_terminal(&ctx, err) < 0 || prepare_fifo(&ctx, err) < 0)
+  ctx.init.bundle = c->state.bundle;
+  prepare_terminal(&ctx);
+  if (prepare_fifo(&ctx, err) < 0)
     goto fail;
   if (opts->for_run && opts->subreaper && !opts->detach)
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-  if (spawn_init(&ctx, err) < 0 || drive_init(&ctx, err) < 0 || finish_created(&ctx, err) < 0) {
+  if (spawn_init(&ctx, err) < 0) {
     ocirun_error_prefix(err, "unable to start container process");
     goto fail;
   }
-  namespaces_close(ctx.init.ns_fds);
-  if (ctx.fifo_fd >= 0)
-    close(ctx.fifo_fd);
-  if (ctx.parent_sync >= 0)
-    close(ctx.parent_sync);
-  seccomp_program_free((struct seccomp_program *)ctx.init.seccomp);
-  free(ctx.rootfs);
+  release_ctx(&ctx);
   return 0;
 
 fail:
-  close_join_fds(&ctx);
   undo_create(&ctx, err);
-  namespaces_close(ctx.init.ns_fds);
-  if (ctx.fifo_fd >= 0)
-    close(ctx.fifo_fd);
-  if (ctx.parent_sync >= 0)
-    close(ctx.parent_sync);
-  if (ctx.init.console_sock >= 0)
-    close(ctx.init.console_sock);
-  seccomp_program_free((struct seccomp_program *)ctx.init.seccomp);
-  free(ctx.rootfs);
+  release_ctx(&ctx);
   container_release(c);
   return -1;
 }

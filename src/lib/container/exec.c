@@ -12,8 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,39 +23,29 @@
 #include "linux/proc_verify.h"
 #include "linux/process_attrs.h"
 #include "linux/rlimits.h"
-#include "process/fd_passing.h"
+#include "process/launch.h"
 #include "process/relay.h"
-#include "process/seccomp_handover.h"
-#include "process/spawn.h"
-#include "process/stdio_pipes.h"
-#include "process/sync.h"
 #include "util/cleanup.h"
-#include "util/fs.h"
 #include "util/log.h"
 #include "util/syscalls.h"
 #include "util/trace.h"
 
 struct exec_ctx {
+  const struct exec_options *o;
+  const struct container_state *st;
   struct exec_config cfg;
-  int parent_sync;
+  struct launch launch;
   /* Rootless: a helper enters these namespaces of the init (user first) and
    * clones from there; the runtime itself may not enter the pid namespace. */
   unsigned long helper_enters;
-  struct stdio_pipes pipes; /* foreground, no terminal, in a user namespace */
-  struct cgroup *cgroup;    /* the container's, opened before the clone */
-  bool child_joins_cgroup;  /* the child writes itself into the v1 hierarchies */
+  struct cgroup *cgroup;   /* the container's, opened before the clone */
+  bool child_joins_cgroup; /* the child writes itself into the v1 hierarchies */
 };
 
-static int exec_child_entry(void *arg) {
+static int exec_child_entry(void *arg, const struct launch_child *io) {
   struct exec_ctx *ctx = arg;
-  /* Non-dumpable until execve: /proc/<pid>/exe of this process (the runtime's binary)
-   * stays out of reach of the container's processes (CVE-2019-5736). */
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  trace_set_process("exec");
-  trace_point("clone");
-  close(ctx->parent_sync);
-  if (ctx->pipes.child[0] >= 0 && stdio_pipes_install(&ctx->pipes) < 0)
-    return 127;
+
+  ctx->cfg.io = *io;
   return exec_child_run(&ctx->cfg);
 }
 
@@ -114,11 +102,14 @@ static bool own_time_namespace(pid_t init_pid) {
 /* pid and time namespaces apply to children only: enter them here, before clone.
  * The time namespace only when the init has its own: entering one's own again
  * needs privileges over it that root of a user namespace lacks. */
-static int enter_for_children(int init_pidfd, pid_t init_pid, ocirun_error_t **err) {
-  if (setns(init_pidfd, CLONE_NEWPID) < 0)
+static int enter_for_children(void *arg, ocirun_error_t **err) {
+  struct exec_ctx *ctx = arg;
+
+  if (setns(ctx->cfg.init_pidfd, CLONE_NEWPID) < 0)
     return ocirun_error_set(err, errno, "enter the pid namespace of the container init");
-  if (own_time_namespace(init_pid) && setns(init_pidfd, CLONE_NEWTIME) < 0)
+  if (own_time_namespace(ctx->st->init_pid) && setns(ctx->cfg.init_pidfd, CLONE_NEWTIME) < 0)
     return ocirun_error_set(err, errno, "enter the time namespace of the container init");
+  trace_point("enter pid + time namespaces");
   return 0;
 }
 
@@ -178,58 +169,6 @@ static int join_intel_rdt(const struct container_state *st, pid_t pid, ocirun_er
   return 0;
 }
 
-static int wait_exec_done(const struct exec_options *o, const struct container_state *st, pid_t pid,
-                          int pidfd, int sync_fd, ocirun_error_t **err) {
-  struct sync_msg msg;
-  ocirun_error_t *recv_err = NULL;
-
-  for (;;) {
-    if (sync_recv(sync_fd, &msg, &recv_err) < 0) {
-      /* EOF: the sync socket closed on execve — the process runs. */
-      ocirun_error_free(&recv_err);
-      trace_point("wait for execve (sync EOF)");
-      return 0;
-    }
-    if (msg.type != SYNC_SECCOMP)
-      break;
-    _cleanup_free_ char *json = state_to_hook_json(st, CONTAINER_RUNNING);
-    if (json == NULL)
-      return ocirun_error_set(err, ENOMEM, "seccomp: state");
-    if (seccomp_handover_parent(&o->spec->linux_.seccomp, pidfd, pid, msg.arg, json, sync_fd, err) <
-        0)
-      return -1;
-  }
-  if (msg.type == SYNC_ERROR) {
-    ocirun_error_set(err, 0, "%s", msg.text);
-    return -1;
-  }
-  return ocirun_error_set(err, EPROTO, "sync: unexpected %s from exec process",
-                          sync_type_name(msg.type));
-}
-
-static int prepare_console(struct exec_ctx *ctx, const struct exec_options *o, int *relay_end,
-                           ocirun_error_t **err) {
-  int pair[2];
-
-  *relay_end = -1;
-  if (!ctx->cfg.process->terminal)
-    return 0;
-  if (o->console_socket) {
-    ctx->cfg.console_sock = unix_socket_connect(o->console_socket, err);
-    return ctx->cfg.console_sock < 0 ? ocirun_error_prefix(err, "console socket") : 0;
-  }
-  if (o->detach)
-    return ocirun_error_set(err, 0,
-                            "cannot allocate tty if ocirun will detach without setting console "
-                            "socket");
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
-    return ocirun_error_set(err, errno, "socketpair for the terminal");
-  ctx->cfg.console_sock = pair[1];
-  ctx->cfg.console_relayed = true;
-  *relay_end = pair[0];
-  return 0;
-}
-
 /* In the helper of spawn_clone_entering: the user namespace, then the pid (and
  * time) namespace of the init, which the container's root may enter. */
 static int enter_init_namespaces(void *arg) {
@@ -250,50 +189,66 @@ static int enter_init_namespaces(void *arg) {
   return setns(ctx->cfg.init_pidfd, (int)ctx->helper_enters);
 }
 
-static int spawn_and_sync(struct exec_ctx *ctx, const struct exec_options *o,
-                          const struct container_state *st, pid_t *pid, int *pidfd,
-                          ocirun_error_t **err) {
-  int pair[2];
+/* The child is cloned and waits for GO: into the container's groups, its rlimits. */
+static int before_go(void *arg, ocirun_error_t **err) {
+  struct exec_ctx *ctx = arg;
+  pid_t pid = ctx->launch.pid;
 
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-    return ocirun_error_set(err, errno, "socketpair for the sync protocol");
-  ctx->parent_sync = pair[0];
-  ctx->cfg.sync_fd = pair[1];
-  trace_point("before clone");
-  if (ctx->helper_enters ? spawn_clone_entering(enter_init_namespaces, ctx, 0, -1, exec_child_entry,
-                                                ctx, pid, pidfd, err) < 0
-                         : spawn_clone(0, -1, exec_child_entry, ctx, pid, pidfd, err) < 0)
-    return -1;
-  trace_point("clone");
-  close(ctx->cfg.sync_fd);
-  ctx->cfg.sync_fd = -1;
   cgroup_self_join_fds_close(&ctx->cfg.cgroup_join_fds, &ctx->cfg.cgroup_join_len);
-  stdio_pipes_close_child(&ctx->pipes);
-  if (ctx->cfg.console_sock >= 0) {
-    close(ctx->cfg.console_sock);
-    ctx->cfg.console_sock = -1;
-  }
-  if (cpu_affinity_apply_to(*pid, ctx->cfg.process->exec_cpu_affinity.initial, err) < 0 ||
-      join_cgroup(ctx, st, o, *pid, err) < 0 || join_intel_rdt(st, *pid, err) < 0 ||
-      rlimits_apply(*pid, ctx->cfg.process->rlimits, ctx->cfg.process->rlimits_len, err) < 0 ||
-      sync_send(ctx->parent_sync, SYNC_GO, *pid, err) < 0 ||
-      wait_exec_done(o, st, *pid, *pidfd, ctx->parent_sync, err) < 0) {
-    kill_and_reap(*pid);
+  if (cpu_affinity_apply_to(pid, ctx->cfg.process->exec_cpu_affinity.initial, err) < 0 ||
+      join_cgroup(ctx, ctx->st, ctx->o, pid, err) < 0 || join_intel_rdt(ctx->st, pid, err) < 0 ||
+      rlimits_apply(pid, ctx->cfg.process->rlimits, ctx->cfg.process->rlimits_len, err) < 0)
     return -1;
-  }
   return 0;
+}
+
+static void configure_launch(struct exec_ctx *ctx, const char *seccomp_cache) {
+  const struct exec_options *o = ctx->o;
+  struct launch *l = &ctx->launch;
+
+  l->name = "exec";
+  l->what = "exec process";
+  l->child = exec_child_entry;
+  l->arg = ctx;
+  l->send_go = true;
+  l->seccomp = &o->spec->linux_.seccomp;
+  l->seccomp_cache = seccomp_cache;
+  l->terminal = ctx->cfg.process->terminal;
+  l->console_socket = o->console_socket;
+  l->foreground = !o->detach;
+  /* The seed's InitializeIO: stdio the container's root may reopen. */
+  l->stdio_pipes = !o->detach && !l->terminal && (ctx->cfg.ns_flags & CLONE_NEWUSER);
+  l->stdio_owner = ctx->st->init_pid;
+  l->state_pid = ctx->st->init_pid;
+  l->pid_file = o->pid_file;
+  l->pidfd_socket = o->pidfd_socket;
+  l->before_go = before_go;
+  /* Without the privileges of the initial user namespace the runtime could not come
+   * back to its own pid namespace: a helper enters the container's and clones.  An
+   * ordinary user may enter it only from inside the container's user namespace. */
+  if (geteuid() != 0 || id_map_running_in_userns()) {
+    ctx->helper_enters =
+        CLONE_NEWPID | (own_time_namespace(ctx->st->init_pid) ? (unsigned long)CLONE_NEWTIME : 0);
+    if (geteuid() != 0 && (ctx->cfg.ns_flags & CLONE_NEWUSER)) {
+      ctx->helper_enters |= CLONE_NEWUSER;
+      ctx->cfg.ns_flags &= ~(unsigned long)CLONE_NEWUSER;
+    }
+    l->enter = enter_init_namespaces;
+  } else {
+    l->enter_for_children = enter_for_children;
+  }
 }
 
 int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t **err) {
   struct container_state st = {0};
-  struct exec_ctx ctx = {.parent_sync = -1, .pipes = STDIO_PIPES_NONE};
-  _cleanup_close_ int init_pidfd = -1, pidfd = -1, relay_end = -1;
-  struct ns_for_children saved_ns = {-1, -1};
-  pid_t pid = 0;
-  int r = -1;
+  struct exec_ctx ctx = {.o = o, .st = &st};
+  _cleanup_close_ int init_pidfd = -1;
+  _cleanup_free_ char *seccomp_cache = NULL, *state_head = NULL, *state_tail = NULL;
+  int r = -1, status = 0;
   sigset_t old;
 
   *exit_code = 0;
+  launch_init(&ctx.launch);
   if (container_id_validate(o->id, err) < 0 || state_read(o->root, o->id, &st, err) < 0)
     return -1;
   trace_point("state read");
@@ -313,81 +268,31 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   ctx.cfg.init_pidfd = init_pidfd;
   ctx.cfg.ns_flags = namespaces_to_join(st.init_pid);
   trace_point("pidfd + namespaces to join");
-  ctx.cfg.console_sock = -1;
   ctx.cfg.preserve_fds = o->preserve_fds;
   ctx.cfg.id = st.id;
   ctx.cfg.no_new_keyring = st.no_new_keyring;
-  if (o->spec->linux_.seccomp.present) {
-    _cleanup_free_ char *cache = NULL;
-    struct seccomp_program *prog = NULL;
-    if ((cache = state_seccomp_cache_path(o->root)) == NULL) {
-      ocirun_error_set(err, ENOMEM, "seccomp cache path");
-      goto out;
-    }
-    if (seccomp_program_prepare(&o->spec->linux_.seccomp, cache, &prog, err) < 0)
-      goto out;
-    ctx.cfg.seccomp = prog;
+  /* The filter's cache, and the state for a seccomp agent, only when there is a filter. */
+  if (o->spec->linux_.seccomp.present &&
+      ((seccomp_cache = state_seccomp_cache_path(o->root)) == NULL ||
+       state_to_hook_json_parts(&st, CONTAINER_RUNNING, &state_head, &state_tail) < 0)) {
+    ocirun_error_set(err, ENOMEM, "seccomp: cache path and state");
+    goto out;
   }
-  if (prepare_console(&ctx, o, &relay_end, err) < 0)
-    goto out;
-  /* The seed's InitializeIO: stdio the container's root may reopen. */
-  if (!o->detach && !o->process->terminal && (ctx.cfg.ns_flags & CLONE_NEWUSER) &&
-      (stdio_pipes_make(&ctx.pipes, err) < 0 ||
-       stdio_pipes_chown_to_root_of(&ctx.pipes, st.init_pid, err) < 0))
-    goto out;
   if (open_cgroup(&ctx, o, &st, err) < 0)
     goto out;
-  /* Without the privileges of the initial user namespace the runtime could not come
-   * back to its own pid namespace: a helper enters the container's and clones.  An
-   * ordinary user may enter it only from inside the container's user namespace. */
-  if (geteuid() != 0 || id_map_running_in_userns()) {
-    ctx.helper_enters =
-        CLONE_NEWPID | (own_time_namespace(st.init_pid) ? (unsigned long)CLONE_NEWTIME : 0);
-    if (geteuid() != 0 && (ctx.cfg.ns_flags & CLONE_NEWUSER)) {
-      ctx.helper_enters |= CLONE_NEWUSER;
-      ctx.cfg.ns_flags &= ~(unsigned long)CLONE_NEWUSER;
-    }
-  } else {
-    if (namespaces_save_for_children(&saved_ns, err) < 0)
-      goto out;
-    if (enter_for_children(init_pidfd, st.init_pid, err) < 0) {
-      namespaces_restore_for_children(&saved_ns, NULL);
-      goto out;
-    }
-  }
-  trace_point("enter pid + time namespaces");
+  configure_launch(&ctx, seccomp_cache);
+  ctx.launch.state = (struct hook_state){state_head, state_tail};
   if (!o->detach)
     relay_block_signals(&old);
-  r = spawn_and_sync(&ctx, o, &st, &pid, &pidfd, err);
-  if (namespaces_restore_for_children(&saved_ns, r < 0 ? NULL : err) < 0 || r < 0) {
-    r = -1;
-    goto out;
-  }
-  r = -1;
-  if (relay_end >= 0) {
-    int master = -1;
-    if (fd_recv(relay_end, &master, NULL, 0, err) < 0) {
-      ocirun_error_prefix(err, "receive the terminal of the exec process");
-      goto out;
-    }
-    close(relay_end);
-    relay_end = master;
-  }
-  if (o->pid_file) {
-    char buf[32];
-    int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-    if (fs_write_file_atomic(o->pid_file, buf, (size_t)n, 0644, err) < 0)
-      goto out;
-  }
-  if (o->pidfd_socket && pidfd_send_to_socket(o->pidfd_socket, pidfd, err) < 0)
+  if (launch_process(&ctx.launch, err) < 0)
     goto out;
   if (o->detach) {
     r = 0;
     goto out;
   }
-  int status = 0;
-  if (relay_foreground(pid, pidfd, relay_end, ctx.pipes.parent[0] >= 0 ? &ctx.pipes : NULL, &status,
-                       err) < 0)
+  struct launch *l = &ctx.launch;
+  if (relay_foreground(l->pid, l->pidfd, l->console_master,
+                       l->pipes.parent[0] >= 0 ? &l->pipes : NULL, &status, err) < 0)
     goto out;
   trace_pointf("process ran", "until its exit (status 0x%x)", status);
   *exit_code = spawn_exit_code(status);
@@ -395,12 +300,7 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
 out:
   cgroup_self_join_fds_close(&ctx.cfg.cgroup_join_fds, &ctx.cfg.cgroup_join_len);
   cgroup_close(ctx.cgroup);
-  stdio_pipes_close(&ctx.pipes);
-  if (ctx.parent_sync >= 0)
-    close(ctx.parent_sync);
-  if (ctx.cfg.console_sock >= 0)
-    close(ctx.cfg.console_sock);
-  seccomp_program_free((struct seccomp_program *)ctx.cfg.seccomp);
+  launch_release(&ctx.launch);
   state_clear(&st);
   return r;
 }

@@ -115,6 +115,10 @@ char *state_to_oci_json_compact(const struct container_state *st, enum container
 /* The runtime-spec state given to hooks on stdin: compact, keys ociVersion, id,
  * status, pid (omitted when 0), bundle, annotations (omitted when empty). */
 char *state_to_hook_json(const struct container_state *st, enum container_status status);
+/* The same in two parts around the pid member, for a process that learns the pid
+ * later (process/hook_state.h); -1 when out of memory. */
+int state_to_hook_json_parts(const struct container_state *st, enum container_status status,
+                             char **head, char **tail);
 /* Owner name for `list`: the user name of uid in /etc/passwd, or "#<uid>". */
 char *state_owner_name(uid_t uid);
 /* The name of the first entry of passwd text (/etc/passwd format) with this uid, or NULL.

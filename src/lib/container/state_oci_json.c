@@ -229,23 +229,50 @@ char *state_to_oci_json_compact(const struct container_state *st, enum container
   return format_runc_state(st, status, owner, false);
 }
 
+/* The members before the pid: ociVersion, id, status. */
+static void hook_json_head(struct outbuf *b, const struct container_state *st,
+                           enum container_status status) {
+  out_puts(b, "{\"ociVersion\":");
+  out_string(b, OCIRUN_SPEC_VERSION);
+  out_puts(b, ",\"id\":");
+  out_string(b, st->id);
+  out_puts(b, ",\"status\":");
+  out_string(b, container_status_name(status));
+}
+
+/* The members after it: bundle, annotations. */
+static void hook_json_tail(struct outbuf *b, const struct container_state *st) {
+  out_puts(b, ",\"bundle\":");
+  out_string(b, st->bundle);
+  if (st->annotations.len > 0) {
+    out_puts(b, ",\"annotations\":");
+    out_annotations(b, &st->annotations, NULL);
+  }
+  out_puts(b, "}");
+}
+
 char *state_to_hook_json(const struct container_state *st, enum container_status status) {
   struct outbuf b = {0};
 
-  out_puts(&b, "{\"ociVersion\":");
-  out_string(&b, OCIRUN_SPEC_VERSION);
-  out_puts(&b, ",\"id\":");
-  out_string(&b, st->id);
-  out_puts(&b, ",\"status\":");
-  out_string(&b, container_status_name(status));
+  hook_json_head(&b, st, status);
   if (st->init_pid > 0)
     out_printf(&b, ",\"pid\":%d", (int)st->init_pid);
-  out_puts(&b, ",\"bundle\":");
-  out_string(&b, st->bundle);
-  if (st->annotations.len > 0) {
-    out_puts(&b, ",\"annotations\":");
-    out_annotations(&b, &st->annotations, NULL);
-  }
-  out_puts(&b, "}");
+  hook_json_tail(&b, st);
   return out_finish(&b);
+}
+
+int state_to_hook_json_parts(const struct container_state *st, enum container_status status,
+                             char **head, char **tail) {
+  struct outbuf h = {0}, t = {0};
+
+  hook_json_head(&h, st, status);
+  hook_json_tail(&t, st);
+  *head = out_finish(&h);
+  *tail = out_finish(&t);
+  if (*head && *tail)
+    return 0;
+  free(*head);
+  free(*tail);
+  *head = *tail = NULL;
+  return -1;
 }

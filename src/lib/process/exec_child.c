@@ -32,11 +32,8 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
   const struct spec_process *p = cfg->process;
   const char *selinux_label = label_or(p->selinux_label, cfg->spec->process.selinux_label);
   const char *apparmor = label_or(p->apparmor_profile, cfg->spec->process.apparmor_profile);
-  sigset_t none;
 
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  if (sync_expect(cfg->sync_fd, SYNC_GO, NULL, err) < 0)
+  if (sync_expect(cfg->io.sync_fd, SYNC_GO, NULL, err) < 0)
     return -1;
   /* Into the v1 hierarchies by itself ("0" into `tasks`: no global lock in the kernel,
    * see cgroup.h), unless the parent moved it. */
@@ -65,10 +62,10 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
     return -1;
   /* A session of its own, as the reference runtime's exec (with a terminal the console
    * set-up does it): a session leader outside the pid namespace blocks a checkpoint. */
-  if (!(p->terminal && cfg->console_sock >= 0) && setsid() < 0)
+  if (!(p->terminal && cfg->io.console_sock >= 0) && setsid() < 0)
     return ocirun_error_set(err, errno, "setsid");
-  if (p->terminal && cfg->console_sock >= 0 &&
-      console_setup("/", &cfg->console_sock, cfg->console_relayed ? CONSOLE_RELAYED : 0,
+  if (p->terminal && cfg->io.console_sock >= 0 &&
+      console_setup("/", &cfg->io.console_sock, cfg->io.console_relayed ? CONSOLE_RELAYED : 0,
                     cfg->process, err) < 0)
     return -1;
   if (process_chdir(p->cwd, err) < 0)
@@ -85,11 +82,11 @@ static int setup(struct exec_config *cfg, char **path, char ***env, ocirun_error
   trace_point("executable lookup");
   /* Only stdio, the preserved fds and the (close-on-exec) sync socket stay; closed before
    * seccomp, which may deny close_range. */
-  if (fds_close_for_exec(cfg->preserve_fds, cfg->sync_fd, err) < 0)
+  if (fds_close_for_exec(cfg->preserve_fds, cfg->io.sync_fd, err) < 0)
     return -1;
   if (lsm_set_exec_labels(apparmor, selinux_label, err) < 0)
     return -1;
-  if (process_drop_privileges(p, &cfg->caps, cfg->seccomp, cfg->sync_fd, err) < 0)
+  if (process_drop_privileges(p, &cfg->caps, cfg->io.seccomp, cfg->io.sync_fd, err) < 0)
     return -1;
   trace_point("user + capabilities + seccomp");
   return 0;
@@ -106,6 +103,6 @@ int exec_child_run(struct exec_config *cfg) {
     execve(path, cfg->process->args.items, env);
     exec_failed(path, errno, &err);
   }
-  sync_send_error(cfg->sync_fd, &err);
+  sync_send_error(cfg->io.sync_fd, &err);
   return 127;
 }

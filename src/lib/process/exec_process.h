@@ -9,7 +9,7 @@
 #include <sys/types.h>
 
 #include "linux/capabilities.h"
-#include "linux/seccomp_program.h"
+#include "process/launch.h"
 #include "spec/spec.h"
 #include "util/error.h"
 
@@ -19,13 +19,10 @@ struct exec_config {
   struct caps_sets caps;
   int init_pidfd;         /* pidfd of the container's init */
   unsigned long ns_flags; /* namespaces to enter (all but pid and time: joined by the parent) */
-  int sync_fd;            /* child end: GO from the parent, ERROR back; EOF = exec done */
-  int console_sock;       /* receives the pty master, or -1 */
-  bool console_relayed;   /* console_sock leads to the runtime's foreground relay */
+  struct launch_child io; /* sync: GO from the parent, ERROR back; EOF = exec done */
   int preserve_fds;
-  const char *id;                        /* the container's: names the session keyring */
-  bool no_new_keyring;                   /* the container was created with --no-new-keyring */
-  const struct seccomp_program *seccomp; /* the container's filter, or NULL */
+  const char *id;       /* the container's: names the session keyring */
+  bool no_new_keyring;  /* the container was created with --no-new-keyring */
   int *cgroup_join_fds; /* `tasks` of each v1 hierarchy: the child joins them on GO */
   size_t cgroup_join_len;
 };

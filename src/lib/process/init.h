@@ -10,10 +10,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "container/state.h"
 #include "linux/capabilities.h"
 #include "linux/rootfs.h"
 #include "linux/seccomp_program.h"
+#include "process/hook_state.h"
+#include "process/launch.h"
 #include "spec/spec.h"
 #include "util/error.h"
 
@@ -21,12 +22,12 @@ struct init_config {
   const struct spec *spec;
   const char *id;
   struct rootfs_options rootfs;
-  int sync_fd;          /* child end of the sync socketpair */
-  int console_sock;     /* connected socket that receives the pty master, or -1 */
-  bool console_relayed; /* console_sock leads to the runtime's foreground relay */
-  int fifo_fd;          /* O_PATH fd of <state>/exec.fifo, or -1 (`run`: wait for START) */
-  int preserve_fds;     /* --preserve-fds plus LISTEN_FDS */
-  bool listen_fds_env;  /* set LISTEN_FDS/LISTEN_PID=1 in the process env */
+  /* From the launcher: the child end of the sync socket, the terminal's socket, the
+   * compiled seccomp filter. */
+  struct launch_child io;
+  int fifo_fd;         /* O_PATH fd of <state>/exec.fifo, or -1 (`run`: wait for START) */
+  int preserve_fds;    /* --preserve-fds plus LISTEN_FDS */
+  bool listen_fds_env; /* set LISTEN_FDS/LISTEN_PID=1 in the process env */
   int listen_fds;
   bool no_new_keyring;
   int ns_fds[SPEC_NS_COUNT]; /* namespaces to join (setns), -1 for none */
@@ -43,8 +44,8 @@ struct init_config {
   int *cgroup_join_fds; /* `tasks` of each v1 hierarchy: the child joins first thing */
   size_t cgroup_join_len;
   struct caps_sets caps;
-  const struct container_state *state;   /* for the hooks run inside the container */
-  const struct seccomp_program *seccomp; /* compiled by the parent, or NULL */
+  struct hook_state state; /* for the hooks run inside the container */
+  const char *bundle;      /* relative paths of the config are the bundle's */
 };
 
 /* An ordinary user's init in a new user namespace stays dumpable until its execve: its

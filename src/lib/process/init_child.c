@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
-#include "container/state.h"
 #include "linux/capabilities.h"
 #include "linux/hooks.h"
 #include "linux/lsm.h"
@@ -53,14 +52,11 @@ static int set_names(const struct spec *spec, ocirun_error_t **err) {
 static int run_container_hooks(struct init_config *cfg, const struct spec_hook_list *hooks,
                                const char *phase, pid_t host_pid,
                                const struct hooks_defaults *defaults, ocirun_error_t **err) {
-  struct container_state st;
   _cleanup_free_ char *json = NULL;
 
   if (!has_hooks(hooks))
     return 0;
-  st = *cfg->state;
-  st.init_pid = host_pid;
-  json = state_to_hook_json(&st, CONTAINER_CREATING);
+  json = hook_state_json(&cfg->state, host_pid);
   if (json == NULL)
     return ocirun_error_set(err, ENOMEM, "%s hooks: state", phase);
   return hooks_run_with(hooks, phase, json, defaults, err);
@@ -96,8 +92,8 @@ static int request_bind_source(void *arg, size_t index, ocirun_error_t **err) {
   struct init_config *cfg = arg;
   int fd = -1;
 
-  if (sync_send(cfg->sync_fd, SYNC_MOUNT_SOURCE, (int32_t)index, err) < 0 ||
-      fd_recv(cfg->sync_fd, &fd, NULL, 0, err) < 0)
+  if (sync_send(cfg->io.sync_fd, SYNC_MOUNT_SOURCE, (int32_t)index, err) < 0 ||
+      fd_recv(cfg->io.sync_fd, &fd, NULL, 0, err) < 0)
     return -1;
   return fd;
 }
@@ -110,8 +106,8 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
   if (namespaces_join(cfg->ns_fds, err) < 0)
     return -1;
   /* Joining a mount namespace moved our cwd to its root: relative paths are the bundle's. */
-  if (cfg->ns_fds[SPEC_NS_MOUNT] >= 0 && chdir(cfg->state->bundle) < 0)
-    return ocirun_error_set(err, errno, "chdir to bundle %s", cfg->state->bundle);
+  if (cfg->ns_fds[SPEC_NS_MOUNT] >= 0 && chdir(cfg->bundle) < 0)
+    return ocirun_error_set(err, errno, "chdir to bundle %s", cfg->bundle);
   if (cfg->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
     return ocirun_error_set(err, errno, "unshare the cgroup namespace");
   /* Still the host's uid here: /proc/self is ours to write (an ordinary user's init is
@@ -147,22 +143,22 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
   /* A session of its own, as the reference runtime's init (with a terminal the
    * console set-up does it): a container whose session leader were outside its
    * pid namespace could not be checkpointed. */
-  if (!(spec->process.terminal && cfg->console_sock >= 0) && setsid() < 0)
+  if (!(spec->process.terminal && cfg->io.console_sock >= 0) && setsid() < 0)
     return ocirun_error_set(err, errno, "setsid");
   if (!cfg->no_new_keyring && session_keyring_join(cfg->id, spec->process.selinux_label, err) < 0)
     return -1;
   trace_point("hostname + keyring");
   if (rootfs_prepare(spec, &cfg->rootfs, err) < 0)
     return -1;
-  if (spec->process.terminal && cfg->console_sock >= 0 &&
-      console_setup(cfg->rootfs.rootfs, &cfg->console_sock,
-                    CONSOLE_BIND | (cfg->console_relayed ? CONSOLE_RELAYED : 0),
+  if (spec->process.terminal && cfg->io.console_sock >= 0 &&
+      console_setup(cfg->rootfs.rootfs, &cfg->io.console_sock,
+                    CONSOLE_BIND | (cfg->io.console_relayed ? CONSOLE_RELAYED : 0),
                     &cfg->spec->process, err) < 0)
     return -1;
   trace_point("console");
   if (needs_hook_sync) {
-    if (sync_send(cfg->sync_fd, SYNC_HOOKS, 0, err) < 0 ||
-        sync_expect(cfg->sync_fd, SYNC_RESUME, NULL, err) < 0)
+    if (sync_send(cfg->io.sync_fd, SYNC_HOOKS, 0, err) < 0 ||
+        sync_expect(cfg->io.sync_fd, SYNC_RESUME, NULL, err) < 0)
       return -1;
   }
   /* As runc: createContainer hooks start in the container's root (not yet pivoted to), so
@@ -201,12 +197,12 @@ static int setup_process(struct init_config *cfg, char **exec_path, ocirun_error
   if (!cfg->wait_for_go && rlimits_apply(0, p->rlimits, p->rlimits_len, err) < 0)
     return -1;
   /* The caller's fds go now, before the init waits for `start` and before seccomp. */
-  int keep[] = {cfg->sync_fd, cfg->fifo_fd};
+  int keep[] = {cfg->io.sync_fd, cfg->fifo_fd};
   if (fds_close_all_but(cfg->preserve_fds, keep, 2, err) < 0)
     return -1;
   if (lsm_set_exec_labels(p->apparmor_profile, p->selinux_label, err) < 0)
     return -1;
-  if (process_drop_privileges(p, &cfg->caps, cfg->seccomp, cfg->sync_fd, err) < 0)
+  if (process_drop_privileges(p, &cfg->caps, cfg->io.seccomp, cfg->io.sync_fd, err) < 0)
     return -1;
   trace_point("user + capabilities + seccomp");
   return 0;
@@ -237,10 +233,10 @@ static int wait_for_start(struct init_config *cfg, ocirun_error_t **err) {
   int fd;
 
   exit_on_terminating_signals();
-  if (cfg->fifo_fd < 0 && sync_expect(cfg->sync_fd, SYNC_START, NULL, err) < 0)
+  if (cfg->fifo_fd < 0 && sync_expect(cfg->io.sync_fd, SYNC_START, NULL, err) < 0)
     return -1;
   /* From here on nobody reads the sync socket: errors go to the container's stderr. */
-  cfg->sync_fd = -1;
+  cfg->io.sync_fd = -1;
   if (cfg->fifo_fd < 0)
     return 0;
   snprintf(path, sizeof(path), "/proc/self/fd/%d", cfg->fifo_fd);
@@ -266,7 +262,7 @@ int init_child_run(struct init_config *cfg) {
     goto fail;
   trace_point("cgroup join");
   if (cfg->wait_for_go) {
-    if (sync_expect(cfg->sync_fd, SYNC_GO, &msg, &err) < 0)
+    if (sync_expect(cfg->io.sync_fd, SYNC_GO, &msg, &err) < 0)
       goto fail;
     host_pid = msg.arg;
   }
@@ -280,8 +276,8 @@ int init_child_run(struct init_config *cfg) {
   if (process_env_build(&cfg->spec->process.env, cfg->listen_fds_env, cfg->listen_fds,
                         cfg->spec->process.user.uid, &env, &err) < 0)
     goto fail;
-  if (sync_send(cfg->sync_fd, SYNC_READY, 0, &err) < 0 ||
-      sync_expect(cfg->sync_fd, SYNC_RUN, &msg, &err) < 0)
+  if (sync_send(cfg->io.sync_fd, SYNC_READY, 0, &err) < 0 ||
+      sync_expect(cfg->io.sync_fd, SYNC_RUN, &msg, &err) < 0)
     goto fail;
   host_pid = msg.arg;
   if (wait_for_start(cfg, &err) < 0)
@@ -298,12 +294,12 @@ int init_child_run(struct init_config *cfg) {
   goto fail_late;
 
 fail:
-  sync_send_error(cfg->sync_fd, &err);
+  sync_send_error(cfg->io.sync_fd, &err);
   return 1;
 fail_late:
   /* create has returned: the container's stderr is the only place left to report. */
-  if (cfg->sync_fd >= 0)
-    sync_send_error(cfg->sync_fd, &err);
+  if (cfg->io.sync_fd >= 0)
+    sync_send_error(cfg->io.sync_fd, &err);
   else if (err) {
     /* The message alone, as the reference runtime's init prints it: it is all the
      * caller of `run` sees ("exec /run.sh: no such file or directory"). */

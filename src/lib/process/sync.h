@@ -1,22 +1,38 @@
-/* The parent <-> container-init sync protocol, over a SOCK_SEQPACKET socketpair
- * (one message per send, so no framing is needed).  The order follows the
- * reference runtime:
+/* The parent <-> child sync protocol, over a SOCK_SEQPACKET socketpair (one
+ * message per send, so no framing is needed).  The parent's side is one
+ * launcher for both children (launch.c); the order follows the reference
+ * runtime (libcontainer/sync.go, process_linux.go).
  *
- *   parent                         child
- *     -- GO -------------------->    (only with init_config.wait_for_go: cgroup joined,
- *                                     rlimits set, resources written; arg: the child's pid)
- *     <------------ MOUNT_SOURCE --  (user namespace only: the tree of .mounts[arg], made by
- *     -- fd (SCM_RIGHTS) ------->     the parent in the child's mount namespace; per bind mount)
- *     <------------------- HOOKS --  (mounts done; only when prestart/createRuntime hooks exist)
- *     -- RESUME ---------------->
- *     <----------------- SECCOMP --  (seccomp notify listener fd number in `arg`)
- *     -- SECCOMP_DONE ---------->
- *     <------------------- READY --  (everything set up, about to wait for start)
- *     -- RUN ------------------->    (state.json written, rlimits set; arg: the child's pid)
- *     -- START ----------------->    (`run` only: exec now, no exec fifo)
+ * The container's init (`create`, `run`; init_child.c):
  *
- * Any failure in the child is sent as ERROR with its message; the parent turns
- * it into its own error. */
+ *   from    message       when                                   answer
+ *   parent  GO            cgroup joined, rlimits, id maps, stdio  - (arg: the child's pid)
+ *                         pipes owned; only with
+ *                         init_config.wait_for_go
+ *   child   MOUNT_SOURCE  per bind mount in a user namespace or   the tree's fd (SCM_RIGHTS),
+ *                         id-mapped, parent privileged            made in the child's mount
+ *                                                                 namespace (arg: .mounts[i])
+ *   child   HOOKS         mounts done; prestart/createRuntime     RESUME, after the hooks ran
+ *                         hooks exist
+ *   child   SECCOMP       notify filter loaded (arg: the          SECCOMP_DONE, after the fd
+ *                         listener's fd number in the child)      and the state went to
+ *                                                                 listenerPath
+ *   child   READY         set up, about to wait for start         RUN (arg: the child's pid),
+ *                                                                 after state.json says created
+ *   parent  START         `run` only (no exec fifo): exec now     -
+ *   child   ERROR         any failure (text and errno)            - (the parent kills and reaps)
+ *
+ * An exec process (`exec`; exec_child.c):
+ *
+ *   from    message       when                                   answer
+ *   parent  GO            in the container's cgroup (and Intel    - (arg: the child's pid)
+ *                         RDT group), rlimits, stdio pipes owned
+ *   child   SECCOMP       as for the init                        SECCOMP_DONE
+ *   child   (EOF)         execve succeeded: the socket is         - (the process runs)
+ *                         close-on-exec
+ *   child   ERROR         any failure (text and errno)            - (the parent kills and reaps)
+ *
+ * Anything else is a protocol error ("sync: unexpected X from Y"). */
 #ifndef OCIRUN_PROCESS_SYNC_H
 #define OCIRUN_PROCESS_SYNC_H
 
