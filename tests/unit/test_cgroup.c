@@ -980,7 +980,7 @@ static int real_v2(const char *mount) {
     CHECK_FILE(dir, "memory.max", "67108864");
     CHECK_FILE(dir, "memory.low", "1048576");
     CHECK_FILE(dir, "pids.max", "40");
-    CHECK_FILE(dir, "cpu.weight", "39");
+    CHECK_FILE(dir, "cpu.weight", "100"); /* 1024 shares: the default weight */
     CHECK_FILE(dir, "cpu.max", "20000 100000");
     /* a value the kernel refuses names the resource and the file */
     struct spec_resources bad = {.present = true};
