@@ -1,12 +1,9 @@
 /* `update [flags] ID`: change the cgroup limits of a live container, as runc:
- * either a runtime-spec LinuxResources object (-r FILE, or - for stdin) or
- * one flag per value.  Like runc, only memory (limit, reservation, swap,
- * kernel, kernelTCP), cpu, blockIO (weight and the per-device throttles, as
- * current runc), pids and unified are taken from the object; a value left out
- * is not changed. */
+ * either a runtime-spec LinuxResources object (-r FILE, or - for stdin, read by
+ * the config parser) or one flag per value.  What the object may change is the
+ * library's business (container/update.c); a value left out is not changed. */
 #include <errno.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,174 +83,6 @@ static const char *const update_descriptions[] = {
     "The string of Intel RDT/CAT L3 cache schema",
     "The string of Intel RDT/MBA memory bandwidth schema",
     "show help"};
-
-/* ---- the -r object (members in any case, as runc's decoder takes them) ---- */
-
-static int json_i64(json_t *obj, const char *key, const char *path, bool *has, int64_t *out,
-                    ocirun_error_t **err) {
-  json_t *v = spec_member(obj, key);
-  if (v == NULL || json_is_null(v))
-    return 0;
-  if (!json_is_integer(v))
-    return ocirun_error_set(err, 0, "%s.%s: expected an integer", path, key);
-  *out = json_integer_value(v);
-  *has = true;
-  return 0;
-}
-
-static int json_u64(json_t *obj, const char *key, const char *path, bool *has, uint64_t *out,
-                    ocirun_error_t **err) {
-  int64_t v = 0;
-  bool h = false;
-  if (json_i64(obj, key, path, &h, &v, err) < 0)
-    return -1;
-  if (!h)
-    return 0;
-  if (v < 0)
-    return ocirun_error_set(err, 0, "%s.%s: expected a non-negative integer", path, key);
-  *out = (uint64_t)v;
-  *has = true;
-  return 0;
-}
-
-/* blockIO.<key>: [{"major": M, "minor": N, "rate": R}, ...] */
-static int json_throttle(json_t *bio, const char *key, struct spec_throttle_list *out,
-                         ocirun_error_t **err) {
-  json_t *a = spec_member(bio, key), *e;
-  size_t i;
-  if (a == NULL || json_is_null(a))
-    return 0;
-  if (!json_is_array(a))
-    return ocirun_error_set(err, 0, "blockIO.%s: expected an array", key);
-  out->items = calloc(json_array_size(a) + 1, sizeof(*out->items));
-  if (out->items == NULL)
-    return ocirun_error_set(err, ENOMEM, "blockIO.%s", key);
-  json_array_foreach(a, i, e) {
-    struct spec_throttle_device *t = &out->items[out->len];
-    bool h[3] = {false, false, false};
-    char path[64];
-    snprintf(path, sizeof(path), "blockIO.%s[%zu]", key, i);
-    if (!json_is_object(e))
-      return ocirun_error_set(err, 0, "%s: expected an object", path);
-    if (json_i64(e, "major", path, &h[0], &t->major, err) < 0 ||
-        json_i64(e, "minor", path, &h[1], &t->minor, err) < 0 ||
-        json_u64(e, "rate", path, &h[2], &t->rate, err) < 0)
-      return -1;
-    if (!h[0] || !h[1])
-      return ocirun_error_set(err, 0, "%s: major and minor are required", path);
-    out->len++;
-  }
-  return 0;
-}
-
-static int parse_resources_json(const char *name, const char *data, size_t len,
-                                struct spec_resources *r, ocirun_error_t **err) {
-  json_error_t jerr;
-  json_t *root = json_loadb(data, len, 0, &jerr), *o;
-  int ret = -1;
-  if (root == NULL)
-    return ocirun_error_set(err, 0, "%s: line %d column %d: %s", name, jerr.line, jerr.column,
-                            jerr.text);
-  if (!json_is_object(root)) {
-    ocirun_error_set(err, 0, "expected a LinuxResources object");
-    goto out;
-  }
-  r->present = true;
-  if ((o = spec_member(root, "memory")) && json_is_object(o)) {
-    struct spec_memory *m = &r->memory;
-    json_t *s;
-    m->present = true;
-    if (json_i64(o, "limit", "memory", &m->has_limit, &m->limit, err) < 0 ||
-        json_i64(o, "reservation", "memory", &m->has_reservation, &m->reservation, err) < 0 ||
-        json_i64(o, "swap", "memory", &m->has_swap, &m->swap, err) < 0 ||
-        json_i64(o, "kernel", "memory", &m->has_kernel, &m->kernel, err) < 0 ||
-        json_i64(o, "kernelTCP", "memory", &m->has_kernel_tcp, &m->kernel_tcp, err) < 0)
-      goto out;
-    if ((s = spec_member(o, "checkBeforeUpdate")) && !json_is_null(s)) {
-      if (!json_is_boolean(s)) {
-        ocirun_error_set(err, 0, "memory.checkBeforeUpdate: expected a boolean");
-        goto out;
-      }
-      m->has_check_before_update = true;
-      m->check_before_update = json_is_true(s);
-    }
-  }
-  if ((o = spec_member(root, "cpu")) && json_is_object(o)) {
-    struct spec_cpu *c = &r->cpu;
-    json_t *s;
-    c->present = true;
-    if (json_u64(o, "shares", "cpu", &c->has_shares, &c->shares, err) < 0 ||
-        json_i64(o, "quota", "cpu", &c->has_quota, &c->quota, err) < 0 ||
-        json_u64(o, "burst", "cpu", &c->has_burst, &c->burst, err) < 0 ||
-        json_u64(o, "period", "cpu", &c->has_period, &c->period, err) < 0 ||
-        json_i64(o, "realtimeRuntime", "cpu", &c->has_realtime_runtime, &c->realtime_runtime, err) <
-            0 ||
-        json_u64(o, "realtimePeriod", "cpu", &c->has_realtime_period, &c->realtime_period, err) <
-            0 ||
-        json_i64(o, "idle", "cpu", &c->has_idle, &c->idle, err) < 0)
-      goto out;
-    if ((s = spec_member(o, "cpus")) && json_is_string(s))
-      c->cpus = strdup(json_string_value(s));
-    if ((s = spec_member(o, "mems")) && json_is_string(s))
-      c->mems = strdup(json_string_value(s));
-  }
-  if ((o = spec_member(root, "blockIO")) && json_is_object(o)) {
-    uint64_t w = 0;
-    if (json_u64(o, "weight", "blockIO", &r->block_io.has_weight, &w, err) < 0)
-      goto out;
-    r->block_io.weight = (uint16_t)w;
-    /* the per-device limits too (io.max on v2, blkio.throttle.* on v1) */
-    if (json_throttle(o, "throttleReadBpsDevice", &r->block_io.throttle_read_bps, err) < 0 ||
-        json_throttle(o, "throttleWriteBpsDevice", &r->block_io.throttle_write_bps, err) < 0 ||
-        json_throttle(o, "throttleReadIOPSDevice", &r->block_io.throttle_read_iops, err) < 0 ||
-        json_throttle(o, "throttleWriteIOPSDevice", &r->block_io.throttle_write_iops, err) < 0)
-      goto out;
-    r->block_io.present = r->block_io.has_weight || r->block_io.throttle_read_bps.len ||
-                          r->block_io.throttle_write_bps.len ||
-                          r->block_io.throttle_read_iops.len || r->block_io.throttle_write_iops.len;
-  }
-  if ((o = spec_member(root, "pids")) && json_is_object(o) &&
-      json_i64(o, "limit", "pids", &r->has_pids_limit, &r->pids_limit, err) < 0)
-    goto out;
-  if ((o = spec_member(root, "unified")) && json_is_object(o)) {
-    const char *k;
-    json_t *v;
-    size_t n = json_object_size(o);
-    r->unified.items = calloc(n ? n : 1, sizeof(*r->unified.items));
-    if (r->unified.items == NULL) {
-      ocirun_error_set(err, ENOMEM, "unified");
-      goto out;
-    }
-    json_object_foreach(o, k, v) {
-      if (!json_is_string(v)) {
-        ocirun_error_set(err, 0, "unified.%s: expected a string", k);
-        goto out;
-      }
-      r->unified.items[r->unified.len].key = strdup(k);
-      r->unified.items[r->unified.len++].value = strdup(json_string_value(v));
-    }
-  }
-  ret = 0;
-out:
-  if (ret < 0)
-    ocirun_error_prefix(err, "%s", name);
-  json_decref(root);
-  return ret;
-}
-
-static void resources_free(struct spec_resources *r) {
-  free(r->block_io.throttle_read_bps.items);
-  free(r->block_io.throttle_write_bps.items);
-  free(r->block_io.throttle_read_iops.items);
-  free(r->block_io.throttle_write_iops.items);
-  free(r->cpu.cpus);
-  free(r->cpu.mems);
-  for (size_t i = 0; i < r->unified.len; i++) {
-    free(r->unified.items[i].key);
-    free(r->unified.items[i].value);
-  }
-  free(r->unified.items);
-}
 
 /* ---- flags ---- */
 
@@ -369,7 +198,7 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
   while ((opt = cli_getopt(argc, argv, "r:h", update_options)) != -1) {
     if (opt == 'h') {
       cli_print_command_help(cmd, update_options, update_descriptions);
-      resources_free(&r);
+      spec_resources_clear(&r);
       return 0;
     }
     if (opt == '?' || opt == ':')
@@ -395,11 +224,10 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
     _cleanup_free_ char *data = NULL;
     size_t len = 0;
     (void)flags; /* as runc: with -r the value flags are ignored */
-    resources_free(&r);
-    memset(&r, 0, sizeof(r));
+    spec_resources_clear(&r);
     if (fs_read_file(strcmp(resources, "-") == 0 ? "/dev/stdin" : resources, LIMIT_DOCUMENT_FILE,
                      &data, &len, &err) < 0 ||
-        parse_resources_json(strcmp(resources, "-") == 0 ? "stdin" : resources, data, len, &r,
+        spec_resources_parse(strcmp(resources, "-") == 0 ? "stdin" : resources, data, len, &r,
                              &err) < 0) {
       ret = cli_fail(&err);
       goto out;
@@ -417,6 +245,6 @@ int cmd_update(struct cli_global *g, int argc, char **argv) {
   }
   ret = 0;
 out:
-  resources_free(&r);
+  spec_resources_clear(&r);
   return ret;
 }

@@ -72,6 +72,36 @@ setup() {
 	[[ "$output" == *"requires "*"1 argument"* ]]
 }
 
+@test "cgroups: update keeps the new limits in the stored configuration; a later update keeps the others" {
+	skip_if_runc "runc keeps its configuration in state.json, in its own format"
+	update_config '.linux.resources.pids = {"limit": 20} | .linux.resources.memory = {"limit": 67108864}'
+	start_detached
+	cfg=$ROOT/$ID/config.json
+	runtime update --pids-limit 30 "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(jq .linux.resources.pids.limit "$cfg")" = 30 ]
+	[ "$(jq .linux.resources.memory.limit "$cfg")" = 67108864 ]
+	echo '{"memory": {"limit": 134217728}}' >"$BATS_TEST_TMPDIR/r.json"
+	runtime update -r "$BATS_TEST_TMPDIR/r.json" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(jq .linux.resources.pids.limit "$cfg")" = 30 ]
+	[ "$(jq -c .linux.resources.memory "$cfg")" = '{"limit":134217728}' ]
+	# the rewritten copy is still the container's configuration
+	in_container true
+	[ "$status" -eq 0 ]
+	[ "$(cat "$(cgroup_dir "$(container_pid "$ID")" pids)/pids.max")" = 30 ]
+}
+
+@test "cgroups: update -r names the JSON path of a bad value" {
+	start_detached
+	echo '{"memory": {"limit": "lots"}}' >"$BATS_TEST_TMPDIR/r.json"
+	runtime update -r "$BATS_TEST_TMPDIR/r.json" "$ID"
+	[ "$status" -ne 0 ]
+	if ! is_runc; then
+		[[ "$output" == *".memory.limit"* ]]
+	fi
+}
+
 @test "cgroups: update -r changes the per-device I/O limits" {
 	skip_if_runc "runc 1.1.5 takes only blockIO.weight from update -r (current runc takes these)"
 	dev=$(lsblk -dno MAJ:MIN | head -1 | tr -d ' \t\n')
@@ -228,4 +258,33 @@ setup() {
 	[ "$(cat "$dir/cpu.rt_runtime_us")" = 250000 ]
 	runtime delete -f "$ID"
 	rmdir "$cpu/$parent"
+}
+
+@test "events: --stats prints one stats event of the container" {
+	update_config '.linux.resources.pids = {"limit": 20}'
+	start_detached
+	runtime events --stats "$ID"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$(jq -r .type <<<"$output")" = stats ]
+	[ "$(jq -r .id <<<"$output")" = "$ID" ]
+	jq -e '.data.pids.current >= 1 and .data.pids.limit == 20' <<<"$output"
+}
+
+@test "events: a stream of stats, an oom event on an OOM kill, and the end with the cgroup" {
+	update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+	set_args sleep 100
+	start_detached
+	ev=$BATS_TEST_TMPDIR/events
+	timeout 60 "$OCIRUN" --root "$ROOT" events --interval 100ms "$ID" >"$ev" 2>&1 &
+	evpid=$!
+	for _ in $(seq 300); do [ "$(grep -c '"type":"stats"' "$ev")" -ge 2 ] && break; sleep 0.1; done
+	[ "$(grep -c '"type":"stats"' "$ev")" -ge 2 ] || fail "no stats stream: $(cat "$ev")"
+	# 64 MiB in a shell variable: more than the limit
+	in_container sh -c 'x=$(head -c 67108864 /dev/zero | tr "\0" a); echo ${#x}'
+	for _ in $(seq 300); do grep -q '"type":"oom"' "$ev" && break; sleep 0.1; done
+	grep -q "{\"type\":\"oom\",\"id\":\"$ID\"}" "$ev" || fail "no oom event: $(tail -3 "$ev")"
+	runtime delete --force "$ID"
+	[ "$status" -eq 0 ]
+	wait "$evpid" || fail "events did not end with the cgroup (status $?)"
 }

@@ -170,11 +170,16 @@ podman_profile() {
 	wait_for_status "$ID" stopped
 }
 
-@test "seccomp: the compiled-filter cache in the root is neither listed nor in the way of an id" {
+@test "seccomp: the compiled-filter cache is kept outside the root, neither listed nor in the way of an id" {
 	rule_on_mkdir SCMP_ACT_ERRNO
 	set_args true
 	run_container
 	[ "$status" -eq 0 ]
+	[ -z "$(ls -A "$ROOT")" ] || fail "the root holds more than containers: $(ls -A "$ROOT")"
+	if ! is_runc; then
+		[ "$(stat -c %a /var/cache/ocirun/seccomp)" = 700 ]
+		compgen -G "/var/cache/ocirun/seccomp/*.bpf" >/dev/null
+	fi
 	runtime list -q
 	[ "$status" -eq 0 ]
 	[ -z "$output" ] || fail "list after a seccomp container: $output"

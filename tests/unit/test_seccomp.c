@@ -449,7 +449,7 @@ static void test_cache(void) {
   struct stat st;
   char *path, *msg;
 
-  snprintf(dir, sizeof(dir), "%s/state/.seccomp-cache", tmpdir);
+  snprintf(dir, sizeof(dir), "%s/cache/ocirun/seccomp", tmpdir);
   CHECK((msg = prepare_error(s, dir, &fresh)) == NULL);
   free(msg);
   CHECK(fresh && !seccomp_program_from_cache(fresh));
@@ -500,8 +500,38 @@ static void test_cache(void) {
         seccomp_cache_key(&other->linux_.seccomp, k2, NULL) == 0 && memcmp(k1, k2, 32) != 0);
   spec_free(other);
   free(path);
+
+  /* A directory others may write into is not used: compiled, never taken from there. */
+  CHECK(chmod(dir, 0777) == 0);
+  CHECK((msg = prepare_error(s, dir, &again)) == NULL);
+  free(msg);
+  CHECK(again && !seccomp_program_from_cache(again));
+  seccomp_program_free(again);
+  CHECK(chmod(dir, 0700) == 0);
   seccomp_program_free(fresh);
   spec_free(s);
+}
+
+/* The cache is the runtime's own, never inside a state root. */
+static void test_cache_location(void) {
+  char *saved_xdg = getenv("XDG_CACHE_HOME") ? strdup(getenv("XDG_CACHE_HOME")) : NULL;
+  char *dir;
+
+  if (geteuid() == 0) {
+    dir = seccomp_cache_default_dir();
+    CHECK_STR_EQ(dir, "/var/cache/ocirun/seccomp");
+    free(dir);
+  } else {
+    setenv("XDG_CACHE_HOME", "/x/cache", 1);
+    dir = seccomp_cache_default_dir();
+    CHECK_STR_EQ(dir, "/x/cache/ocirun/seccomp");
+    free(dir);
+  }
+  if (saved_xdg)
+    setenv("XDG_CACHE_HOME", saved_xdg, 1);
+  else
+    unsetenv("XDG_CACHE_HOME");
+  free(saved_xdg);
 }
 
 static double now_ms(void) {
@@ -615,6 +645,7 @@ int main(void) {
   test_actions();
   test_notify();
   test_cache();
+  test_cache_location();
   test_podman_profile();
   char cmd[300];
   snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);

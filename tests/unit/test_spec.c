@@ -731,6 +731,36 @@ static void test_template(void) {
   ocirun_error_free(&err);
 }
 
+/* update's resources: parsed with JSON paths, merged into a stored config without touching
+ * the rest of it (a uint64 beyond int64 in either survives as a number). */
+static void test_resources_update(void) {
+  static const char cfg[] = "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\","
+                            "\"hard\":18446744073709551615,\"soft\":1024}]},"
+                            "\"linux\":{\"resources\":{\"pids\":{\"limit\":20},"
+                            "\"memory\":{\"limit\":1048576,\"swappiness\":10}}}}";
+  static const char upd[] = "{\"memory\":{\"limit\":2097152},"
+                            "\"cpu\":{\"shares\":18446744073709551615,\"cpus\":\"0\"}}";
+  struct spec_resources r;
+  ocirun_error_t *err = NULL;
+  char *out = NULL;
+
+  CHECK(spec_resources_parse("r.json", "{\"memory\":{\"limit\":\"x\"}}", 24, &r, &err) < 0);
+  CHECK(err && strstr(err->msg, "r.json: .memory.limit") != NULL);
+  ocirun_error_free(&err);
+  CHECK(spec_resources_parse("r.json", upd, strlen(upd), &r, &err) == 0);
+  CHECK(r.memory.has_limit && r.memory.limit == 2097152 && !r.has_pids_limit);
+  CHECK(r.cpu.has_shares && r.cpu.shares == UINT64_MAX);
+  CHECK(spec_resources_merge("config.json", cfg, strlen(cfg), &r, &out, &err) == 0);
+  CHECK(out && strstr(out, "\"hard\":18446744073709551615") != NULL);
+  CHECK(out && strstr(out, "\"shares\":18446744073709551615") != NULL);
+  CHECK(out && strstr(out, "\"limit\":2097152") != NULL);
+  CHECK(out && strstr(out, "\"swappiness\":10") != NULL);
+  CHECK(out && strstr(out, "\"pids\":{\"limit\":20}") != NULL);
+  CHECK(out && strstr(out, "\"cpus\":\"0\"") != NULL);
+  free(out);
+  spec_resources_clear(&r);
+}
+
 int main(void) {
   test_case_variants_merge();
   test_reference();
@@ -741,6 +771,7 @@ int main(void) {
   test_values();
   test_sizes();
   test_process_json();
+  test_resources_update();
   test_supported();
   test_template();
   return unit_done();

@@ -111,6 +111,14 @@ int cgroup_destroy(struct cgroup *cg, ocirun_error_t **err);
 
 /* Resource usage for `events` (struct cgroup_stats in cgroup/cgroup_stats.h). */
 int cgroup_get_stats(struct cgroup *cg, struct cgroup_stats *st, ocirun_error_t **err);
+/* OOM events for `events` (cgroup_oom_watch.c): open a watch (*out NULL when the cgroup
+ * has no memory controller), poll its fd, and after each wake-up read it: *oom says an OOM
+ * kill happened, the result is 1 once the cgroup is gone (0 otherwise). */
+struct cgroup_oom_watch;
+int cgroup_oom_watch_open(struct cgroup *cg, struct cgroup_oom_watch **out, ocirun_error_t **err);
+int cgroup_oom_watch_fd(const struct cgroup_oom_watch *w); /* -1 for a NULL watch */
+int cgroup_oom_watch_read(struct cgroup_oom_watch *w, bool *oom);
+void cgroup_oom_watch_close(struct cgroup_oom_watch *w);
 /* The directory whose memory OOM events `events` watches: v1 the memory cgroup
  * (memory.oom_control), v2 the unified one (memory.events); NULL when none.
  * *v2 says which. */

@@ -38,10 +38,6 @@ void container_cgroup_close(struct container_cgroup *c) {
   c->lock_fd = -1;
 }
 
-#define ALIVE                                                                                      \
-  (CONTAINER_STATUS_BIT(CONTAINER_CREATED) | CONTAINER_STATUS_BIT(CONTAINER_RUNNING) |             \
-   CONTAINER_STATUS_BIT(CONTAINER_PAUSED) | CONTAINER_STATUS_BIT(CONTAINER_CREATING))
-
 int container_pause(const char *root, const char *id, ocirun_error_t **err) {
   struct container_cgroup c;
   unsigned allowed =
@@ -67,18 +63,6 @@ int container_resume(const char *root, const char *id, ocirun_error_t **err) {
   return r;
 }
 
-int container_update(const char *root, const char *id, const struct spec_resources *res,
-                     ocirun_error_t **err) {
-  struct container_cgroup c;
-  int r;
-
-  if (container_cgroup_open(root, id, true, ALIVE, "container not running", &c, err) < 0)
-    return -1;
-  r = cgroup_set_resources(c.cgroup, res, err);
-  container_cgroup_close(&c);
-  return r;
-}
-
 int container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
                    ocirun_error_t **err) {
   struct container_cgroup c;
@@ -86,7 +70,8 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
 
   /* A stopped container lists what is left in its cgroup (nothing, or processes that
    * outlived an init without a pid namespace), as runc. */
-  if (container_cgroup_open(root, id, false, ALIVE | CONTAINER_STATUS_BIT(CONTAINER_STOPPED),
+  if (container_cgroup_open(root, id, false,
+                            CONTAINER_ALIVE | CONTAINER_STATUS_BIT(CONTAINER_STOPPED),
                             "container not running", &c, err) < 0)
     return -1;
   r = cgroup_pids(c.cgroup, pids, n, err);

@@ -16,6 +16,8 @@ struct container_cgroup {
 };
 
 #define CONTAINER_STATUS_BIT(s) (1u << (s))
+/* Every status but stopped. */
+#define CONTAINER_ALIVE (~CONTAINER_STATUS_BIT(CONTAINER_STOPPED))
 
 /* allowed: CONTAINER_STATUS_BIT()s of the statuses the command accepts; any other
  * status fails with `refusal` ("container not running"). */
@@ -25,6 +27,9 @@ void container_cgroup_close(struct container_cgroup *c);
 
 int container_pause(const char *root, const char *id, ocirun_error_t **err);
 int container_resume(const char *root, const char *id, ocirun_error_t **err);
+/* `update`: write the members of res that update takes (memory limits, cpu, blockIO weight
+ * and throttles, pids, unified) into the cgroup, and keep them in the stored config.json
+ * (update.c). */
 int container_update(const char *root, const char *id, const struct spec_resources *res,
                      ocirun_error_t **err);
 /* update --l3-cache-schema / --mem-bw-schema (either may be NULL). */

@@ -61,9 +61,8 @@ int state_root_ensure(const char *root, ocirun_error_t **err);
 /* Path of the container directory: <root>/<id> (malloc'd). */
 char *state_dir_path(const char *root, const char *id);
 
-/* Path of the compiled seccomp filter cache: <root>/.seccomp-cache (malloc'd).  The
- * leading dot is a name no container id can have, so the cache is never taken for a
- * container (list) nor collides with one (create). */
+/* The compiled seccomp filter cache for containers of this root: seccomp_cache_default_dir
+ * (outside the root, which holds containers only).  malloc'd. */
 char *state_seccomp_cache_path(const char *root);
 
 /* Create <root>/<id> (0700); EEXIST becomes "container with id exists: <id>". */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "linux/seccomp_program.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/limits.h"
@@ -42,7 +43,8 @@ char *state_dir_path(const char *root, const char *id) {
 }
 
 char *state_seccomp_cache_path(const char *root) {
-  return state_dir_path(root, ".seccomp-cache");
+  (void)root; /* the cache is no longer kept in the state root */
+  return seccomp_cache_default_dir();
 }
 
 int state_dir_create(const char *root, const char *id, ocirun_error_t **err) {

@@ -186,7 +186,7 @@ int seccomp_program_prepare(const struct spec_seccomp *s, const char *cache_dir,
     return 0;
   if (seccomp_validate(s, err) < 0)
     return -1;
-  if (cache_dir == NULL)
+  if (cache_dir == NULL || cache_dir[0] == '\0')
     return seccomp_compile(s, out, err);
   if (seccomp_cache_key(s, key, err) < 0)
     return -1;
@@ -206,7 +206,12 @@ int seccomp_program_prepare(const struct spec_seccomp *s, const char *cache_dir,
     return -1;
   trace_pointf("seccomp", "compiled (%u instructions)", (*out)->len);
   if (seccomp_cache_store(cache_dir, key, *out, &cache_err) < 0) {
-    log_warn("seccomp filter cache: %s", cache_err->msg);
+    /* A cache the runtime may not make (root of a user namespace, a read-only /var) is
+     * only a slower start. */
+    if (cache_err->status == EACCES || cache_err->status == EPERM || cache_err->status == EROFS)
+      log_debug("seccomp filter cache: %s", cache_err->msg);
+    else
+      log_warn("seccomp filter cache: %s", cache_err->msg);
     ocirun_error_free(&cache_err);
   }
   trace_point("seccomp cache store");

@@ -10,7 +10,8 @@
  *     program (struct sock_filter[count], host byte order)
  * written atomically (temporary file + rename, mode 0600, directory 0700) and checked
  * before use: a file with a bad header, length, key or checksum is removed and the
- * program is compiled again. */
+ * program is compiled again.  The directory is the runtime's own (seccomp_cache_default_dir),
+ * never a container state root. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -124,6 +125,32 @@ static const char *check_file(const uint8_t *data, size_t size,
   return NULL;
 }
 
+char *seccomp_cache_default_dir(void) {
+  const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  char *dir = NULL;
+  int n;
+
+  if (geteuid() == 0)
+    return strdup("/var/cache/ocirun/seccomp");
+  if (xdg && xdg[0] == '/')
+    n = asprintf(&dir, "%s/ocirun/seccomp", xdg);
+  else if (home && home[0] == '/')
+    n = asprintf(&dir, "%s/.cache/ocirun/seccomp", home);
+  else
+    return strdup("");
+  return n < 0 ? NULL : dir;
+}
+
+/* A directory someone else could write into is not one to keep programs in. */
+static int check_private_dir(const char *dir, ocirun_error_t **err) {
+  struct stat st;
+  if (lstat(dir, &st) < 0)
+    return ocirun_error_set(err, errno, "stat %s", dir);
+  if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
+    return ocirun_error_set(err, 0, "%s: not a private directory, not used", dir);
+  return 0;
+}
+
 int seccomp_cache_lookup(const char *dir, const uint8_t key[SECCOMP_CACHE_KEY_LEN],
                          struct seccomp_program **out, ocirun_error_t **err) {
   char path[4096];
@@ -138,6 +165,8 @@ int seccomp_cache_lookup(const char *dir, const uint8_t key[SECCOMP_CACHE_KEY_LE
   fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0 && errno == ENOENT)
     return 0;
+  if (check_private_dir(dir, err) < 0)
+    return -1;
   if (fd < 0)
     return ocirun_error_set(err, errno, "open %s", path);
   if (fstat(fd, &st) < 0)
@@ -192,7 +221,7 @@ int seccomp_cache_store(const char *dir, const uint8_t key[SECCOMP_CACHE_KEY_LEN
   sha256(p->insns, body, h.sum);
   memcpy(buf, &h, sizeof(h));
   memcpy(buf + sizeof(h), p->insns, body);
-  if (fs_mkdir_p(dir, 0700, err) < 0)
+  if (fs_mkdir_p(dir, 0700, err) < 0 || check_private_dir(dir, err) < 0)
     return -1;
   cache_path(path, sizeof(path), dir, key);
   return fs_write_file_atomic(path, buf, sizeof(h) + body, 0600, err);

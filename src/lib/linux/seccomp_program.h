@@ -30,8 +30,14 @@
 
 struct seccomp_program; /* a compiled BPF filter, ready to load */
 
+/* Where compiled filters are kept, outside any --root (which holds containers only):
+ * /var/cache/ocirun/seccomp for root, $XDG_CACHE_HOME/ocirun/seccomp (default
+ * ~/.cache/ocirun/seccomp) for anyone else; "" (no cache) without a home.  malloc'd, NULL
+ * only when out of memory.  Made 0700 when a filter is first stored. */
+char *seccomp_cache_default_dir(void);
+
 /* Validate linux.seccomp and compile it, or take it from the cache under cache_dir
- * (e.g. "<state root>/.seccomp-cache"; NULL = no cache).  *out = NULL when the config has
+ * (seccomp_cache_default_dir; NULL or "" = no cache).  *out = NULL when the config has
  * no seccomp section.  Errors name the JSON path (".linux.seccomp.syscalls[3].action: ...").
  * A cache that cannot be read or written is reported with log_warn and bypassed. */
 int seccomp_program_prepare(const struct spec_seccomp *s, const char *cache_dir,

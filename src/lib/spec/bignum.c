@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -135,4 +136,31 @@ const char *bignum_digits(const char *tag, const char *s) {
     return NULL;
   n = strlen(tag);
   return strncmp(s, tag, n) == 0 ? s + n : NULL;
+}
+
+char *bignum_restore(const char *json, const char *tag) {
+  char quoted[72];
+  size_t qlen, len = strlen(json);
+  char *out = malloc(len + 1), *w = out;
+
+  if (out == NULL)
+    return NULL;
+  /* jansson writes the control character of the tag as \u001f */
+  qlen = (size_t)snprintf(quoted, sizeof(quoted), "\"\\u001f%s", tag + 1);
+  for (const char *p = json; *p;) {
+    const char *digits = p + qlen, *q = digits;
+    if (strncasecmp(p, quoted, qlen) == 0) { /* \u001f or \u001F */
+      while (*q == '-' || (*q >= '0' && *q <= '9'))
+        q++;
+      if (*q == '"' && q > digits) {
+        memcpy(w, digits, (size_t)(q - digits));
+        w += q - digits;
+        p = q + 1;
+        continue;
+      }
+    }
+    *w++ = *p++;
+  }
+  *w = '\0';
+  return out;
 }

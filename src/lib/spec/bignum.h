@@ -22,4 +22,8 @@ int bignum_rewrite(const char *data, size_t len, const char *tag, char **out, si
 /* When s is a rewritten integer, return its digits ("-123..."), else NULL. */
 const char *bignum_digits(const char *tag, const char *s);
 
+/* The reverse of bignum_rewrite on text jansson wrote: every string "<tag><digits>" becomes
+ * the integer token again.  Returns a malloc'd copy (NULL when out of memory). */
+char *bignum_restore(const char *json, const char *tag);
+
 #endif

@@ -59,7 +59,7 @@ static void hook_list_clear(struct spec_hook_list *l) {
   free(l->items);
 }
 
-static void resources_clear(struct spec_resources *r) {
+void spec_resources_clear(struct spec_resources *r) {
   for (size_t i = 0; i < r->devices_len; i++)
     free(r->devices[i].access);
   free(r->devices);
@@ -80,6 +80,7 @@ static void resources_clear(struct spec_resources *r) {
     free(r->rdma[i].device);
   free(r->rdma);
   spec_kv_list_clear(&r->unified);
+  memset(r, 0, sizeof(*r));
 }
 
 static void seccomp_clear(struct spec_seccomp *s) {
@@ -112,7 +113,7 @@ void spec_linux_clear(struct spec_linux *l) {
     free(l->devices[i].path);
   free(l->devices);
   free(l->cgroups_path);
-  resources_clear(&l->resources);
+  spec_resources_clear(&l->resources);
   free(l->intel_rdt.clos_id);
   free(l->intel_rdt.l3_cache_schema);
   free(l->intel_rdt.mem_bw_schema);

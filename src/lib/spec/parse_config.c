@@ -167,22 +167,39 @@ int spec_load_file(const char *path, struct spec **out, ocirun_error_t **err) {
   return spec_parse(name, data, len, out, err);
 }
 
+/* A document that is one part of a config (process.json, update's resources). */
+static json_t *load_part(struct pctx *c, const char *name, const char *data, size_t len,
+                         ocirun_error_t **err) {
+  pctx_init(c, name, err);
+  return spec_load_json(c, data, len);
+}
+
+int spec_resources_parse(const char *name, const char *data, size_t len, struct spec_resources *out,
+                         ocirun_error_t **err) {
+  struct pctx c;
+  json_t *doc;
+  int r = -1;
+
+  memset(out, 0, sizeof(*out));
+  if ((doc = load_part(&c, name, data, len, err)) != NULL)
+    r = parse_resources(&c, doc, out);
+  json_decref(doc);
+  if (r < 0)
+    spec_resources_clear(out);
+  return r;
+}
+
 int spec_process_parse(const char *name, const char *data, size_t len, struct spec_process *out,
                        ocirun_error_t **err) {
   struct pctx c;
   json_t *doc;
-  int r;
+  int r = -1;
 
   memset(out, 0, sizeof(*out));
-  pctx_init(&c, name, err);
-  doc = spec_load_json(&c, data, len);
-  if (doc == NULL)
-    return -1;
-  r = parse_process(&c, doc, out);
+  if ((doc = load_part(&c, name, data, len, err)) != NULL)
+    r = parse_process(&c, doc, out);
   json_decref(doc);
-  if (r < 0) {
+  if (r < 0)
     spec_process_clear(out);
-    return -1;
-  }
-  return 0;
+  return r;
 }

@@ -426,6 +426,16 @@ int spec_process_parse(const char *name, const char *data, size_t len, struct sp
                        ocirun_error_t **err);
 void spec_process_clear(struct spec_process *process);
 
+/* Parse a LinuxResources object on its own (`update -r`) into *out; same rules and errors. */
+int spec_resources_parse(const char *name, const char *data, size_t len, struct spec_resources *out,
+                         ocirun_error_t **err);
+void spec_resources_clear(struct spec_resources *r);
+/* A config.json document with the members of upd that `update` takes (memory limits, cpu,
+ * blockIO weight and throttles, pids, unified) written into .linux.resources, the rest as
+ * it was (resources_merge.c).  *out is malloc'd. */
+int spec_resources_merge(const char *name, const char *data, size_t len,
+                         const struct spec_resources *upd, char **out, ocirun_error_t **err);
+
 /* Fields parsed but not applied by this build: returns a negative value with
  * "not supported: <json path>" for the first such field that is set. */
 int spec_check_supported(const struct spec *spec, ocirun_error_t **err);

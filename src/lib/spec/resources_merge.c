@@ -1,0 +1,139 @@
+/* `update` keeps the limits it set in the container's stored config.json, as runc keeps
+ * them in its stored configuration: a later `update`, exec, checkpoint or restore sees
+ * the values in force.  Only the members update changed are replaced; everything else in
+ * the document stays as it was (integers beyond int64 included, see bignum.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec/bignum.h"
+#include "spec/parse.h"
+#include "util/cleanup.h"
+
+struct merge {
+  const char *tag;
+  int failed;
+};
+
+/* obj.key, made an object when absent or of another type. */
+static json_t *child_object(struct merge *m, json_t *obj, const char *key) {
+  json_t *o = json_object_get(obj, key);
+  if (json_is_object(o))
+    return o;
+  o = json_object();
+  if (o == NULL || json_object_set_new(obj, key, o) < 0)
+    m->failed = 1;
+  return o;
+}
+
+static void set(struct merge *m, json_t *obj, const char *key, json_t *v) {
+  if (obj == NULL || v == NULL || json_object_set_new(obj, key, v) < 0)
+    m->failed = 1;
+}
+
+static void set_i64(struct merge *m, json_t *obj, bool has, const char *key, int64_t v) {
+  if (has)
+    set(m, obj, key, json_integer(v));
+}
+
+/* A uint64 beyond int64 goes in as a tagged string, turned back into a number at the end. */
+static void set_u64(struct merge *m, json_t *obj, bool has, const char *key, uint64_t v) {
+  char buf[64];
+  if (!has)
+    return;
+  if (v <= INT64_MAX) {
+    set(m, obj, key, json_integer((json_int_t)v));
+    return;
+  }
+  snprintf(buf, sizeof(buf), "%s%" PRIu64, m->tag, v);
+  set(m, obj, key, json_string(buf));
+}
+
+static void set_throttle(struct merge *m, json_t *bio, const char *key,
+                         const struct spec_throttle_list *l) {
+  json_t *a;
+  if (l->len == 0)
+    return;
+  a = json_array();
+  for (size_t i = 0; a && i < l->len; i++) {
+    json_t *e = json_object();
+    set(m, e, "major", json_integer(l->items[i].major));
+    set(m, e, "minor", json_integer(l->items[i].minor));
+    set_u64(m, e, true, "rate", l->items[i].rate);
+    if (e == NULL || json_array_append_new(a, e) < 0)
+      m->failed = 1;
+  }
+  set(m, bio, key, a);
+}
+
+static void merge_resources(struct merge *m, json_t *res, const struct spec_resources *u) {
+  const struct spec_memory *mem = &u->memory;
+  const struct spec_cpu *cpu = &u->cpu;
+  const struct spec_block_io *bio = &u->block_io;
+
+  if (mem->present) {
+    json_t *o = child_object(m, res, "memory");
+    set_i64(m, o, mem->has_limit, "limit", mem->limit);
+    set_i64(m, o, mem->has_reservation, "reservation", mem->reservation);
+    set_i64(m, o, mem->has_swap, "swap", mem->swap);
+    set_i64(m, o, mem->has_kernel, "kernel", mem->kernel);
+    set_i64(m, o, mem->has_kernel_tcp, "kernelTCP", mem->kernel_tcp);
+  }
+  if (cpu->present) {
+    json_t *o = child_object(m, res, "cpu");
+    set_u64(m, o, cpu->has_shares, "shares", cpu->shares);
+    set_i64(m, o, cpu->has_quota, "quota", cpu->quota);
+    set_u64(m, o, cpu->has_burst, "burst", cpu->burst);
+    set_u64(m, o, cpu->has_period, "period", cpu->period);
+    set_i64(m, o, cpu->has_realtime_runtime, "realtimeRuntime", cpu->realtime_runtime);
+    set_u64(m, o, cpu->has_realtime_period, "realtimePeriod", cpu->realtime_period);
+    set_i64(m, o, cpu->has_idle, "idle", cpu->idle);
+    if (cpu->cpus)
+      set(m, o, "cpus", json_string(cpu->cpus));
+    if (cpu->mems)
+      set(m, o, "mems", json_string(cpu->mems));
+  }
+  if (bio->present) {
+    json_t *o = child_object(m, res, "blockIO");
+    set_i64(m, o, bio->has_weight, "weight", bio->weight);
+    set_throttle(m, o, "throttleReadBpsDevice", &bio->throttle_read_bps);
+    set_throttle(m, o, "throttleWriteBpsDevice", &bio->throttle_write_bps);
+    set_throttle(m, o, "throttleReadIOPSDevice", &bio->throttle_read_iops);
+    set_throttle(m, o, "throttleWriteIOPSDevice", &bio->throttle_write_iops);
+  }
+  if (u->has_pids_limit)
+    set_i64(m, child_object(m, res, "pids"), true, "limit", u->pids_limit);
+  if (u->unified.len) {
+    json_t *o = child_object(m, res, "unified");
+    for (size_t i = 0; i < u->unified.len; i++)
+      set(m, o, u->unified.items[i].key, json_string(u->unified.items[i].value));
+  }
+}
+
+int spec_resources_merge(const char *name, const char *data, size_t len,
+                         const struct spec_resources *upd, char **out, ocirun_error_t **err) {
+  struct pctx c;
+  struct merge m = {0};
+  json_t *doc;
+  _cleanup_free_ char *text = NULL;
+
+  *out = NULL;
+  pctx_init(&c, name, err);
+  doc = spec_load_json(&c, data, len);
+  if (doc == NULL)
+    return -1;
+  if (c.bignum_tag[0] == '\0')
+    bignum_make_tag(c.bignum_tag, sizeof(c.bignum_tag));
+  m.tag = c.bignum_tag;
+  merge_resources(&m, child_object(&m, child_object(&m, doc, "linux"), "resources"), upd);
+  if (!m.failed)
+    text = json_dumps(doc, JSON_COMPACT);
+  json_decref(doc);
+  if (text)
+    *out = bignum_restore(text, c.bignum_tag);
+  if (*out == NULL)
+    return ocirun_error_set(err, ENOMEM, "%s: record the updated resources", name);
+  return 0;
+}
