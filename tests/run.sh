@@ -51,6 +51,15 @@ if [ "${SKIP_UNIT:-0}" != 1 ]; then
 	fi
 fi
 
+# --- the layer rules (docs/conventions.md) -------------------------------------------------
+if bash tests/lint/layers.sh; then
+	echo "ok - lint: layers, kernel work outside the CLI, every file in docs/architecture.md"
+	passed=$((passed + 1))
+else
+	echo "not ok - lint: tests/lint/layers.sh"
+	failed=$((failed + 1))
+fi
+
 # --- rootfs and tools ----------------------------------------------------------------------
 export ROOTFS=${ROOTFS:-$build/rootfs}
 tests/rootfs/build.sh "$ROOTFS" || { echo "$passed passed, $((failed + 1)) failed"; exit 1; }

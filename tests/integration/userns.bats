@@ -23,7 +23,7 @@ with_userns() {
 		| .linux.uidMappings = [{"containerID": 0, "hostID": $h, "size": 65536}]
 		| .linux.gidMappings = [{"containerID": 0, "hostID": $h, "size": 65536}]' --argjson h "$h"
 	chown -R -h "$h:$h" "$BUNDLE/rootfs"
-	# the container's root resolves the rootfs path itself, as in the reference runtime
+	# the container's root resolves the rootfs path itself, as in runc
 	local d=$BUNDLE
 	while [ "$d" != / ]; do
 		chmod a+x "$d"

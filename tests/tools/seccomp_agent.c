@@ -36,7 +36,7 @@ static void die(const char *what) {
   exit(1);
 }
 
-/* Whether buf holds a whole JSON object: the reference runtime leaves the connection
+/* Whether buf holds a whole JSON object: runc leaves the connection
  * open after sending, so EOF cannot mark the end. */
 static int json_complete(const char *buf, size_t len) {
   int depth = 0, in_string = 0, escaped = 0;

@@ -102,7 +102,7 @@ int container_destroy(const char *root, struct container_state *st, const struct
   if (spec && spec->hooks.poststop.len > 0) {
     _cleanup_free_ char *json = state_to_hook_json(st, CONTAINER_STOPPED);
     ocirun_error_t *hook_err = NULL;
-    /* As the reference runtime: a failing poststop hook is reported, the delete goes on. */
+    /* As runc: a failing poststop hook is reported, the delete goes on. */
     if (json && hooks_run(&spec->hooks.poststop, "poststop", json, &hook_err) < 0) {
       log_warn("%s", hook_err->msg);
       ocirun_error_free(&hook_err);

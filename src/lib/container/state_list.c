@@ -117,7 +117,7 @@ char *state_passwd_name(const char *passwd, uid_t uid) {
 }
 
 char *state_owner_name(uid_t uid) {
-  /* /etc/passwd itself, as the reference runtime reads it (no NSS: the binary is static,
+  /* /etc/passwd itself, as runc reads it (no NSS: the binary is static,
    * and `list` asks once per container). */
   static char *passwd;
   static bool loaded;

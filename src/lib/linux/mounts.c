@@ -68,7 +68,7 @@ static int check_proc_target(const struct entry *e, int target_fd, ocirun_error_
 }
 
 /* In a user namespace the kernel locks the flags a mount had on the host: a
- * bind keeps them (as the reference runtime does) instead of failing. */
+ * bind keeps them (as runc does) instead of failing. */
 static int keep_locked_attrs(int tree, uint64_t *set, uint64_t *clr) {
   struct statvfs sv;
 
@@ -302,7 +302,7 @@ static int mount_filesystem(struct entry *e, const struct mount_options *mo, oci
     flags &= ~(unsigned long)MS_RDONLY;
   if (mount_fs_on_fd(e->m->source ? e->m->source : e->type, target, e->type, flags, data) < 0) {
     /* In a user namespace that owns no network (ipc) namespace the kernel refuses a
-     * sysfs (mqueue) of our own: the host's, bound, as the reference runtime does. */
+     * sysfs (mqueue) of our own: the host's, bound, as runc does. */
     if (errno == EPERM && e->ctx->opts->in_userns && strcmp(e->type, "sysfs") == 0)
       return bind_host_instead(e, mo, "/sys", target, err);
     if (errno == EPERM && e->ctx->opts->in_userns && mqueue)

@@ -181,7 +181,7 @@ size_t namespaces_join_plan(const bool has[SPEC_NS_COUNT], const bool owned[SPEC
   size_t n = 0;
 
   /* A namespace the joined user namespace does not own needs the privileges
-   * we have only before joining it (the reference runtime's order too). */
+   * we have only before joining it (runc's order too). */
   for (size_t i = 0; i < n_order; i++)
     if (is_foreign(has, owned, join_order[i]))
       plan[n++] = join_order[i];

@@ -23,8 +23,8 @@ static void ctx_releasep(scmp_filter_ctx *ctx) {
 }
 #define _cleanup_seccomp_ __attribute__((cleanup(ctx_releasep)))
 
-/* Several conditions on the same argument cannot be AND-ed by libseccomp; as the
- * reference runtime does, such a rule becomes one rule per condition (OR). */
+/* Several conditions on the same argument cannot be AND-ed by libseccomp; as runc
+ * does, such a rule becomes one rule per condition (OR). */
 static bool args_share_index(const struct spec_seccomp_syscall *sc) {
   unsigned seen = 0;
   for (size_t j = 0; j < sc->args_len; j++) {

@@ -3,13 +3,13 @@
  * A profile is written for the kernel of its day.  A newer libc tries newer syscalls
  * first (clone3, faccessat2, openat2, ...) and falls back to the old ones only on ENOSYS,
  * but the profile's default action answers EPERM (or kills), so without help a new
- * syscall breaks the container instead of degrading.  The reference runtime answers
+ * syscall breaks the container instead of degrading.  runc answers
  * that, and so does this stub: for each architecture of the filter, a syscall whose
  * number is above the highest number the profile names (on that architecture) gets
  * ENOSYS; everything else goes on to the real filter.  Syscalls the profile names keep
  * their rule; unnamed syscalls below the highest one keep the default action.
  *
- * Differences from the reference runtime, both on the safe side: the native architecture
+ * Differences from runc, both on the safe side: the native architecture
  * is covered even when `architectures` does not list it (libseccomp always filters it),
  * and a default of ERRNO(ENOSYS) needs no stub.  No stub either for a permissive default
  * (ALLOW, LOG, TRACE): new syscalls are allowed there anyway.

@@ -13,7 +13,7 @@
 #define SECCOMP_RET_DATA_MAX 0xffffu
 
 bool seccomp_action_lookup(const char *name, bool has_errno, uint32_t errno_ret, uint32_t *action) {
-  /* ERRNO and TRACE without errnoRet return EPERM, as the reference runtime does. */
+  /* ERRNO and TRACE without errnoRet return EPERM, as runc does. */
   uint32_t data = has_errno ? errno_ret : EPERM;
 
   if (name == NULL)

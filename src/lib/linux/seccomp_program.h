@@ -4,7 +4,7 @@
  * program (or takes the program from the compiled-filter cache), so that the child only
  * runs one seccomp(2) call with a ready sock_fprog, right before execve.
  *
- * Where the child loads the filter (the same order as the reference runtime):
+ * Where the child loads the filter (the same order as runc):
  *   - with process.noNewPrivileges: as late as possible, after the user switch, the
  *     capability drop and PR_SET_NO_NEW_PRIVS, so that the profile need not allow the
  *     runtime's own setup syscalls;
@@ -12,7 +12,7 @@
  *     the filter goes in before the user switch and the capability drop.  The syscalls
  *     of that switch (setgroups, setresgid, setresuid, capset, prctl) then pass through
  *     the filter: a profile that denies them makes the container fail to start, as it
- *     does with the reference runtime.
+ *     does with runc.
  * Everything the child does after loading (the sync messages, the exec fifo, closing
  * fds, execve) must be allowed by the profile; the usual profiles allow all of it.
  *
