@@ -63,7 +63,37 @@ int cli_getopt_leading(int argc, char **argv, const char *shortopts, const struc
  * error and returns -1 otherwise. */
 int cli_require_args(const struct cli_command *cmd, int argc, char **argv, int min, int max);
 
-/* Commands (one file each). */
+/* The flags loop of a command: -h/--help (option code 'h') prints the help, listing opts
+ * with their descriptions (descriptions NULL: no OPTIONS section); any other option code
+ * goes to on_flag with its argument (NULL on_flag: the command has no other flag), which
+ * returns a negative value to fail; then between min and max positional arguments (max < 0:
+ * no limit).  shortopts starting with '+': the flags stop at the first positional argument
+ * (cli_getopt_leading).  Returns 0 when parsed (argv[optind] is the first positional argument), 1
+ * when the help was printed, -1 after a usage error was printed. */
+typedef int (*cli_flag_fn)(int opt, const char *arg, void *ctx);
+int cli_parse(const struct cli_command *cmd, int argc, char **argv, const char *shortopts,
+              const struct option *opts, const char *const *descriptions, int min, int max,
+              cli_flag_fn on_flag, void *ctx);
+/* What a command returns for a cli_parse result that is not 0 (help: 0, error: 1). */
+static inline int cli_parse_exit(int parsed) {
+  return parsed > 0 ? 0 : CLI_EXIT_FAILURE;
+}
+
+/* A cli_flag_fn for the commands whose flags are one value and/or one switch; ctx is a
+ * struct cli_simple_flags naming their option codes. */
+struct cli_simple_flags {
+  int value_opt;     /* the value flag's option code, 0 for none */
+  const char *value; /* its argument (or the default given) */
+  int switch_opt;    /* the switch's option code, 0 for none */
+  bool on;
+};
+int cli_set_simple_flag(int opt, const char *arg, void *ctx);
+
+/* Print a JSON document made by the library (NULL: out of memory, reported as what) and
+ * free it; returns the command's exit status. */
+int cli_print_json(char *json, const char *what);
+
+/* Commands (one file each; start, pause and resume share id_commands.c). */
 int cmd_checkpoint(struct cli_global *g, int argc, char **argv);
 int cmd_create(struct cli_global *g, int argc, char **argv);
 int cmd_delete(struct cli_global *g, int argc, char **argv);

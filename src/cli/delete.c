@@ -8,25 +8,12 @@ static const char *const delete_descriptions[] = {
     "Forcibly deletes the container if it is still running (uses SIGKILL)", "show help"};
 
 int cmd_delete(struct cli_global *g, int argc, char **argv) {
-  const struct cli_command *cmd = cli_find_command("delete");
   ocirun_error_t *err = NULL;
-  bool force = false;
-  int opt;
+  struct cli_simple_flags force = {.switch_opt = 'f'};
+  int parsed = cli_parse(cli_find_command("delete"), argc, argv, "fh", delete_options,
+                         delete_descriptions, 1, 1, cli_set_simple_flag, &force);
 
-  while ((opt = cli_getopt(argc, argv, "fh", delete_options)) != -1) {
-    if (opt == 'f') {
-      force = true;
-      continue;
-    }
-    if (opt == 'h') {
-      cli_print_command_help(cmd, delete_options, delete_descriptions);
-      return 0;
-    }
-    return CLI_EXIT_FAILURE;
-  }
-  if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
-    return CLI_EXIT_FAILURE;
-  if (container_delete(g->root, argv[optind], force, &err) < 0)
-    return cli_fail(&err);
-  return 0;
+  if (parsed != 0)
+    return cli_parse_exit(parsed);
+  return container_delete(g->root, argv[optind], force.on, &err) < 0 ? cli_fail(&err) : 0;
 }

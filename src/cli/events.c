@@ -30,42 +30,46 @@ static void print_event(const char *type, const char *data, void *arg) {
   fflush(stdout);
 }
 
-int cmd_events(struct cli_global *g, int argc, char **argv) {
-  const struct cli_command *cmd = cli_find_command("events");
-  ocirun_error_t *err = NULL;
-  int64_t interval = 5000000000LL;
-  bool stats_only = false;
-  const char *id;
-  int opt, r = -1;
+struct events_flags {
+  int64_t interval;
+  bool stats_only;
+};
 
-  while ((opt = cli_getopt(argc, argv, "h", events_options)) != -1) {
-    if (opt == OPT_INTERVAL) {
-      if (units_parse_duration(optarg, &interval, &err) < 0) {
-        ocirun_error_prefix(&err, "invalid value \"%s\" for flag -interval", optarg);
-        return cli_fail(&err);
-      }
-      continue;
-    }
-    if (opt == OPT_STATS) {
-      stats_only = true;
-      continue;
-    }
-    if (opt == 'h') {
-      cli_print_command_help(cmd, events_options, events_descriptions);
-      return 0;
-    }
-    return CLI_EXIT_FAILURE;
+static int events_flag(int opt, const char *arg, void *ctx) {
+  struct events_flags *f = ctx;
+  ocirun_error_t *err = NULL;
+  if (opt == OPT_STATS) {
+    f->stats_only = true;
+    return 0;
   }
-  if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
-    return CLI_EXIT_FAILURE;
+  if (opt != OPT_INTERVAL)
+    return -1;
+  if (units_parse_duration(arg, &f->interval, &err) < 0) {
+    ocirun_error_prefix(&err, "invalid value \"%s\" for flag -interval", arg);
+    cli_fail(&err);
+    return -1;
+  }
+  return 0;
+}
+
+int cmd_events(struct cli_global *g, int argc, char **argv) {
+  ocirun_error_t *err = NULL;
+  struct events_flags f = {.interval = 5000000000LL};
+  const char *id;
+  int r;
+  int parsed = cli_parse(cli_find_command("events"), argc, argv, "h", events_options,
+                         events_descriptions, 1, 1, events_flag, &f);
+
+  if (parsed != 0)
+    return cli_parse_exit(parsed);
   id = argv[optind];
-  if (interval <= 0) {
+  if (f.interval <= 0) {
     ocirun_error_set(&err, 0, "duration interval must be greater than 0");
     return cli_fail(&err);
   }
-  if (stats_only)
+  if (f.stats_only)
     r = container_events_stats(g->root, id, print_event, (void *)id, &err);
   else
-    r = container_events_watch(g->root, id, interval, print_event, (void *)id, &err);
+    r = container_events_watch(g->root, id, f.interval, print_event, (void *)id, &err);
   return r < 0 ? cli_fail(&err) : 0;
 }

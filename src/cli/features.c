@@ -12,20 +12,12 @@ static const struct option features_options[] = {
 };
 
 int cmd_features(struct cli_global *g, int argc, char **argv) {
-  const struct cli_command *cmd = cli_find_command("features");
-  ocirun_error_t *err = NULL;
   char *json;
-  int c;
+  int parsed = cli_parse(cli_find_command("features"), argc, argv, "h", features_options, NULL, 0,
+                         0, NULL, NULL);
 
-  while ((c = cli_getopt(argc, argv, "h", features_options)) != -1) {
-    if (c == 'h') {
-      cli_print_command_help(cmd, NULL, NULL);
-      return 0;
-    }
-    return CLI_EXIT_FAILURE;
-  }
-  if (cli_require_args(cmd, argc, argv, 0, 0) != 0)
-    return CLI_EXIT_FAILURE;
+  if (parsed != 0)
+    return cli_parse_exit(parsed);
   {
     char criu[64];
     ocirun_error_t *probe = NULL;
@@ -33,11 +25,5 @@ int cmd_features(struct cli_global *g, int argc, char **argv) {
     ocirun_error_free(&probe);
     json = features_to_json_with_criu(found ? criu : NULL);
   }
-  if (json == NULL) {
-    ocirun_error_set(&err, 0, "features: out of memory");
-    return cli_fail(&err);
-  }
-  fputs(json, stdout);
-  free(json);
-  return fflush(stdout) == 0 ? 0 : CLI_EXIT_FAILURE;
+  return cli_print_json(json, "features");
 }

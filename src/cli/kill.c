@@ -11,27 +11,15 @@ static const char *const kill_descriptions[] = {
     "send the specified signal to all processes inside the container", "show help"};
 
 int cmd_kill(struct cli_global *g, int argc, char **argv) {
-  const struct cli_command *cmd = cli_find_command("kill");
   ocirun_error_t *err = NULL;
-  bool all = false;
-  int opt, signo = SIGTERM;
+  struct cli_simple_flags all = {.switch_opt = 'a'};
+  int signo = SIGTERM;
+  int parsed = cli_parse(cli_find_command("kill"), argc, argv, "ah", kill_options,
+                         kill_descriptions, 1, 2, cli_set_simple_flag, &all);
 
-  while ((opt = cli_getopt(argc, argv, "ah", kill_options)) != -1) {
-    if (opt == 'a') {
-      all = true;
-      continue;
-    }
-    if (opt == 'h') {
-      cli_print_command_help(cmd, kill_options, kill_descriptions);
-      return 0;
-    }
-    return CLI_EXIT_FAILURE;
-  }
-  if (cli_require_args(cmd, argc, argv, 1, 2) < 0)
-    return CLI_EXIT_FAILURE;
+  if (parsed != 0)
+    return cli_parse_exit(parsed);
   if (argc - optind == 2 && signal_parse(argv[optind + 1], &signo, &err) < 0)
     return cli_fail(&err);
-  if (container_kill(g->root, argv[optind], signo, all, &err) < 0)
-    return cli_fail(&err);
-  return 0;
+  return container_kill(g->root, argv[optind], signo, all.on, &err) < 0 ? cli_fail(&err) : 0;
 }

@@ -97,32 +97,19 @@ static int load_row(struct cli_global *g, const char *id, struct list_row *row, 
 }
 
 int cmd_list(struct cli_global *g, int argc, char **argv) {
-  const struct cli_command *cmd = cli_find_command("list");
-  const char *format = "table";
-  bool quiet = false, json;
+  struct cli_simple_flags f = {.value_opt = 'f', .value = "table", .switch_opt = 'q'};
+  bool json;
   ocirun_error_t *err = NULL;
   char **ids = NULL;
   size_t n = 0, shown = 0;
   struct list_row *rows = NULL;
-  int c;
+  int parsed = cli_parse(cli_find_command("list"), argc, argv, "f:qh", list_options,
+                         list_descriptions, 0, 0, cli_set_simple_flag, &f);
 
-  while ((c = cli_getopt(argc, argv, "f:qh", list_options)) != -1) {
-    switch (c) {
-    case 'f':
-      format = optarg;
-      break;
-    case 'q':
-      quiet = true;
-      break;
-    case 'h':
-      cli_print_command_help(cmd, list_options, list_descriptions);
-      return 0;
-    default:
-      return CLI_EXIT_FAILURE;
-    }
-  }
-  if (cli_require_args(cmd, argc, argv, 0, 0) != 0)
-    return CLI_EXIT_FAILURE;
+  if (parsed != 0)
+    return cli_parse_exit(parsed);
+  const char *format = f.value;
+  bool quiet = f.on;
   json = strcmp(format, "json") == 0;
   if (!quiet && !json && strcmp(format, "table") != 0) {
     ocirun_error_set(&err, 0, "invalid format option");

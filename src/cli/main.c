@@ -163,6 +163,47 @@ int cli_getopt_leading(int argc, char **argv, const char *shortopts,
   return getopt_with_mode(argc, argv, "+", shortopts, longopts);
 }
 
+int cli_parse(const struct cli_command *cmd, int argc, char **argv, const char *shortopts,
+              const struct option *opts, const char *const *descriptions, int min, int max,
+              cli_flag_fn on_flag, void *ctx) {
+  int opt;
+
+  bool leading = shortopts[0] == '+';
+
+  while ((opt = leading ? cli_getopt_leading(argc, argv, shortopts + 1, opts)
+                        : cli_getopt(argc, argv, shortopts, opts)) != -1) {
+    if (opt == 'h') {
+      cli_print_command_help(cmd, descriptions ? opts : NULL, descriptions);
+      return 1;
+    }
+    if (opt == '?' || on_flag == NULL || on_flag(opt, optarg, ctx) < 0)
+      return -1;
+  }
+  return cli_require_args(cmd, argc, argv, min, max);
+}
+
+int cli_set_simple_flag(int opt, const char *arg, void *ctx) {
+  struct cli_simple_flags *f = ctx;
+  if (f->value_opt && opt == f->value_opt)
+    f->value = arg;
+  else if (f->switch_opt && opt == f->switch_opt)
+    f->on = true;
+  else
+    return -1;
+  return 0;
+}
+
+int cli_print_json(char *json, const char *what) {
+  ocirun_error_t *err = NULL;
+  if (json == NULL) {
+    ocirun_error_set(&err, 0, "%s: out of memory", what);
+    return cli_fail(&err);
+  }
+  fputs(json, stdout);
+  free(json);
+  return fflush(stdout) == 0 ? 0 : CLI_EXIT_FAILURE;
+}
+
 int cli_require_args(const struct cli_command *cmd, int argc, char **argv, int min, int max) {
   int n = argc - optind;
   (void)argv;

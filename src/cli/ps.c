@@ -18,25 +18,18 @@ static const char *const ps_descriptions[] = {"select one of: table or json (def
 
 int cmd_ps(struct cli_global *g, int argc, char **argv) {
   const struct cli_command *cmd = cli_find_command("ps");
-  const char *format = "table";
+  struct cli_simple_flags f = {.value_opt = 'f', .value = "table"};
   ocirun_error_t *err = NULL;
   pid_t *pids = NULL;
   size_t n = 0;
-  int opt, r;
+  int r;
+  int parsed = cli_parse(cmd, argc, argv, "+f:h", ps_options, ps_descriptions, 1, -1,
+                         cli_set_simple_flag, &f);
 
-  while ((opt = cli_getopt_leading(argc, argv, "f:h", ps_options)) != -1) {
-    if (opt == 'f') {
-      format = optarg;
-      continue;
-    }
-    if (opt == 'h') {
-      cli_print_command_help(cmd, ps_options, ps_descriptions);
-      return 0;
-    }
-    return CLI_EXIT_FAILURE;
-  }
-  if (cli_require_args(cmd, argc, argv, 1, -1) < 0)
-    return CLI_EXIT_FAILURE;
+  const char *format = f.value;
+
+  if (parsed != 0)
+    return cli_parse_exit(parsed);
   if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
     return cli_usage_error(cmd, "invalid format option");
   if (container_pids(g->root, argv[optind], &pids, &n, &err) < 0)

@@ -11,31 +11,13 @@ static const char *const spec_descriptions[] = {"path to the root of the bundle 
                                                 "show help"};
 
 int cmd_spec(struct cli_global *g, int argc, char **argv) {
-  const struct cli_command *cmd = cli_find_command("spec");
   ocirun_error_t *err = NULL;
-  const char *bundle = NULL;
-  bool rootless = false;
-  int opt;
+  struct cli_simple_flags f = {.value_opt = 'b', .switch_opt = 'r'};
+  int parsed = cli_parse(cli_find_command("spec"), argc, argv, "b:h", spec_options,
+                         spec_descriptions, 0, 0, cli_set_simple_flag, &f);
 
   (void)g;
-  while ((opt = cli_getopt(argc, argv, "b:h", spec_options)) != -1) {
-    switch (opt) {
-    case 'b':
-      bundle = optarg;
-      break;
-    case 'r':
-      rootless = true;
-      break;
-    case 'h':
-      cli_print_command_help(cmd, spec_options, spec_descriptions);
-      return 0;
-    default:
-      return CLI_EXIT_FAILURE;
-    }
-  }
-  if (cli_require_args(cmd, argc, argv, 0, 0) != 0)
-    return CLI_EXIT_FAILURE;
-  if (spec_write_template(bundle, rootless, &err) < 0)
-    return cli_fail(&err);
-  return 0;
+  if (parsed != 0)
+    return cli_parse_exit(parsed);
+  return spec_write_template(f.value, f.on, &err) < 0 ? cli_fail(&err) : 0;
 }
