@@ -6,23 +6,11 @@
 # runc's suite in its systemd mode).  Ends with "N passed, M failed".
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-# ../shared beside the checkout (or beside its parent, for a worktree under wt/)
-shared=$repo/../shared
-[ -d "$shared" ] || shared=$repo/../../shared
-vm=${RUN_IN_VM:-$shared/vm/run-in-vm}
+. "$repo/tests/vm-setup.bash"
+vm_setup "the VM suites"
 conf=${CONFORMANCE:-$shared/conformance}
-build=${BUILD_DIR:-$repo/build}
 passed=0
 failed=0
-
-if [ ! -x "$vm" ]; then
-  echo "run-in-vm not found at $vm: the VM suites cannot run here"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-[ -x "$build/ocirun" ] || { meson setup "$build" "$repo" >/dev/null && ninja -C "$build" >/dev/null; }
-ninja -C "$build" >/dev/null
-build=$(cd "$build" && pwd)
 # runc's suite goes into the share with the build (the guest sees only the share)
 rm -rf "$build/vm-conformance"
 [ -d "$conf" ] && cp -a "$conf" "$build/vm-conformance"

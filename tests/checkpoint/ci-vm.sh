@@ -8,17 +8,10 @@
 # Ends with "N passed, M failed".
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-vm=${RUN_IN_VM:-$repo/../shared/vm/run-in-vm}
-build=${BUILD_DIR:-$repo/build}
-share=$(cd "$repo/.." && pwd)
-
-if [ ! -x "$vm" ]; then
-  echo "run-in-vm not found at $vm: the checkpoint suite cannot run here"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-[ -x "$build/ocirun" ] || { meson setup "$build" "$repo" >/dev/null && ninja -C "$build" >/dev/null; }
-ninja -C "$build" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+. "$repo/tests/vm-setup.bash"
+vm_setup "the checkpoint suite"
+# the share holds the checkout and shared/ (the guest sees only the share)
+share=$(cd "$shared/.." && pwd)
 export ROOTFS=$build/rootfs
 "$repo/tests/rootfs/build.sh" "$ROOTFS" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "container/state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,13 +25,11 @@ static bool reference_valid(const char *id, size_t len) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ocirun_error_t *err = NULL;
-  char *id = malloc(size + 1);
+  char *id = fuzz_cstring(data, size);
   int rc;
 
   if (id == NULL)
     return 0;
-  memcpy(id, data, size);
-  id[size] = '\0';
   rc = container_id_validate(id, &err);
   if ((rc == 0) != reference_valid(id, strlen(id)))
     abort();

@@ -6,33 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "cgroup/cgroup_units.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ocirun_error_t *err = NULL;
-  char *s = malloc(size + 1);
+  char *s = fuzz_cstring(data, size);
   int64_t a = 0, b = 0;
 
   if (s == NULL)
     return 0;
-  memcpy(s, data, size);
-  s[size] = '\0';
-  if (units_parse_duration(s, &a, &err) < 0) {
-    if (err == NULL)
-      abort();
-    ocirun_error_free(&err);
-  } else if (err != NULL || units_parse_duration(s, &b, NULL) < 0 || a != b) {
+  if (fuzz_parsed(units_parse_duration(s, &a, &err), &err) &&
+      (units_parse_duration(s, &b, NULL) < 0 || a != b))
     abort();
-  }
-  if (units_parse_ram_bytes(s, &a, &err) < 0) {
-    if (err == NULL)
-      abort();
-    ocirun_error_free(&err);
-  } else if (err != NULL || a < 0) {
+  if (fuzz_parsed(units_parse_ram_bytes(s, &a, &err), &err) && a < 0)
     abort();
-  }
   free(s);
   return 0;
 }

@@ -6,28 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "util/signals.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ocirun_error_t *err = NULL;
-  char *s = malloc(size + 1);
+  char *s = fuzz_cstring(data, size);
   int signo = -1, again = -1;
   const char *name;
 
   if (s == NULL)
     return 0;
-  memcpy(s, data, size);
-  s[size] = '\0';
-  if (signal_parse(s, &signo, &err) < 0) {
-    if (err == NULL)
-      abort();
-    ocirun_error_free(&err);
+  if (!fuzz_parsed(signal_parse(s, &signo, &err), &err)) {
     free(s);
     return 0;
   }
-  if (err != NULL || signo < 0 || signo > SIGRTMAX)
+  if (signo < 0 || signo > SIGRTMAX)
     abort();
   name = signal_name(signo);
   if (name != NULL && (signal_parse(name, &again, &err) < 0 || again != signo))

@@ -6,19 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "cgroup/cgroup_systemd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct cgroup_systemd_prop a, b;
-  char *s = malloc(size + 1);
+  char *s = fuzz_cstring(data, size);
   int ra, rb;
 
   if (s == NULL)
     return 0;
-  memcpy(s, data, size);
-  s[size] = '\0';
   ra = cgroup_systemd_parse_variant(s, &a);
   rb = cgroup_systemd_parse_variant(s, &b);
   if (ra != rb || (ra == 0 && (a.type == 0 || !strchr("tixunqYdbsogA", a.type))))

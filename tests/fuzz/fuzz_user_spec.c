@@ -8,25 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "util/user_spec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ocirun_error_t *err = NULL;
-  char *s = malloc(size + 1);
+  char *s = fuzz_cstring(data, size);
   char printed[32];
   uint32_t uid, gid, uid2, gid2;
   bool has_gid, has_gid2;
 
   if (s == NULL)
     return 0;
-  memcpy(s, data, size);
-  s[size] = '\0';
-  if (user_spec_parse(s, &uid, &gid, &has_gid, &err) < 0) {
-    if (err == NULL)
-      abort();
-    ocirun_error_free(&err);
+  if (!fuzz_parsed(user_spec_parse(s, &uid, &gid, &has_gid, &err), &err)) {
     free(s);
     return 0;
   }

@@ -124,6 +124,16 @@ fail() {
 	return 1
 }
 
+# run_refused TEXT...: `run` of the bundle fails, and its message holds each TEXT (literally).
+run_refused() {
+	local text
+	runtime run --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ] || fail "run succeeded where it should be refused ($*): $output"
+	for text in "$@"; do
+		[[ "$output" == *"$text"* ]] || fail "run refused without saying \"$text\": $output"
+	done
+}
+
 # container_status ID: prints the status field of `state ID` (empty if state fails).
 container_status() {
 	rt state "$1" 2>/dev/null | jq -r .status 2>/dev/null

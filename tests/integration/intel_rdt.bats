@@ -94,20 +94,15 @@ teardown() {
 	update_config '.linux.intelRdt = {"l3CacheSchema": "L3:0=f"}'
 	set_args true
 	# the real mountinfo: no resctrl
-	OCIRUN=$REAL_OCIRUN runtime run --bundle "$BUNDLE" "$ID"
-	[ "$status" -ne 0 ] && [[ "$output" == *"no resctrl"* ]] || fail "no resctrl: $status $output"
+	OCIRUN=$REAL_OCIRUN run_refused "no resctrl"
 	rmdir "$RDT/info/L3"
-	runtime run --bundle "$BUNDLE" "$ID"
-	[ "$status" -ne 0 ] && [[ "$output" == *"Intel RDT/CAT is not enabled"* ]] || fail "no CAT: $status $output"
+	run_refused "Intel RDT/CAT is not enabled"
 	update_config '.linux.intelRdt = {"schemata": ["MB:0=1\nL3:0=1"]}'
-	runtime run --bundle "$BUNDLE" "$ID"
-	[ "$status" -ne 0 ] && [[ "$output" == *"schemata[0]"*newline* ]] || fail "newline: $status $output"
+	run_refused "schemata[0]" newline
 	update_config '.linux.intelRdt = {"closID": ".."}'
-	runtime run --bundle "$BUNDLE" "$ID"
-	[ "$status" -ne 0 ] && [[ "$output" == *closID* ]] || fail "closID ..: $status $output"
+	run_refused closID
 	update_config '.linux.intelRdt = {"memBwSchema": "L3:0=1"}'
-	runtime run --bundle "$BUNDLE" "$ID"
-	[ "$status" -ne 0 ] && [[ "$output" == *memBwSchema* ]] || fail "memBwSchema: $status $output"
+	run_refused memBwSchema
 	[ ! -e "$ROOT/$ID" ] || fail "state left behind"
 	[ -z "$(ls "$RDT" | grep -v -x -e info -e mon_groups -e tasks -e schemata)" ] || fail "groups made: $(ls "$RDT")"
 }

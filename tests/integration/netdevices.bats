@@ -79,28 +79,23 @@ hostns() {
 @test "netDevices: a missing device, a name taken in the container, the host namespace, a bad name are refused" {
 	update_config '.linux.netDevices = {"nosuch0": {}}'
 	set_args true
-	runtime run --bundle "$BUNDLE" "$ID"
-	[ "$status" -ne 0 ] && [[ "$output" == *nosuch0* ]] || fail "missing device: $status $output"
+	run_refused nosuch0
 	[ ! -e "$ROOT/$ID" ] || fail "state left behind"
 
 	NS2=ocirun-nd2-$$-$RANDOM
 	ip netns add "$NS2"
 	ip netns exec "$NS2" ip link add taken0 type veth peer name taken1
 	update_config '.linux.netDevices = {"ndh0": {"name": "taken0"}} | (.linux.namespaces[] | select(.type == "network")) .path = $p' --arg p "/run/netns/$NS2"
-	runtime run --bundle "$BUNDLE" "$ID"
-	[ "$status" -ne 0 ] && [[ "$output" == *"taken0 already exists"* ]] || fail "name clash: $status $output"
+	run_refused "taken0 already exists"
 	hostns ip link show ndh0 >/dev/null || fail "ndh0 left the host after a refused move"
 
 	update_config '(.linux.namespaces[] | select(.type == "network")) .path = $p' --arg p "/run/netns/$NS"
-	runtime run --bundle "$BUNDLE" "$ID"
-	[ "$status" -ne 0 ] && [[ "$output" == *"host network namespace"* ]] || fail "host netns: $status $output"
+	run_refused "host network namespace"
 
 	update_config '.linux.namespaces |= map(select(.type != "network"))'
-	runtime run --bundle "$BUNDLE" "$ID"
-	[ "$status" -ne 0 ] && [[ "$output" == *"without a network namespace"* ]] || fail "no netns: $status $output"
+	run_refused "without a network namespace"
 
 	update_config '.linux.namespaces += [{"type": "network"}] | .linux.netDevices = {"ndh0": {"name": "a/b"}}'
-	runtime run --bundle "$BUNDLE" "$ID"
-	[ "$status" -ne 0 ] && [[ "$output" == *"invalid network device name"* ]] || fail "bad name: $status $output"
+	run_refused "invalid network device name"
 	[ ! -e "$ROOT/$ID" ] || fail "state left behind"
 }

@@ -5,23 +5,11 @@
 # second. RUNTIME=runc checks runc the same way; ONLY=apparmor|selinux runs one boot. Ends with "N passed, M failed".
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-# ../shared beside the checkout (or beside its parent, for a worktree under wt/)
-shared=$repo/../shared
-[ -d "$shared" ] || shared=$repo/../../shared
-vm=${RUN_IN_VM:-$shared/vm/run-in-vm}
+. "$repo/tests/vm-setup.bash"
+vm_setup "the VM checks"
 conf=${CONFORMANCE:-$shared/conformance}
-build=${BUILD_DIR:-$repo/build}
-build=$(cd "$build" 2>/dev/null && pwd || echo "$build")
 passed=0
 failed=0
-
-if [ ! -x "$vm" ]; then
-	echo "run-in-vm not found at $vm: the VM checks cannot run here"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-[ -x "$build/ocirun" ] || { meson setup "$build" "$repo" >/dev/null && ninja -C "$build" >/dev/null; }
-ninja -C "$build" >/dev/null
 [ -f "$build/rootfs/.stamp" ] || "$repo/tests/rootfs/build.sh" "$build/rootfs" >/dev/null
 cc -static -O2 -o "$build/key_label" "$repo/tests/tools/key_label.c" || exit 1
 # runc's suite goes into the share with the build (the guest sees only the share)

@@ -167,39 +167,51 @@ int spec_load_file(const char *path, struct spec **out, ocirun_error_t **err) {
   return spec_parse(name, data, len, out, err);
 }
 
-/* A document that is one part of a config (process.json, update's resources). */
-static json_t *load_part(struct pctx *c, const char *name, const char *data, size_t len,
-                         ocirun_error_t **err) {
-  pctx_init(c, name, err);
-  return spec_load_json(c, data, len);
+/* A document that is one part of a config (process.json, update's resources): parsed by
+ * parse into the zeroed *out, which clear empties again on failure. */
+struct part {
+  int (*parse)(struct pctx *c, json_t *doc, void *out);
+  void (*clear)(void *out);
+  size_t size;
+};
+
+static int parse_part(const struct part *p, const char *name, const char *data, size_t len,
+                      void *out, ocirun_error_t **err) {
+  struct pctx c;
+  json_t *doc;
+  int r = -1;
+
+  memset(out, 0, p->size);
+  pctx_init(&c, name, err);
+  if ((doc = spec_load_json(&c, data, len)) != NULL)
+    r = p->parse(&c, doc, out);
+  json_decref(doc);
+  if (r < 0)
+    p->clear(out);
+  return r;
+}
+
+static int resources_part(struct pctx *c, json_t *doc, void *out) {
+  return parse_resources(c, doc, out);
+}
+static void resources_clear(void *out) {
+  spec_resources_clear(out);
+}
+static int process_part(struct pctx *c, json_t *doc, void *out) {
+  return parse_process(c, doc, out);
+}
+static void process_clear(void *out) {
+  spec_process_clear(out);
 }
 
 int spec_resources_parse(const char *name, const char *data, size_t len, struct spec_resources *out,
                          ocirun_error_t **err) {
-  struct pctx c;
-  json_t *doc;
-  int r = -1;
-
-  memset(out, 0, sizeof(*out));
-  if ((doc = load_part(&c, name, data, len, err)) != NULL)
-    r = parse_resources(&c, doc, out);
-  json_decref(doc);
-  if (r < 0)
-    spec_resources_clear(out);
-  return r;
+  static const struct part part = {resources_part, resources_clear, sizeof(*out)};
+  return parse_part(&part, name, data, len, out, err);
 }
 
 int spec_process_parse(const char *name, const char *data, size_t len, struct spec_process *out,
                        ocirun_error_t **err) {
-  struct pctx c;
-  json_t *doc;
-  int r = -1;
-
-  memset(out, 0, sizeof(*out));
-  if ((doc = load_part(&c, name, data, len, err)) != NULL)
-    r = parse_process(&c, doc, out);
-  json_decref(doc);
-  if (r < 0)
-    spec_process_clear(out);
-  return r;
+  static const struct part part = {process_part, process_clear, sizeof(*out)};
+  return parse_part(&part, name, data, len, out, err);
 }

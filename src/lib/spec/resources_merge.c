@@ -4,6 +4,7 @@
  * the document stays as it was (integers beyond int64 included, see bignum.h). */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,33 +69,62 @@ static void set_throttle(struct merge *m, json_t *bio, const char *key,
   set(m, bio, key, a);
 }
 
+/* The numbers update takes, by section: where their has_ flag and value sit in struct
+ * spec_resources. */
+enum num_type { I64, U64 };
+#define NUM(section, key, type, field)                                                             \
+  {                                                                                                \
+    section, key, type, offsetof(struct spec_resources, field),                                    \
+        offsetof(struct spec_resources, has_##field)                                               \
+  }
+#define SUB(section, key, type, parent, field)                                                     \
+  {                                                                                                \
+    section, key, type, offsetof(struct spec_resources, parent.field),                             \
+        offsetof(struct spec_resources, parent.has_##field)                                        \
+  }
+static const struct number {
+  const char *section, *key;
+  enum num_type type;
+  size_t value, has;
+} numbers[] = {
+    SUB("memory", "limit", I64, memory, limit),
+    SUB("memory", "reservation", I64, memory, reservation),
+    SUB("memory", "swap", I64, memory, swap),
+    SUB("memory", "kernel", I64, memory, kernel),
+    SUB("memory", "kernelTCP", I64, memory, kernel_tcp),
+    SUB("cpu", "shares", U64, cpu, shares),
+    SUB("cpu", "quota", I64, cpu, quota),
+    SUB("cpu", "burst", U64, cpu, burst),
+    SUB("cpu", "period", U64, cpu, period),
+    SUB("cpu", "realtimeRuntime", I64, cpu, realtime_runtime),
+    SUB("cpu", "realtimePeriod", U64, cpu, realtime_period),
+    SUB("cpu", "idle", I64, cpu, idle),
+    NUM("pids", "limit", I64, pids_limit),
+};
+
+static void merge_numbers(struct merge *m, json_t *res, const struct spec_resources *u) {
+  const char *base = (const char *)u;
+  for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+    const struct number *n = &numbers[i];
+    json_t *o;
+    if (!*(const bool *)(base + n->has))
+      continue;
+    o = child_object(m, res, n->section);
+    if (n->type == I64)
+      set_i64(m, o, true, n->key, *(const int64_t *)(base + n->value));
+    else
+      set_u64(m, o, true, n->key, *(const uint64_t *)(base + n->value));
+  }
+}
+
 static void merge_resources(struct merge *m, json_t *res, const struct spec_resources *u) {
-  const struct spec_memory *mem = &u->memory;
-  const struct spec_cpu *cpu = &u->cpu;
   const struct spec_block_io *bio = &u->block_io;
 
-  if (mem->present) {
-    json_t *o = child_object(m, res, "memory");
-    set_i64(m, o, mem->has_limit, "limit", mem->limit);
-    set_i64(m, o, mem->has_reservation, "reservation", mem->reservation);
-    set_i64(m, o, mem->has_swap, "swap", mem->swap);
-    set_i64(m, o, mem->has_kernel, "kernel", mem->kernel);
-    set_i64(m, o, mem->has_kernel_tcp, "kernelTCP", mem->kernel_tcp);
-  }
-  if (cpu->present) {
-    json_t *o = child_object(m, res, "cpu");
-    set_u64(m, o, cpu->has_shares, "shares", cpu->shares);
-    set_i64(m, o, cpu->has_quota, "quota", cpu->quota);
-    set_u64(m, o, cpu->has_burst, "burst", cpu->burst);
-    set_u64(m, o, cpu->has_period, "period", cpu->period);
-    set_i64(m, o, cpu->has_realtime_runtime, "realtimeRuntime", cpu->realtime_runtime);
-    set_u64(m, o, cpu->has_realtime_period, "realtimePeriod", cpu->realtime_period);
-    set_i64(m, o, cpu->has_idle, "idle", cpu->idle);
-    if (cpu->cpus)
-      set(m, o, "cpus", json_string(cpu->cpus));
-    if (cpu->mems)
-      set(m, o, "mems", json_string(cpu->mems));
-  }
+  merge_numbers(m, res, u);
+  if (u->cpu.cpus)
+    set(m, child_object(m, res, "cpu"), "cpus", json_string(u->cpu.cpus));
+  if (u->cpu.mems)
+    set(m, child_object(m, res, "cpu"), "mems", json_string(u->cpu.mems));
   if (bio->present) {
     json_t *o = child_object(m, res, "blockIO");
     set_i64(m, o, bio->has_weight, "weight", bio->weight);
@@ -103,8 +133,6 @@ static void merge_resources(struct merge *m, json_t *res, const struct spec_reso
     set_throttle(m, o, "throttleReadIOPSDevice", &bio->throttle_read_iops);
     set_throttle(m, o, "throttleWriteIOPSDevice", &bio->throttle_write_iops);
   }
-  if (u->has_pids_limit)
-    set_i64(m, child_object(m, res, "pids"), true, "limit", u->pids_limit);
   if (u->unified.len) {
     json_t *o = child_object(m, res, "unified");
     for (size_t i = 0; i < u->unified.len; i++)
