@@ -5,67 +5,51 @@
 
 #include "spec/parse.h"
 
+static int parse_id_mapping(struct pctx *c, json_t *item, void *items, size_t i) {
+  struct spec_id_mapping *m = (struct spec_id_mapping *)items + i;
+  if (value_object(c, item) < 0 || need_u32(c, item, "containerID", &m->container_id) < 0 ||
+      need_u32(c, item, "hostID", &m->host_id) < 0 || need_u32(c, item, "size", &m->size) < 0)
+    return -1;
+  return 0;
+}
+
 int parse_id_mappings(struct pctx *c, json_t *obj, const char *key, struct spec_id_mapping **out,
                       size_t *out_len) {
-  json_t *arr, *item;
-  size_t i;
-  int r = get_array(c, obj, key, &arr);
-  if (r <= 0)
-    return r;
-  *out = pctx_calloc(c, json_array_size(arr), sizeof(**out));
-  if (*out == NULL && json_array_size(arr) > 0)
+  int r;
+  *out = parse_array_items(c, obj, key, sizeof(**out), out_len, parse_id_mapping, &r);
+  return r;
+}
+
+static int parse_namespace(struct pctx *c, json_t *item, void *items, size_t i) {
+  struct spec_namespace *all = items, *ns = &all[i];
+  int type, r;
+  if (value_object(c, item) < 0)
     return -1;
-  size_t saved = pctx_push_key(c, key);
-  json_array_foreach(arr, i, item) {
-    struct spec_id_mapping *m = &(*out)[i];
-    size_t s2 = pctx_push_index(c, i);
-    if (value_object(c, item) < 0 || need_u32(c, item, "containerID", &m->container_id) < 0 ||
-        need_u32(c, item, "hostID", &m->host_id) < 0 || need_u32(c, item, "size", &m->size) < 0)
-      return -1;
-    (*out_len)++;
-    pctx_pop(c, s2);
+  r = get_enum(c, item, "type", spec_namespace_names, NULL, &type);
+  if (r == 0)
+    return pctx_fail_key(c, "type", "required");
+  if (r < 0)
+    return -1;
+  ns->type = (enum spec_namespace_type)type;
+  for (size_t j = 0; j < i; j++)
+    if (all[j].type == ns->type)
+      return pctx_fail_key(c, "type", "duplicate namespace type \"%s\"",
+                           spec_namespace_name(ns->type));
+  if (get_string(c, item, "path", &ns->path) < 0)
+    return -1;
+  /* runc: an empty path means "create", like no path at all */
+  if (ns->path && ns->path[0] == '\0') {
+    free(ns->path);
+    ns->path = NULL;
   }
-  pctx_pop(c, saved);
-  return 1;
+  return 0;
 }
 
 static int parse_namespaces(struct pctx *c, json_t *lnx, struct spec_linux *out) {
-  json_t *arr, *item;
-  size_t i;
-  int type, r = get_array(c, lnx, "namespaces", &arr);
-  if (r <= 0)
-    return r;
-  out->namespaces = pctx_calloc(c, json_array_size(arr), sizeof(*out->namespaces));
-  if (out->namespaces == NULL && json_array_size(arr) > 0)
-    return -1;
-  size_t saved = pctx_push_key(c, "namespaces");
-  json_array_foreach(arr, i, item) {
-    struct spec_namespace *ns = &out->namespaces[i];
-    size_t s2 = pctx_push_index(c, i);
-    if (value_object(c, item) < 0)
-      return -1;
-    r = get_enum(c, item, "type", spec_namespace_names, NULL, &type);
-    if (r == 0)
-      return pctx_fail_key(c, "type", "required");
-    if (r < 0)
-      return -1;
-    ns->type = (enum spec_namespace_type)type;
-    for (size_t j = 0; j < i; j++)
-      if (out->namespaces[j].type == ns->type)
-        return pctx_fail_key(c, "type", "duplicate namespace type \"%s\"",
-                             spec_namespace_name(ns->type));
-    out->namespaces_len++;
-    if (get_string(c, item, "path", &ns->path) < 0)
-      return -1;
-    /* runc: an empty path means "create", like no path at all */
-    if (ns->path && ns->path[0] == '\0') {
-      free(ns->path);
-      ns->path = NULL;
-    }
-    pctx_pop(c, s2);
-  }
-  pctx_pop(c, saved);
-  return 1;
+  int r;
+  out->namespaces = parse_array_items(c, lnx, "namespaces", sizeof(*out->namespaces),
+                                      &out->namespaces_len, parse_namespace, &r);
+  return r;
 }
 
 static int parse_time_offsets(struct pctx *c, json_t *lnx, struct spec_linux *out) {
@@ -107,7 +91,8 @@ static int parse_time_offsets(struct pctx *c, json_t *lnx, struct spec_linux *ou
 
 static const char *const device_types[] = {"c", "b", "u", "p", NULL};
 
-static int parse_device(struct pctx *c, json_t *obj, struct spec_device *d) {
+static int parse_device(struct pctx *c, json_t *obj, void *items, size_t i) {
+  struct spec_device *d = (struct spec_device *)items + i;
   int type, r;
   if (value_object(c, obj) < 0)
     return -1;
@@ -137,24 +122,10 @@ static int parse_device(struct pctx *c, json_t *obj, struct spec_device *d) {
 }
 
 static int parse_devices(struct pctx *c, json_t *lnx, struct spec_linux *out) {
-  json_t *arr, *item;
-  size_t i;
-  int r = get_array(c, lnx, "devices", &arr);
-  if (r <= 0)
-    return r;
-  out->devices = pctx_calloc(c, json_array_size(arr), sizeof(*out->devices));
-  if (out->devices == NULL && json_array_size(arr) > 0)
-    return -1;
-  size_t saved = pctx_push_key(c, "devices");
-  json_array_foreach(arr, i, item) {
-    size_t s2 = pctx_push_index(c, i);
-    out->devices_len++;
-    if (parse_device(c, item, &out->devices[i]) < 0)
-      return -1;
-    pctx_pop(c, s2);
-  }
-  pctx_pop(c, saved);
-  return 1;
+  int r;
+  out->devices = parse_array_items(c, lnx, "devices", sizeof(*out->devices), &out->devices_len,
+                                   parse_device, &r);
+  return r;
 }
 
 /* The spec's four, plus the recursive forms runc also accepts. */

@@ -3,7 +3,8 @@
 
 #include "spec/parse.h"
 
-static int parse_mount(struct pctx *c, json_t *obj, struct spec_mount *m) {
+static int parse_mount(struct pctx *c, json_t *obj, void *items, size_t i) {
+  struct spec_mount *m = (struct spec_mount *)items + i;
   if (value_object(c, obj) < 0 || need_string(c, obj, "destination", &m->destination) < 0)
     return -1;
   /* runc accepts (and warns about) a relative destination, so only empty is refused */
@@ -18,22 +19,14 @@ static int parse_mount(struct pctx *c, json_t *obj, struct spec_mount *m) {
 }
 
 int parse_mounts(struct pctx *c, json_t *arr, struct spec *out) {
-  json_t *item;
-  size_t i;
-  out->mounts = pctx_calloc(c, json_array_size(arr), sizeof(*out->mounts));
-  if (out->mounts == NULL && json_array_size(arr) > 0)
-    return -1;
-  json_array_foreach(arr, i, item) {
-    size_t saved = pctx_push_index(c, i);
-    out->mounts_len++;
-    if (parse_mount(c, item, &out->mounts[i]) < 0)
-      return -1;
-    pctx_pop(c, saved);
-  }
-  return 0;
+  int r;
+  out->mounts =
+      parse_array_items(c, arr, NULL, sizeof(*out->mounts), &out->mounts_len, parse_mount, &r);
+  return r < 0 ? -1 : 0;
 }
 
-static int parse_hook(struct pctx *c, json_t *obj, struct spec_hook *h) {
+static int parse_hook(struct pctx *c, json_t *obj, void *items, size_t i) {
+  struct spec_hook *h = (struct spec_hook *)items + i;
   int r;
   if (value_object(c, obj) < 0 || need_string(c, obj, "path", &h->path) < 0)
     return -1;
@@ -56,24 +49,9 @@ static int parse_hook(struct pctx *c, json_t *obj, struct spec_hook *h) {
 
 static int parse_hook_list(struct pctx *c, json_t *hooks, const char *key,
                            struct spec_hook_list *out) {
-  json_t *arr, *item;
-  size_t i;
-  int r = get_array(c, hooks, key, &arr);
-  if (r <= 0)
-    return r;
-  out->items = pctx_calloc(c, json_array_size(arr), sizeof(*out->items));
-  if (out->items == NULL && json_array_size(arr) > 0)
-    return -1;
-  size_t saved = pctx_push_key(c, key);
-  json_array_foreach(arr, i, item) {
-    size_t s2 = pctx_push_index(c, i);
-    out->len++;
-    if (parse_hook(c, item, &out->items[i]) < 0)
-      return -1;
-    pctx_pop(c, s2);
-  }
-  pctx_pop(c, saved);
-  return 1;
+  int r;
+  out->items = parse_array_items(c, hooks, key, sizeof(*out->items), &out->len, parse_hook, &r);
+  return r;
 }
 
 int parse_hooks(struct pctx *c, json_t *obj, struct spec_hooks *out) {

@@ -36,48 +36,35 @@ static const char *const sched_flags[] = {"SCHED_FLAG_RESET_ON_FORK",  "SCHED_FL
 static const char *const ioprio_classes[] = {"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
                                              "IOPRIO_CLASS_IDLE", NULL};
 
-static int parse_rlimit(struct pctx *c, json_t *obj, struct spec_rlimit *out) {
+static int parse_rlimit(struct pctx *c, json_t *obj, void *items, size_t i) {
+  struct spec_rlimit *all = items, *out = &all[i];
   if (value_object(c, obj) < 0 || need_string(c, obj, "type", &out->type_name) < 0)
     return -1;
-  size_t i;
-  for (i = 0; i < sizeof(rlimit_table) / sizeof(rlimit_table[0]); i++)
-    if (strcmp(rlimit_table[i].name, out->type_name) == 0)
+  size_t k;
+  for (k = 0; k < sizeof(rlimit_table) / sizeof(rlimit_table[0]); k++)
+    if (strcmp(rlimit_table[k].name, out->type_name) == 0)
       break;
-  if (i == sizeof(rlimit_table) / sizeof(rlimit_table[0])) {
+  if (k == sizeof(rlimit_table) / sizeof(rlimit_table[0])) {
     size_t saved = pctx_push_key(c, "type");
     pctx_fail_type(c, "an rlimit type (RLIMIT_NOFILE, RLIMIT_CORE, ...)", spec_member(obj, "type"));
     pctx_pop(c, saved);
     return -1;
   }
-  out->resource = rlimit_table[i].resource;
+  out->resource = rlimit_table[k].resource;
   if (need_u64(c, obj, "soft", &out->soft) < 0 || need_u64(c, obj, "hard", &out->hard) < 0)
     return -1;
+  /* the spec: duplicated types MUST be an error */
+  for (size_t j = 0; j < i; j++)
+    if (all[j].resource == out->resource)
+      return pctx_fail_key(c, "type", "duplicate rlimit type \"%s\"", out->type_name);
   return 0;
 }
 
 static int parse_rlimits(struct pctx *c, json_t *proc, struct spec_process *out) {
-  json_t *arr, *item;
-  size_t i;
-  int r = get_array(c, proc, "rlimits", &arr);
-  if (r <= 0)
-    return r;
-  out->rlimits = pctx_calloc(c, json_array_size(arr), sizeof(*out->rlimits));
-  if (out->rlimits == NULL && json_array_size(arr) > 0)
-    return -1;
-  size_t saved = pctx_push_key(c, "rlimits");
-  json_array_foreach(arr, i, item) {
-    size_t s2 = pctx_push_index(c, i);
-    out->rlimits_len++;
-    if (parse_rlimit(c, item, &out->rlimits[i]) < 0)
-      return -1;
-    /* the spec: duplicated types MUST be an error */
-    for (size_t j = 0; j < i; j++)
-      if (out->rlimits[j].resource == out->rlimits[i].resource)
-        return pctx_fail_key(c, "type", "duplicate rlimit type \"%s\"", out->rlimits[i].type_name);
-    pctx_pop(c, s2);
-  }
-  pctx_pop(c, saved);
-  return 1;
+  int r;
+  out->rlimits = parse_array_items(c, proc, "rlimits", sizeof(*out->rlimits), &out->rlimits_len,
+                                   parse_rlimit, &r);
+  return r;
 }
 
 static int parse_user(struct pctx *c, json_t *proc, struct spec_user *out) {

@@ -19,7 +19,8 @@ static bool is_device_access(const char *s) {
 
 static const char *const cgroup_device_types[] = {"a", "b", "c", "", NULL};
 
-static int parse_device_rule(struct pctx *c, json_t *obj, struct spec_device_cgroup_rule *out) {
+static int parse_device_rule(struct pctx *c, json_t *obj, void *items, size_t i) {
+  struct spec_device_cgroup_rule *out = (struct spec_device_cgroup_rule *)items + i;
   int idx, r;
   if (value_object(c, obj) < 0)
     return -1;
@@ -83,7 +84,8 @@ static int parse_cpu(struct pctx *c, json_t *obj, struct spec_cpu *out) {
   return 0;
 }
 
-static int parse_weight_device(struct pctx *c, json_t *obj, struct spec_weight_device *out) {
+static int parse_weight_device(struct pctx *c, json_t *obj, void *items, size_t i) {
+  struct spec_weight_device *out = (struct spec_weight_device *)items + i;
   if (value_object(c, obj) < 0 || need_i64(c, obj, "major", &out->major) < 0 ||
       need_i64(c, obj, "minor", &out->minor) < 0)
     return -1;
@@ -92,7 +94,8 @@ static int parse_weight_device(struct pctx *c, json_t *obj, struct spec_weight_d
   return 0;
 }
 
-static int parse_throttle_device(struct pctx *c, json_t *obj, struct spec_throttle_device *out) {
+static int parse_throttle_device(struct pctx *c, json_t *obj, void *items, size_t i) {
+  struct spec_throttle_device *out = (struct spec_throttle_device *)items + i;
   if (value_object(c, obj) < 0 || need_i64(c, obj, "major", &out->major) < 0 ||
       need_i64(c, obj, "minor", &out->minor) < 0 || get_u64(c, obj, "rate", &out->rate) < 0)
     return -1;
@@ -105,7 +108,8 @@ static bool is_page_size(const char *s) {
   return n > 0 && s[0] != '0' && strchr("KMG", s[n]) && s[n] != '\0' && strcmp(s + n + 1, "B") == 0;
 }
 
-static int parse_hugepage_limit(struct pctx *c, json_t *obj, struct spec_hugepage_limit *out) {
+static int parse_hugepage_limit(struct pctx *c, json_t *obj, void *items, size_t i) {
+  struct spec_hugepage_limit *out = (struct spec_hugepage_limit *)items + i;
   int r;
   if (value_object(c, obj) < 0)
     return -1;
@@ -118,35 +122,21 @@ static int parse_hugepage_limit(struct pctx *c, json_t *obj, struct spec_hugepag
   return 0;
 }
 
-static int parse_net_priority(struct pctx *c, json_t *obj, struct spec_net_priority *out) {
+static int parse_net_priority(struct pctx *c, json_t *obj, void *items, size_t i) {
+  struct spec_net_priority *out = (struct spec_net_priority *)items + i;
   if (value_object(c, obj) < 0 || need_string(c, obj, "name", &out->name) < 0 ||
       need_u32(c, obj, "priority", &out->priority) < 0)
     return -1;
   return 0;
 }
 
-/* Arrays of objects: allocate *items and parse each element with fn. */
+/* Arrays of objects: room for each element, parsed by fn (parse_array_items). */
 #define PARSE_ARRAY(parent, key, items, len, fn)                                                   \
   do {                                                                                             \
-    json_t *arr_, *item_;                                                                          \
-    size_t i_;                                                                                     \
-    int r_ = get_array(c, parent, key, &arr_);                                                     \
+    int r_;                                                                                        \
+    items = parse_array_items(c, parent, key, sizeof(*(items)), &(len), fn, &r_);                  \
     if (r_ < 0)                                                                                    \
       return -1;                                                                                   \
-    if (r_ > 0) {                                                                                  \
-      items = pctx_calloc(c, json_array_size(arr_), sizeof(*(items)));                             \
-      if ((items) == NULL && json_array_size(arr_) > 0)                                            \
-        return -1;                                                                                 \
-      size_t saved_ = pctx_push_key(c, key);                                                       \
-      json_array_foreach(arr_, i_, item_) {                                                        \
-        size_t s2_ = pctx_push_index(c, i_);                                                       \
-        (len)++;                                                                                   \
-        if (fn(c, item_, &(items)[i_]) < 0)                                                        \
-          return -1;                                                                               \
-        pctx_pop(c, s2_);                                                                          \
-      }                                                                                            \
-      pctx_pop(c, saved_);                                                                         \
-    }                                                                                              \
   } while (0)
 
 static int parse_block_io(struct pctx *c, json_t *obj, struct spec_block_io *out) {

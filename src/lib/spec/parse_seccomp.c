@@ -39,7 +39,8 @@ static int need_action(struct pctx *c, json_t *obj, const char *key, char **out)
   return *out ? 0 : pctx_fail(c, "out of memory");
 }
 
-static int parse_arg(struct pctx *c, json_t *obj, struct spec_seccomp_arg *out) {
+static int parse_arg(struct pctx *c, json_t *obj, void *items, size_t i) {
+  struct spec_seccomp_arg *out = (struct spec_seccomp_arg *)items + i;
   int idx, r;
   if (value_object(c, obj) < 0 || need_u32(c, obj, "index", &out->index) < 0 ||
       need_u64(c, obj, "value", &out->value) < 0)
@@ -56,9 +57,8 @@ static int parse_arg(struct pctx *c, json_t *obj, struct spec_seccomp_arg *out) 
   return out->op ? 0 : pctx_fail(c, "out of memory");
 }
 
-static int parse_syscall(struct pctx *c, json_t *obj, struct spec_seccomp_syscall *out) {
-  json_t *args, *item;
-  size_t i;
+static int parse_syscall(struct pctx *c, json_t *obj, void *items, size_t i) {
+  struct spec_seccomp_syscall *out = (struct spec_seccomp_syscall *)items + i;
   int r;
   if (value_object(c, obj) < 0)
     return -1;
@@ -71,28 +71,11 @@ static int parse_syscall(struct pctx *c, json_t *obj, struct spec_seccomp_syscal
   if ((r = get_u32(c, obj, "errnoRet", &out->errno_ret)) < 0)
     return -1;
   out->has_errno_ret = r > 0;
-  if ((r = get_array(c, obj, "args", &args)) < 0)
-    return -1;
-  if (r > 0) {
-    out->args = pctx_calloc(c, json_array_size(args), sizeof(*out->args));
-    if (out->args == NULL && json_array_size(args) > 0)
-      return -1;
-    size_t saved = pctx_push_key(c, "args");
-    json_array_foreach(args, i, item) {
-      size_t s2 = pctx_push_index(c, i);
-      out->args_len++;
-      if (parse_arg(c, item, &out->args[i]) < 0)
-        return -1;
-      pctx_pop(c, s2);
-    }
-    pctx_pop(c, saved);
-  }
-  return 0;
+  out->args = parse_array_items(c, obj, "args", sizeof(*out->args), &out->args_len, parse_arg, &r);
+  return r < 0 ? -1 : 0;
 }
 
 int parse_seccomp(struct pctx *c, json_t *obj, struct spec_seccomp *out) {
-  json_t *arr, *item;
-  size_t i;
   int r;
   out->present = true;
   if (need_action(c, obj, "defaultAction", &out->default_action) < 0)
@@ -107,21 +90,7 @@ int parse_seccomp(struct pctx *c, json_t *obj, struct spec_seccomp *out) {
       get_string(c, obj, "listenerPath", &out->listener_path) < 0 ||
       get_string(c, obj, "listenerMetadata", &out->listener_metadata) < 0)
     return -1;
-  if ((r = get_array(c, obj, "syscalls", &arr)) < 0)
-    return -1;
-  if (r > 0) {
-    out->syscalls = pctx_calloc(c, json_array_size(arr), sizeof(*out->syscalls));
-    if (out->syscalls == NULL && json_array_size(arr) > 0)
-      return -1;
-    size_t saved = pctx_push_key(c, "syscalls");
-    json_array_foreach(arr, i, item) {
-      size_t s2 = pctx_push_index(c, i);
-      out->syscalls_len++;
-      if (parse_syscall(c, item, &out->syscalls[i]) < 0)
-        return -1;
-      pctx_pop(c, s2);
-    }
-    pctx_pop(c, saved);
-  }
-  return 0;
+  out->syscalls = parse_array_items(c, obj, "syscalls", sizeof(*out->syscalls), &out->syscalls_len,
+                                    parse_syscall, &r);
+  return r < 0 ? -1 : 0;
 }

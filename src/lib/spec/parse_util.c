@@ -411,3 +411,33 @@ int get_checked_strv(struct pctx *c, json_t *obj, const char *key, string_check_
   pctx_pop(c, saved);
   return 1;
 }
+
+void *parse_array_items(struct pctx *c, json_t *obj, const char *key, size_t size, size_t *len,
+                        parse_item_fn fn, int *result) {
+  json_t *arr = obj, *item;
+  size_t i, saved = 0;
+  char *items;
+
+  *result = key ? get_array(c, obj, key, &arr) : 1;
+  if (*result <= 0)
+    return NULL;
+  items = pctx_calloc(c, json_array_size(arr), size);
+  if (items == NULL && json_array_size(arr) > 0) {
+    *result = -1;
+    return NULL;
+  }
+  if (key)
+    saved = pctx_push_key(c, key);
+  json_array_foreach(arr, i, item) {
+    size_t s2 = pctx_push_index(c, i);
+    (*len)++;
+    if (fn(c, item, items, i) < 0) {
+      *result = -1;
+      return items;
+    }
+    pctx_pop(c, s2);
+  }
+  if (key)
+    pctx_pop(c, saved);
+  return items;
+}

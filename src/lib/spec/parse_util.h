@@ -101,4 +101,14 @@ int get_checked_strv(struct pctx *c, json_t *obj, const char *key, string_check_
 /* Array helper: calloc an array of n elements of size sz (n may be 0: returns NULL). */
 void *pctx_calloc(struct pctx *c, size_t n, size_t sz);
 
+/* obj.key, an array of objects (key NULL: obj is the array, its path already pushed): room
+ * for every element (size bytes each, zeroed) is returned, and fn parses element i into it
+ * with the path at [i].  *len counts the elements begun, so that what a failure leaves is
+ * safe to free; fn may look at the earlier elements (duplicate checks).  *result: 1 when
+ * present, 0 when absent, -1 on error.  The room is returned in every case (NULL when
+ * absent). */
+typedef int (*parse_item_fn)(struct pctx *c, json_t *item, void *items, size_t i);
+void *parse_array_items(struct pctx *c, json_t *obj, const char *key, size_t size, size_t *len,
+                        parse_item_fn fn, int *result);
+
 #endif
