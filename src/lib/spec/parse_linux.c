@@ -52,41 +52,27 @@ static int parse_namespaces(struct pctx *c, json_t *lnx, struct spec_linux *out)
   return r;
 }
 
-static int parse_time_offsets(struct pctx *c, json_t *lnx, struct spec_linux *out) {
-  json_t *obj, *v;
-  const char *clock;
-  int r = get_object(c, lnx, "timeOffsets", &obj);
-  if (r <= 0)
-    return r;
-  out->time_offsets = pctx_calloc(c, json_object_size(obj), sizeof(*out->time_offsets));
-  if (out->time_offsets == NULL && json_object_size(obj) > 0)
+static int parse_time_offset(struct pctx *c, const char *clock, json_t *v, void *item) {
+  struct spec_time_offset *t = item;
+  /* the kernel's timens_offsets knows these two clocks only */
+  if (strcmp(clock, "monotonic") != 0 && strcmp(clock, "boottime") != 0)
+    return pctx_fail(c, "unknown clock (expected \"boottime\" or \"monotonic\")");
+  if (json_is_null(v))
+    return 1;
+  if (value_object(c, v) < 0)
     return -1;
-  size_t saved = pctx_push_key(c, "timeOffsets");
-  json_object_foreach(obj, clock, v) {
-    struct spec_time_offset *t = &out->time_offsets[out->time_offsets_len];
-    size_t s2 = pctx_push_key(c, clock);
-    /* the kernel's timens_offsets knows these two clocks only */
-    if (strcmp(clock, "monotonic") != 0 && strcmp(clock, "boottime") != 0)
-      return pctx_fail(c, "unknown clock (expected \"boottime\" or \"monotonic\")");
-    if (json_is_null(v)) {
-      pctx_pop(c, s2);
-      continue;
-    }
-    if (value_object(c, v) < 0)
-      return -1;
-    out->time_offsets_len++;
-    if ((t->clock = strdup(clock)) == NULL)
-      return pctx_fail(c, "out of memory");
-    if ((r = get_i64(c, v, "secs", &t->secs)) < 0)
-      return -1;
-    t->has_secs = r > 0;
-    if ((r = get_u32(c, v, "nanosecs", &t->nanosecs)) < 0)
-      return -1;
-    t->has_nanosecs = r > 0;
-    pctx_pop(c, s2);
-  }
-  pctx_pop(c, saved);
-  return 1;
+  if ((t->clock = strdup(clock)) == NULL)
+    return pctx_fail(c, "out of memory");
+  GET_OPT(get_i64, v, "secs", t, secs);
+  GET_OPT(get_u32, v, "nanosecs", t, nanosecs);
+  return 0;
+}
+
+static int parse_time_offsets(struct pctx *c, json_t *lnx, struct spec_linux *out) {
+  int r;
+  out->time_offsets = parse_map_items(c, lnx, "timeOffsets", sizeof(*out->time_offsets),
+                                      &out->time_offsets_len, parse_time_offset, &r);
+  return r;
 }
 
 static const char *const device_types[] = {"c", "b", "u", "p", NULL};
@@ -109,15 +95,9 @@ static int parse_device(struct pctx *c, json_t *obj, void *items, size_t i) {
   if (get_i64(c, obj, "major", &d->major) < 0 || get_i64(c, obj, "minor", &d->minor) < 0)
     return -1;
   /* runc takes a full os.FileMode here, so the schema's 0..511 is not enforced */
-  if ((r = get_u32(c, obj, "fileMode", &d->file_mode)) < 0)
-    return -1;
-  d->has_file_mode = r > 0;
-  if ((r = get_u32(c, obj, "uid", &d->uid)) < 0)
-    return -1;
-  d->has_uid = r > 0;
-  if ((r = get_u32(c, obj, "gid", &d->gid)) < 0)
-    return -1;
-  d->has_gid = r > 0;
+  GET_OPT(get_u32, obj, "fileMode", d, file_mode);
+  GET_OPT(get_u32, obj, "uid", d, uid);
+  GET_OPT(get_u32, obj, "gid", d, gid);
   return 0;
 }
 

@@ -45,32 +45,22 @@ static int parse_personality(struct pctx *c, json_t *lnx, struct spec_personalit
   return 1;
 }
 
-static int parse_net_devices(struct pctx *c, json_t *lnx, struct spec_linux *out) {
-  json_t *obj, *v;
-  const char *host_name;
-  int r = get_object(c, lnx, "netDevices", &obj);
-  if (r <= 0)
-    return r;
-  out->net_devices = pctx_calloc(c, json_object_size(obj), sizeof(*out->net_devices));
-  if (out->net_devices == NULL && json_object_size(obj) > 0)
+static int parse_net_device(struct pctx *c, const char *host_name, json_t *v, void *item) {
+  struct spec_net_device *d = item;
+  if (host_name[0] == '\0')
+    return pctx_fail(c, "a device name must not be empty");
+  if (value_object(c, v) < 0)
     return -1;
-  size_t saved = pctx_push_key(c, "netDevices");
-  json_object_foreach(obj, host_name, v) {
-    struct spec_net_device *d = &out->net_devices[out->net_devices_len];
-    size_t s2 = pctx_push_key(c, host_name);
-    if (host_name[0] == '\0')
-      return pctx_fail(c, "a device name must not be empty");
-    if (value_object(c, v) < 0)
-      return -1;
-    out->net_devices_len++;
-    if ((d->host_name = strdup(host_name)) == NULL)
-      return pctx_fail(c, "out of memory");
-    if (get_string(c, v, "name", &d->name) < 0)
-      return -1;
-    pctx_pop(c, s2);
-  }
-  pctx_pop(c, saved);
-  return 1;
+  if ((d->host_name = strdup(host_name)) == NULL)
+    return pctx_fail(c, "out of memory");
+  return get_string(c, v, "name", &d->name) < 0 ? -1 : 0;
+}
+
+static int parse_net_devices(struct pctx *c, json_t *lnx, struct spec_linux *out) {
+  int r;
+  out->net_devices = parse_map_items(c, lnx, "netDevices", sizeof(*out->net_devices),
+                                     &out->net_devices_len, parse_net_device, &r);
+  return r;
 }
 
 static const char *const mempolicy_modes[] = {

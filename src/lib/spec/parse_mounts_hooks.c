@@ -27,7 +27,6 @@ int parse_mounts(struct pctx *c, json_t *arr, struct spec *out) {
 
 static int parse_hook(struct pctx *c, json_t *obj, void *items, size_t i) {
   struct spec_hook *h = (struct spec_hook *)items + i;
-  int r;
   if (value_object(c, obj) < 0 || need_string(c, obj, "path", &h->path) < 0)
     return -1;
   /* the spec extends execv(3): the path MUST be absolute */
@@ -35,9 +34,7 @@ static int parse_hook(struct pctx *c, json_t *obj, void *items, size_t i) {
     return pctx_fail_key(c, "path", "must be an absolute path, got \"%s\"", h->path);
   if (get_strv(c, obj, "args", &h->args) < 0 || get_strv(c, obj, "env", &h->env) < 0)
     return -1;
-  if ((r = get_i64(c, obj, "timeout", &h->timeout)) < 0)
-    return -1;
-  h->has_timeout = r > 0;
+  GET_OPT(get_i64, obj, "timeout", h, timeout);
   if (h->has_timeout && h->timeout <= 0) {
     size_t saved = pctx_push_key(c, "timeout");
     pctx_fail_type(c, "an integer greater than 0", spec_member(obj, "timeout"));

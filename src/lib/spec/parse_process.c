@@ -76,9 +76,7 @@ static int parse_user(struct pctx *c, json_t *proc, struct spec_user *out) {
   size_t saved = pctx_push_key(c, "user");
   if (get_id(c, user, "uid", &out->uid) < 0 || get_id(c, user, "gid", &out->gid) < 0)
     return -1;
-  if ((r = get_u32(c, user, "umask", &out->umask)) < 0)
-    return -1;
-  out->has_umask = r > 0;
+  GET_OPT(get_u32, user, "umask", out, umask);
   if (get_string(c, user, "username", &out->username) < 0)
     return -1;
   if ((r = get_array(c, user, "additionalGids", &gids)) < 0)
@@ -133,24 +131,14 @@ static int parse_scheduler(struct pctx *c, json_t *proc, struct spec_scheduler *
     return -1;
   if ((out->policy = strdup(sched_policies[idx])) == NULL)
     return pctx_fail(c, "out of memory");
-  if ((r = get_i32(c, obj, "nice", &out->nice)) < 0)
-    return -1;
-  out->has_nice = r > 0;
-  if ((r = get_i32(c, obj, "priority", &out->priority)) < 0)
-    return -1;
-  out->has_priority = r > 0;
+  GET_OPT(get_i32, obj, "nice", out, nice);
+  GET_OPT(get_i32, obj, "priority", out, priority);
   if (get_enum_strv(c, obj, "flags", sched_flags, "a scheduler flag (SCHED_FLAG_...)",
                     &out->flags) < 0)
     return -1;
-  if ((r = get_u64(c, obj, "runtime", &out->runtime)) < 0)
-    return -1;
-  out->has_runtime = r > 0;
-  if ((r = get_u64(c, obj, "deadline", &out->deadline)) < 0)
-    return -1;
-  out->has_deadline = r > 0;
-  if ((r = get_u64(c, obj, "period", &out->period)) < 0)
-    return -1;
-  out->has_period = r > 0;
+  GET_OPT(get_u64, obj, "runtime", out, runtime);
+  GET_OPT(get_u64, obj, "deadline", out, deadline);
+  GET_OPT(get_u64, obj, "period", out, period);
   pctx_pop(c, saved);
   return 1;
 }
@@ -235,9 +223,7 @@ int parse_process(struct pctx *c, json_t *obj, struct spec_process *out) {
       parse_capabilities(c, obj, &out->capabilities) < 0 ||
       get_bool(c, obj, "noNewPrivileges", &out->no_new_privileges) < 0)
     return -1;
-  if ((r = get_i32(c, obj, "oomScoreAdj", &out->oom_score_adj)) < 0)
-    return -1;
-  out->has_oom_score_adj = r > 0;
+  GET_OPT(get_i32, obj, "oomScoreAdj", out, oom_score_adj);
   if (parse_scheduler(c, obj, &out->scheduler) < 0 ||
       get_string(c, obj, "selinuxLabel", &out->selinux_label) < 0 ||
       parse_io_priority(c, obj, &out->io_priority) < 0 ||

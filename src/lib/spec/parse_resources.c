@@ -5,13 +5,7 @@
 #include "spec/parse.h"
 
 /* One optional member with its has_ flag. */
-#define OPT(getter, key, field)                                                                    \
-  do {                                                                                             \
-    int r_ = getter(c, obj, key, &out->field);                                                     \
-    if (r_ < 0)                                                                                    \
-      return -1;                                                                                   \
-    out->has_##field = r_ > 0;                                                                     \
-  } while (0)
+#define OPT(getter, key, field) GET_OPT(getter, obj, key, out, field)
 
 static bool is_device_access(const char *s) {
   return strspn(s, "rwm") == strlen(s);
@@ -162,36 +156,22 @@ static int parse_network(struct pctx *c, json_t *obj, struct spec_network_resour
   return 0;
 }
 
-static int parse_rdma_limit(struct pctx *c, json_t *obj, struct spec_rdma_limit *out) {
+static int parse_rdma_limit(struct pctx *c, const char *device, json_t *obj, void *item) {
+  struct spec_rdma_limit *out = item;
+  if (value_object(c, obj) < 0)
+    return -1;
+  if ((out->device = strdup(device)) == NULL)
+    return pctx_fail(c, "out of memory");
   OPT(get_u32, "hcaHandles", hca_handles);
   OPT(get_u32, "hcaObjects", hca_objects);
   return 0;
 }
 
 static int parse_rdma(struct pctx *c, json_t *res, struct spec_resources *out) {
-  json_t *map, *obj;
-  const char *device;
-  int r = get_object(c, res, "rdma", &map);
-  if (r <= 0)
-    return r;
-  out->rdma = pctx_calloc(c, json_object_size(map), sizeof(*out->rdma));
-  if (out->rdma == NULL && json_object_size(map) > 0)
-    return -1;
-  size_t saved = pctx_push_key(c, "rdma");
-  json_object_foreach(map, device, obj) {
-    struct spec_rdma_limit *l = &out->rdma[out->rdma_len];
-    size_t s2 = pctx_push_key(c, device);
-    if (value_object(c, obj) < 0)
-      return -1;
-    out->rdma_len++;
-    if ((l->device = strdup(device)) == NULL)
-      return pctx_fail(c, "out of memory");
-    if (parse_rdma_limit(c, obj, l) < 0)
-      return -1;
-    pctx_pop(c, s2);
-  }
-  pctx_pop(c, saved);
-  return 1;
+  int r;
+  out->rdma =
+      parse_map_items(c, res, "rdma", sizeof(*out->rdma), &out->rdma_len, parse_rdma_limit, &r);
+  return r;
 }
 
 /* An optional sub-object parsed by fn(c, obj, field). */

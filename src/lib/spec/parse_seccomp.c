@@ -45,9 +45,7 @@ static int parse_arg(struct pctx *c, json_t *obj, void *items, size_t i) {
   if (value_object(c, obj) < 0 || need_u32(c, obj, "index", &out->index) < 0 ||
       need_u64(c, obj, "value", &out->value) < 0)
     return -1;
-  if ((r = get_u64(c, obj, "valueTwo", &out->value_two)) < 0)
-    return -1;
-  out->has_value_two = r > 0;
+  GET_OPT(get_u64, obj, "valueTwo", out, value_two);
   r = get_enum(c, obj, "op", seccomp_ops, "a seccomp operator (SCMP_CMP_...)", &idx);
   if (r == 0)
     return pctx_fail_key(c, "op", "required");
@@ -68,9 +66,7 @@ static int parse_syscall(struct pctx *c, json_t *obj, void *items, size_t i) {
     return pctx_fail_key(c, "names", "required");
   if (need_action(c, obj, "action", &out->action) < 0)
     return -1;
-  if ((r = get_u32(c, obj, "errnoRet", &out->errno_ret)) < 0)
-    return -1;
-  out->has_errno_ret = r > 0;
+  GET_OPT(get_u32, obj, "errnoRet", out, errno_ret);
   out->args = parse_array_items(c, obj, "args", sizeof(*out->args), &out->args_len, parse_arg, &r);
   return r < 0 ? -1 : 0;
 }
@@ -80,9 +76,7 @@ int parse_seccomp(struct pctx *c, json_t *obj, struct spec_seccomp *out) {
   out->present = true;
   if (need_action(c, obj, "defaultAction", &out->default_action) < 0)
     return -1;
-  if ((r = get_u32(c, obj, "defaultErrnoRet", &out->default_errno_ret)) < 0)
-    return -1;
-  out->has_default_errno_ret = r > 0;
+  GET_OPT(get_u32, obj, "defaultErrnoRet", out, default_errno_ret);
   if (get_checked_strv(c, obj, "architectures", is_arch_name, "an architecture (SCMP_ARCH_...)",
                        &out->architectures) < 0 ||
       get_checked_strv(c, obj, "flags", is_flag_name, "a filter flag (SECCOMP_FILTER_FLAG_...)",

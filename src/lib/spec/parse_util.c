@@ -441,3 +441,36 @@ void *parse_array_items(struct pctx *c, json_t *obj, const char *key, size_t siz
     pctx_pop(c, saved);
   return items;
 }
+
+void *parse_map_items(struct pctx *c, json_t *obj, const char *key, size_t size, size_t *len,
+                      parse_member_fn fn, int *result) {
+  json_t *map, *value;
+  const char *name;
+  char *items;
+  size_t saved;
+
+  *result = get_object(c, obj, key, &map);
+  if (*result <= 0)
+    return NULL;
+  items = pctx_calloc(c, json_object_size(map), size);
+  if (items == NULL && json_object_size(map) > 0) {
+    *result = -1;
+    return NULL;
+  }
+  saved = pctx_push_key(c, key);
+  json_object_foreach(map, name, value) {
+    size_t s2 = pctx_push_key(c, name);
+    int r;
+    (*len)++;
+    r = fn(c, name, value, items + (*len - 1) * size);
+    if (r < 0) {
+      *result = -1;
+      return items;
+    }
+    if (r > 0)
+      (*len)--; /* left out: nothing was kept in its room */
+    pctx_pop(c, s2);
+  }
+  pctx_pop(c, saved);
+  return items;
+}

@@ -107,6 +107,22 @@ void *pctx_calloc(struct pctx *c, size_t n, size_t sz);
  * safe to free; fn may look at the earlier elements (duplicate checks).  *result: 1 when
  * present, 0 when absent, -1 on error.  The room is returned in every case (NULL when
  * absent). */
+/* An optional member: getter (get_u32, get_i64 ...) fills ptr->field and ptr->has_field says
+ * whether it was there; an error returns -1 from the calling parser (which has c). */
+#define GET_OPT(getter, obj, key, ptr, field)                                                      \
+  do {                                                                                             \
+    int r_ = getter(c, obj, key, &(ptr)->field);                                                   \
+    if (r_ < 0)                                                                                    \
+      return -1;                                                                                   \
+    (ptr)->has_##field = r_ > 0;                                                                   \
+  } while (0)
+
+/* obj.key, an object of objects by name (netDevices, rdma, timeOffsets): as
+ * parse_array_items, with the path at .key.<name>; fn gets the name and returns 1 to leave
+ * the member out (not counted, its room reused). */
+typedef int (*parse_member_fn)(struct pctx *c, const char *name, json_t *value, void *item);
+void *parse_map_items(struct pctx *c, json_t *obj, const char *key, size_t size, size_t *len,
+                      parse_member_fn fn, int *result);
 typedef int (*parse_item_fn)(struct pctx *c, json_t *item, void *items, size_t i);
 void *parse_array_items(struct pctx *c, json_t *obj, const char *key, size_t size, size_t *len,
                         parse_item_fn fn, int *result);
