@@ -31,11 +31,8 @@ int cmd_create(struct cli_global *g, int argc, char **argv) {
     if (r <= 0)
       return CLI_EXIT_FAILURE;
   }
-  if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
+  if (create_flags_take_id(cmd, argc, argv, &o, pid_file_arg, &pid_file) < 0)
     return CLI_EXIT_FAILURE;
-  o.id = argv[optind];
-  if (create_flags_finish(&o, pid_file_arg, &pid_file) < 0)
-    return cli_usage_error(cmd, "invalid --pid-file");
   if (container_create(&o, &c, &err) < 0) {
     free(pid_file);
     return cli_fail(&err);

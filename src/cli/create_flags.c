@@ -61,3 +61,15 @@ int create_flags_finish(struct create_options *o, const char *pid_file_arg, char
   o->pid_file = *abs_pid_file;
   return *abs_pid_file ? 0 : -1;
 }
+
+int create_flags_take_id(const struct cli_command *cmd, int argc, char **argv,
+                         struct create_options *o, const char *pid_file_arg, char **abs_pid_file) {
+  if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
+    return -1;
+  o->id = argv[optind];
+  if (create_flags_finish(o, pid_file_arg, abs_pid_file) < 0) {
+    cli_usage_error(cmd, "invalid --pid-file");
+    return -1;
+  }
+  return 0;
+}

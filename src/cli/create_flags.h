@@ -47,4 +47,9 @@ int create_flags_handle(int c, struct create_options *o, const char **pid_file_a
 /* Make the pid file path absolute (it is written after we chdir into the bundle). */
 int create_flags_finish(struct create_options *o, const char *pid_file_arg, char **abs_pid_file);
 
+/* After the flags of create and run: the one argument is the id, and the pid file is made
+ * absolute; -1 after a usage error was printed. */
+int create_flags_take_id(const struct cli_command *cmd, int argc, char **argv,
+                         struct create_options *o, const char *pid_file_arg, char **abs_pid_file);
+
 #endif

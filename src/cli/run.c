@@ -82,11 +82,8 @@ int cmd_run(struct cli_global *g, int argc, char **argv) {
     if (create_flags_handle(opt, &o, &pid_file_arg) <= 0)
       return CLI_EXIT_FAILURE;
   }
-  if (cli_require_args(cmd, argc, argv, 1, 1) < 0)
+  if (create_flags_take_id(cmd, argc, argv, &o, pid_file_arg, &pid_file) < 0)
     return CLI_EXIT_FAILURE;
-  o.id = argv[optind];
-  if (create_flags_finish(&o, pid_file_arg, &pid_file) < 0)
-    return cli_usage_error(cmd, "invalid --pid-file");
   if (!o.detach)
     relay_block_signals(&old);
   rc = container_create(&o, &c, &err);

@@ -86,21 +86,15 @@ request() {
 	echo "$output"
 	[[ "$output" == *"root=$BUNDLE/rootfs"* ]]
 	grep -qx "pid=$pid" <<<"$output"
-	[[ "$output" == *"leave_running=false"* ]]
-	[[ "$output" == *"tcp_established=true"* ]]
-	[[ "$output" == *"file_locks=true"* ]]
-	[[ "$output" == *"log_file=dump.log"* ]]
-	[[ "$output" == *"manage_cgroups=true"* ]]
-	[[ "$output" == *"orphan_pts_master=true"* ]]
-	[[ "$output" == *"freeze_cgroup="* ]]
-	[[ "$output" == *"ext_mnt={key=/data val=/data }"* ]]
+	output_has "leave_running=false" "tcp_established=true" "file_locks=true" \
+		"log_file=dump.log" "manage_cgroups=true" "orphan_pts_master=true" \
+		"freeze_cgroup=" "ext_mnt={key=/data val=/data }"
 	# the destination is a symlink in the rootfs: CRIU sees the mount where it points
 	[[ "$output" == *"ext_mnt={key=/real/conf val=/real/conf }"* ]]
 	# a masked file is the host's /dev/null; a masked directory is a tmpfs, not external
 	[[ "$output" == *"ext_mnt={key=/proc/keys val=/dev/null }"* ]]
 	[[ "$output" != *"key=/proc/acpi "* ]]
-	[[ "$output" == *"ext_mnt={key=/dev/null val=/dev/null }"* ]]
-	[[ "$output" == *"config_file=/etc/criu/runc.conf"* ]]
+	output_has "ext_mnt={key=/dev/null val=/dev/null }" "config_file=/etc/criu/runc.conf"
 	# the network namespace is never CRIU's to restore
 	[[ "$output" == *"empty_ns=1073741824"* ]]
 	# the dump ended the processes: the container is gone
@@ -137,8 +131,7 @@ request() {
 	cr checkpoint --parent-path ../pre --image-path "$BATS_TEST_TMPDIR/final" "$ID"
 	[ "$status" -eq 0 ]
 	run request DUMP
-	[[ "$output" == *"parent_img=../pre"* ]]
-	[[ "$output" == *"track_mem=true"* ]]
+	output_has "parent_img=../pre" "track_mem=true"
 }
 
 @test "checkpoint: missing CRIU features and old versions are named" {
@@ -162,9 +155,8 @@ request() {
 	start_detached
 	FAKE_CRIU_FAIL="this kernel lacks something" cr checkpoint --image-path "$IMG" --work-path "$BATS_TEST_TMPDIR/work" "$ID"
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"criu failed: type DUMP errno 22"* ]]
-	[[ "$output" == *"log file: $BATS_TEST_TMPDIR/work/dump.log"* ]]
-	[[ "$output" == *"Error (fake): this kernel lacks something"* ]]
+	output_has "criu failed: type DUMP errno 22" "log file: $BATS_TEST_TMPDIR/work/dump.log" \
+		"Error (fake): this kernel lacks something"
 	[ "$(container_status "$ID")" = running ]
 }
 
@@ -178,8 +170,7 @@ request() {
 	cr checkpoint --image-path "$IMG" "$ID"
 	[ "$status" -eq 0 ]
 	run request DUMP
-	[[ "$output" == *"external=net[$ino]:extRootNetNS"* ]]
-	[[ "$output" == *"config_file=/my/criu.conf"* ]]
+	output_has "external=net[$ino]:extRootNetNS" "config_file=/my/criu.conf"
 	cr restore -d --image-path "$IMG" "$ID"
 	[ "$status" -eq 0 ]
 	run request RESTORE
@@ -201,18 +192,14 @@ request() {
 	[ "$(cat "$BATS_TEST_TMPDIR/pid")" = "$pid" ]
 	[ "$(cat "/proc/$pid/comm")" = sleep ]
 	run cat "$BATS_TEST_TMPDIR/hook.log"
-	[ "${lines[0]}" = creating ]
-	[ "${lines[1]}" = "$pid" ]
+	lines_are creating "$pid"
 	[ "${#lines[@]}" -eq 4 ]
 	run request RESTORE
 	echo "$output"
-	[[ "$output" == *"rst_sibling=true"* ]]
-	[[ "$output" == *"evasive_devices=true"* ]]
-	[[ "$output" == *"root=$ROOT/$ID/criu-root"* ]]
-	[[ "$output" == *"log_file=restore.log"* ]]
-	[[ "$output" == *"inherit_fd={key=pipe:[12345] fd=1 }"* ]]
-	[[ "$output" == *"inherit_fd={key=pipe:[12346] fd=2 }"* ]]
-	[[ "$output" == *"ext_mnt={key=/data val=$BATS_TEST_TMPDIR/data }"* ]]
+	output_has "rst_sibling=true" "evasive_devices=true" "root=$ROOT/$ID/criu-root" \
+		"log_file=restore.log" "inherit_fd={key=pipe:[12345] fd=1 }" \
+		"inherit_fd={key=pipe:[12346] fd=2 }" \
+		"ext_mnt={key=/data val=$BATS_TEST_TMPDIR/data }"
 	# the rootfs bind CRIU restored into is gone again
 	! grep -q "criu-root" /proc/self/mountinfo
 	[ ! -e "$ROOT/$ID/criu-root" ]

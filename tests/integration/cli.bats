@@ -8,8 +8,7 @@ load helpers
 	runtime --version
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "$RUNTIME_NAME version "* ]]
-	[[ "$output" == *"spec: 1."* ]]
-	[[ "$output" == *"libseccomp: "* ]]
+	output_has "spec: 1." "libseccomp: "
 }
 
 @test "cli: help and --help" {

@@ -4,57 +4,38 @@
 load helpers
 
 @test "/dev: the default devices with the right major:minor" {
-	set_args sh -c 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T" /dev/$d; done'
-	run_container
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"/dev/null character special file 1:3"* ]]
-	[[ "$output" == *"/dev/zero character special file 1:5"* ]]
-	[[ "$output" == *"/dev/full character special file 1:7"* ]]
-	[[ "$output" == *"/dev/random character special file 1:8"* ]]
-	[[ "$output" == *"/dev/urandom character special file 1:9"* ]]
-	[[ "$output" == *"/dev/tty character special file 5:0"* ]]
+	run_sh 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T" /dev/$d; done'
+	output_has "/dev/null character special file 1:3" "/dev/zero character special file 1:5" \
+		"/dev/full character special file 1:7" "/dev/random character special file 1:8" \
+		"/dev/urandom character special file 1:9" "/dev/tty character special file 5:0"
 }
 
 @test "/dev: the default devices work" {
-	set_args sh -c 'echo x >/dev/null && head -c 4 /dev/zero | wc -c && head -c 4 /dev/urandom | wc -c'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'echo x >/dev/null && head -c 4 /dev/zero | wc -c && head -c 4 /dev/urandom | wc -c'
 	[ "${lines[0]}" = 4 ]
 }
 
 @test "/dev: links fd, stdin, stdout, stderr, ptmx" {
-	set_args sh -c 'for l in fd stdin stdout stderr ptmx; do echo "$l -> $(readlink /dev/$l)"; done'
-	run_container
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"fd -> /proc/self/fd"* ]]
-	[[ "$output" == *"stdin -> /proc/self/fd/0"* ]]
-	[[ "$output" == *"stdout -> /proc/self/fd/1"* ]]
-	[[ "$output" == *"stderr -> /proc/self/fd/2"* ]]
-	[[ "$output" == *"ptmx -> pts/ptmx"* ]]
+	run_sh 'for l in fd stdin stdout stderr ptmx; do echo "$l -> $(readlink /dev/$l)"; done'
+	output_has "fd -> /proc/self/fd" "stdin -> /proc/self/fd/0" "stdout -> /proc/self/fd/1" \
+		"stderr -> /proc/self/fd/2" "ptmx -> pts/ptmx"
 }
 
 @test "/dev/pts and /dev/shm are mounted" {
-	set_args sh -c 'grep -E " /dev/(pts|shm) " /proc/self/mountinfo'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'grep -E " /dev/(pts|shm) " /proc/self/mountinfo'
 	[[ "$output" == *" /dev/pts "*devpts* ]]
 	[[ "$output" == *" /dev/shm "*tmpfs* ]]
 }
 
 @test "/dev/console does not exist without a terminal" {
-	set_args sh -c 'test -e /dev/console && echo yes || echo no'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'test -e /dev/console && echo yes || echo no'
 	[ "$output" = no ]
 }
 
 @test "linux.devices: a device node is created with its mode, uid and gid" {
 	update_config '.linux.devices = [{"path": "/dev/mydev", "type": "c", "major": 1, "minor": 7, "fileMode": 438, "uid": 1000, "gid": 1000}] | .linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 7, "access": "rwm"}]'
-	set_args sh -c 'stat -c "%F %t:%T %a %u:%g" /dev/mydev; head -c 3 /dev/mydev | wc -c'
-	run_container
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "character special file 1:7 666 1000:1000" ]
-	[ "${lines[1]}" = 3 ]
+	run_sh 'stat -c "%F %t:%T %a %u:%g" /dev/mydev; head -c 3 /dev/mydev | wc -c'
+	lines_are "character special file 1:7 666 1000:1000" 3
 }
 
 @test "device cgroup: a device without a rule cannot be opened" {
@@ -63,9 +44,7 @@ load helpers
 	update_config '.linux.devices = [{"path": "/dev/kmsg2", "type": "c", "major": 1, "minor": 11}]
 		| .process.capabilities.bounding += ["CAP_SYSLOG"] | .process.capabilities.effective += ["CAP_SYSLOG"]
 		| .process.capabilities.permitted += ["CAP_SYSLOG"]'
-	set_args sh -c 'head -c1 /dev/kmsg2 >/dev/null 2>&1 && echo opened || echo denied'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'head -c1 /dev/kmsg2 >/dev/null 2>&1 && echo opened || echo denied'
 	[ "$output" = denied ]
 	# with a rule it opens
 	update_config '.linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "r"}]'

@@ -30,8 +30,7 @@ setup() {
 	start_detached
 	in_container cat /proc/self/cgroup
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"pids:/ocirun-test/$ID"* ]]
-	[[ "$output" == *"memory:/ocirun-test/$ID"* ]]
+	output_has "pids:/ocirun-test/$ID" "memory:/ocirun-test/$ID"
 	# Every hierarchy, as the init's: the exec process moves itself into the v1 ones.
 	local mine=$output init
 	init=$(cat "/proc/$(container_pid "$ID")/cgroup")
@@ -65,8 +64,7 @@ setup() {
 	start_detached
 	runtime exec -u 1000:1000 -g 5 -g 65534 "$ID" sh -c 'id -u; id -g; id -G'
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = 1000 ]
-	[ "${lines[1]}" = 1000 ]
+	lines_are 1000 1000
 	[[ " ${lines[2]} " == *" 5 "* ]]
 	[[ " ${lines[2]} " == *" 65534 "* ]]
 }
@@ -90,12 +88,10 @@ setup() {
 	start_detached
 	in_container grep -E '^Cap(Inh|Eff):' /proc/self/status
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"CapInh:	0000000000000000"* ]]
-	[[ "$output" == *"CapEff:	0000000020000420"* ]]
+	output_has "CapInh:	0000000000000000" "CapEff:	0000000020000420"
 	runtime exec --cap CAP_CHOWN "$ID" grep -E '^Cap(Inh|Eff):' /proc/self/status
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"CapInh:	0000000000000000"* ]]
-	[[ "$output" == *"CapEff:	0000000020000421"* ]]
+	output_has "CapInh:	0000000000000000" "CapEff:	0000000020000421"
 }
 
 @test "exec: noNewPrivileges from the config and --no-new-privs" {
@@ -126,8 +122,7 @@ setup() {
 	jq -n '{"args": ["sh", "-c", "echo $P; pwd"], "env": ["P=fromfile", "PATH=/bin"], "cwd": "/tmp", "user": {"uid": 0, "gid": 0}}' >"$BATS_TEST_TMPDIR/process.json"
 	runtime exec --process "$BATS_TEST_TMPDIR/process.json" "$ID"
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = fromfile ]
-	[ "${lines[1]}" = /tmp ]
+	lines_are fromfile /tmp
 }
 
 @test "exec: -d --pid-file detaches and records the pid" {

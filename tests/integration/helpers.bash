@@ -124,6 +124,30 @@ fail() {
 	return 1
 }
 
+# run_sh SCRIPT: run the bundle with `sh -c SCRIPT` as its process, which must succeed.
+run_sh() {
+	set_args sh -c "$1"
+	run_container
+	[ "$status" -eq 0 ] || fail "the container failed (status $status): $output"
+}
+
+# output_has TEXT...: the output holds each TEXT (literally).
+output_has() {
+	local text
+	for text in "$@"; do
+		[[ "$output" == *"$text"* ]] || fail "the output lacks \"$text\": $output"
+	done
+}
+
+# lines_are LINE...: the output begins with these lines.
+lines_are() {
+	local i=0 want
+	for want in "$@"; do
+		[ "${lines[$i]:-}" = "$want" ] || fail "line $i is \"${lines[$i]:-}\", not \"$want\": $output"
+		i=$((i + 1))
+	done
+}
+
 # run_refused TEXT...: `run` of the bundle fails, and its message holds each TEXT (literally).
 run_refused() {
 	local text

@@ -28,8 +28,7 @@ add_hook() {  # add_hook KIND PATH [EXTRA JSON FIELDS]
 	[ "$status" -eq 0 ]
 	cat "$BATS_TEST_TMPDIR/hooks.log"
 	run cat "$BATS_TEST_TMPDIR/hooks.log"
-	[ "${lines[0]}" = "prestart arg1 foo=bar creating" ]
-	[ "${lines[1]}" = "createRuntime arg1 foo=bar creating" ]
+	lines_are "prestart arg1 foo=bar creating" "createRuntime arg1 foo=bar creating"
 	# the process may already have exited; runc 1.1 reports "created" here
 	[ "${lines[2]}" = "poststart arg1 foo=bar running" ] || [ "${lines[2]}" = "poststart arg1 foo=bar stopped" ] ||
 		{ is_runc && [ "${lines[2]}" = "poststart arg1 foo=bar created" ]; }
@@ -125,8 +124,7 @@ SH
 	set_args cat /hook.out /cc.out
 	run_container
 	[ "$status" -eq 0 ] || fail "$output"
-	[[ "$output" == *"argv0=sh ONE=two"* ]]
-	[[ "$output" == *"created-here"* ]]
+	output_has "argv0=sh ONE=two" "created-here"
 }
 
 @test "hooks: a hook killed by a signal is reported with the signal and its meaning" {

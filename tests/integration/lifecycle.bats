@@ -130,9 +130,7 @@ load helpers
 @test "--no-new-keyring: the container keeps the caller's session keyring" {
 	[ -r /proc/keys ] || skip "no /proc/keys"
 	update_config '.linux.maskedPaths -= ["/proc/keys"]'
-	set_args sh -c 'grep -c "_ses" /proc/keys || true'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'grep -c "_ses" /proc/keys || true'
 	run_container --no-new-keyring
 	[ "$status" -eq 0 ]
 }

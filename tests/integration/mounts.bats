@@ -12,9 +12,7 @@ add_mount() { update_config '.mounts += [$m]' --argjson m "$1"; }
 	echo host >"$BATS_TEST_TMPDIR/src/file"
 	add_mount "{\"destination\": \"/rw\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/src\", \"options\": [\"rbind\", \"rw\"]}"
 	add_mount "{\"destination\": \"/ro\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/src\", \"options\": [\"bind\", \"ro\"]}"
-	set_args sh -c 'cat /ro/file; echo written >/rw/new && echo rw-ok; echo x >/ro/x 2>/dev/null || echo ro-ok'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'cat /ro/file; echo written >/rw/new && echo rw-ok; echo x >/ro/x 2>/dev/null || echo ro-ok'
 	[[ "$output" == *host*rw-ok*ro-ok* ]]
 	[ "$(cat "$BATS_TEST_TMPDIR/src/new")" = written ]
 }
@@ -30,9 +28,7 @@ add_mount() { update_config '.mounts += [$m]' --argjson m "$1"; }
 
 @test "mounts: tmpfs with size, mode and noexec/nosuid/nodev" {
 	add_mount '{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m", "mode=0710", "noexec", "nosuid", "nodev"]}'
-	set_args sh -c 'stat -c %a /scratch; grep " /scratch " /proc/self/mountinfo'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'stat -c %a /scratch; grep " /scratch " /proc/self/mountinfo'
 	[ "${lines[0]}" = 710 ]
 	[[ "${lines[1]}" == *nosuid*nodev*noexec* ]]
 	[[ "${lines[1]}" == *size=1024k* ]]
@@ -63,34 +59,25 @@ add_mount() { update_config '.mounts += [$m]' --argjson m "$1"; }
 	mkdir -p rootfs/data
 	echo orig >rootfs/data/file
 	add_mount '{"destination": "/data", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup"]}'
-	set_args sh -c 'cat /data/file; grep " /data " /proc/self/mountinfo | grep -c tmpfs'
-	run_container
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = orig ]
-	[ "${lines[1]}" = 1 ]
+	run_sh 'cat /data/file; grep " /data " /proc/self/mountinfo | grep -c tmpfs'
+	lines_are orig 1
 }
 
 @test "mounts: proc is the container's, sysfs is read-only" {
-	set_args sh -c 'ls /proc | grep -c "^[0-9]"; grep " /sys " /proc/self/mountinfo; { touch /sys/x; } 2>/dev/null || echo sys-ro'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'ls /proc | grep -c "^[0-9]"; grep " /sys " /proc/self/mountinfo; { touch /sys/x; } 2>/dev/null || echo sys-ro'
 	[ "${lines[0]}" -le 4 ]
 	[[ "${lines[1]}" == *" ro,"* ]]
 	[[ "$output" == *sys-ro* ]]
 }
 
 @test "mounts: mqueue is mounted at /dev/mqueue" {
-	set_args sh -c 'grep " /dev/mqueue " /proc/self/mountinfo'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'grep " /dev/mqueue " /proc/self/mountinfo'
 	[[ "$output" == *mqueue* ]]
 }
 
 @test "mounts: cgroup (v1 view) shows the container's own cgroups read-only" {
 	update_config '.linux.namespaces += [{"type": "cgroup"}]'
-	set_args sh -c 'ls /sys/fs/cgroup; cat /sys/fs/cgroup/pids/cgroup.procs | head -1; touch /sys/fs/cgroup/pids/x 2>/dev/null || echo cg-ro'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'ls /sys/fs/cgroup; cat /sys/fs/cgroup/pids/cgroup.procs | head -1; touch /sys/fs/cgroup/pids/x 2>/dev/null || echo cg-ro'
 	[[ "$output" == *memory* ]]
 	[[ "$output" == *pids* ]]
 	[[ "$output" == *cg-ro* ]]
@@ -98,9 +85,7 @@ add_mount() { update_config '.mounts += [$m]' --argjson m "$1"; }
 
 @test "mounts: destinations are created, also nested ones" {
 	add_mount '{"destination": "/a/b/c", "type": "tmpfs", "source": "tmpfs"}'
-	set_args sh -c 'grep -c " /a/b/c " /proc/self/mountinfo'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'grep -c " /a/b/c " /proc/self/mountinfo'
 	[ "$output" = 1 ]
 }
 
@@ -132,9 +117,7 @@ add_mount() { update_config '.mounts += [$m]' --argjson m "$1"; }
 }
 
 @test "root.readonly: the root is read-only, tmpfs mounts stay writable" {
-	set_args sh -c 'touch /x 2>/dev/null && echo root-rw || echo root-ro; touch /dev/shm/y && echo shm-rw'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'touch /x 2>/dev/null && echo root-rw || echo root-ro; touch /dev/shm/y && echo shm-rw'
 	[[ "$output" == *root-ro*shm-rw* ]]
 }
 
@@ -171,9 +154,7 @@ add_mount() { update_config '.mounts += [$m]' --argjson m "$1"; }
 
 @test "maskedPaths: a path listed twice is masked once" {
 	update_config '.linux.maskedPaths += ["/home", "/home/", "/etc/passwd", "/etc//passwd"]'
-	set_args sh -c 'grep -c " /home " /proc/self/mounts; grep -c " /etc/passwd " /proc/self/mounts'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'grep -c " /home " /proc/self/mounts; grep -c " /etc/passwd " /proc/self/mounts'
 	[ "$(echo $output)" = "1 1" ] || fail "$output"
 }
 

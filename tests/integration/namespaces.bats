@@ -18,9 +18,7 @@ ns_of() { readlink "/proc/$1/ns/$2"; }
 }
 
 @test "namespaces: the init is pid 1 inside" {
-	set_args sh -c 'echo $$'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'echo $$'
 	[ "$output" = 1 ]
 }
 
@@ -73,12 +71,8 @@ ns_of() { readlink "/proc/$1/ns/$2"; }
 }
 
 @test "network: a new network namespace has loopback up" {
-	set_args sh -c 'ip addr show lo; nc -l -p 7777 >/dev/null & sleep 0.3; echo x | nc 127.0.0.1 7777 && echo connect-ok'
-	run_container
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"<LOOPBACK,UP"* ]]
-	[[ "$output" == *"inet 127.0.0.1"* ]]
-	[[ "$output" == *"connect-ok"* ]]
+	run_sh 'ip addr show lo; nc -l -p 7777 >/dev/null & sleep 0.3; echo x | nc 127.0.0.1 7777 && echo connect-ok'
+	output_has "<LOOPBACK,UP" "inet 127.0.0.1" "connect-ok"
 }
 
 @test "hostname is set" {

@@ -7,12 +7,8 @@ load helpers
 	update_config '.root.readonly = false | .linux.maskedPaths += ["/etc/secret", "/secretdir"]'
 	echo secret >rootfs/etc/secret
 	mkdir rootfs/secretdir && echo s >rootfs/secretdir/f
-	set_args sh -c 'cat /etc/secret | wc -c; ls /secretdir | wc -l; cat /proc/keys | wc -c'
-	run_container
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = 0 ]
-	[ "${lines[1]}" = 0 ]
-	[ "${lines[2]}" = 0 ]
+	run_sh 'cat /etc/secret | wc -c; ls /secretdir | wc -l; cat /proc/keys | wc -c'
+	lines_are 0 0 0
 }
 
 @test "maskedPaths: a missing path is ignored" {
@@ -23,30 +19,21 @@ load helpers
 }
 
 @test "readonlyPaths: /proc/sys is read-only, /proc is not" {
-	set_args sh -c '{ echo 1 >/proc/sys/kernel/hostname; } 2>/dev/null && echo sys-rw || echo sys-ro; grep " /proc/sys " /proc/self/mountinfo | grep -c " ro,"'
-	run_container
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = sys-ro ]
-	[ "${lines[1]}" = 1 ]
+	run_sh '{ echo 1 >/proc/sys/kernel/hostname; } 2>/dev/null && echo sys-rw || echo sys-ro; grep " /proc/sys " /proc/self/mountinfo | grep -c " ro,"'
+	lines_are sys-ro 1
 }
 
 @test "readonlyPaths: a bind of the rootfs path becomes read-only" {
 	update_config '.root.readonly = false | .linux.readonlyPaths += ["/data"]'
 	mkdir rootfs/data
-	set_args sh -c 'touch /data/x 2>/dev/null && echo rw || echo ro; touch /y && echo root-rw'
-	run_container
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = ro ]
-	[ "${lines[1]}" = root-rw ]
+	run_sh 'touch /data/x 2>/dev/null && echo rw || echo ro; touch /y && echo root-rw'
+	lines_are ro root-rw
 }
 
 @test "sysctl: a namespaced key is applied" {
 	update_config '.linux.sysctl = {"net.ipv4.ip_forward": "1", "kernel.msgmax": "4096"}'
-	set_args sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/msgmax'
-	run_container
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = 1 ]
-	[ "${lines[1]}" = 4096 ]
+	run_sh 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/msgmax'
+	lines_are 1 4096
 	[ "$(cat /proc/sys/kernel/msgmax)" != 4096 ] || [ "$(cat /proc/sys/kernel/msgmax)" = 4096 ]
 }
 

@@ -7,27 +7,20 @@ status_field() { sed -n "s/^$1:[[:space:]]*//p"; }
 
 @test "process.user: uid, gid and additionalGids" {
 	update_config '.process.user = {"uid": 1000, "gid": 1000, "additionalGids": [5, 65534]}'
-	set_args sh -c 'id -u; id -g; id -G'
-	run_container
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = 1000 ]
-	[ "${lines[1]}" = 1000 ]
+	run_sh 'id -u; id -g; id -G'
+	lines_are 1000 1000
 	[[ " ${lines[2]} " == *" 5 "* ]]
 	[[ " ${lines[2]} " == *" 65534 "* ]]
 }
 
 @test "process.user: umask" {
 	update_config '.process.user.umask = 63'
-	set_args sh -c 'umask'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'umask'
 	[ "$output" = 0077 ]
 }
 
 @test "process.user: the default umask is 0022" {
-	set_args sh -c 'umask'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'umask'
 	[ "$output" = 0022 ]
 }
 
@@ -45,10 +38,8 @@ status_field() { sed -n "s/^$1:[[:space:]]*//p"; }
 	set_args grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb):' /proc/self/status
 	run_container
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"CapInh:	0000000000000000"* ]]
-	[[ "$output" == *"CapPrm:	0000000020000420"* ]]
-	[[ "$output" == *"CapEff:	0000000020000420"* ]]
-	[[ "$output" == *"CapBnd:	0000000020000420"* ]]
+	output_has "CapInh:	0000000000000000" "CapPrm:	0000000020000420" \
+		"CapEff:	0000000020000420" "CapBnd:	0000000020000420"
 	# ambient capabilities need the inheritable set, which is empty by default
 	[[ "$output" == *"CapAmb:	0000000000000000"* ]]
 }
@@ -58,9 +49,8 @@ status_field() { sed -n "s/^$1:[[:space:]]*//p"; }
 	set_args grep -E '^Cap(Inh|Eff|Amb):' /proc/self/status
 	run_container
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"CapInh:	0000000000000020"* ]]
-	[[ "$output" == *"CapAmb:	0000000000000020"* ]]
-	[[ "$output" == *"CapEff:	0000000000000020"* ]]
+	output_has "CapInh:	0000000000000020" "CapAmb:	0000000000000020" \
+		"CapEff:	0000000000000020"
 }
 
 @test "capabilities: unknown names and ambient ones outside the inheritable set are skipped, with a warning" {
@@ -69,8 +59,7 @@ status_field() { sed -n "s/^$1:[[:space:]]*//p"; }
 	set_args grep -E '^Cap(Bnd|Amb):' /proc/self/status
 	run_container
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"CapBnd:	0000000020000420"* ]]
-	[[ "$output" == *"CapAmb:	0000000000000020"* ]]
+	output_has "CapBnd:	0000000020000420" "CapAmb:	0000000000000020"
 	skip_if_runc "runc 1.1 warns only in its debug log"
 	[[ "$output" == *CAP_NOPE* ]]
 	[[ "$output" == *"can't raise ambient capability CAP_CHOWN: "* ]]
@@ -78,9 +67,7 @@ status_field() { sed -n "s/^$1:[[:space:]]*//p"; }
 
 @test "rlimits: soft and hard limits are set" {
 	update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 512, "hard": 768}, {"type": "RLIMIT_NPROC", "soft": 300, "hard": 400}]'
-	set_args sh -c 'ulimit -Sn; ulimit -Hn; ulimit -Su; ulimit -Hu'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'ulimit -Sn; ulimit -Hn; ulimit -Su; ulimit -Hu'
 	[ "$(echo $output)" = "512 768 300 400" ]
 }
 
@@ -143,8 +130,7 @@ status_field() { sed -n "s/^$1:[[:space:]]*//p"; }
 	set_args env
 	run_container
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"FOO=bar baz"* ]]
-	[[ "$output" == *"EMPTY="* ]]
+	output_has "FOO=bar baz" "EMPTY="
 	[[ "$output" != *"TERM=xterm"* ]]
 }
 
@@ -206,11 +192,8 @@ status_field() { sed -n "s/^$1:[[:space:]]*//p"; }
 		| .process.execCPUAffinity = {"initial": "0", "final": "0"}
 		| .linux.personality = {"domain": "LINUX32"}'
 	# field 19 of stat is nice, 41 the policy (3 = SCHED_BATCH)
-	set_args sh -c 'set -- $(cat /proc/self/stat); echo "nice=${19} policy=${41}"; uname -m; grep Cpus_allowed_list /proc/self/status'
-	run_container
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "nice=7 policy=3" ]
-	[ "${lines[1]}" = i686 ]
+	run_sh 'set -- $(cat /proc/self/stat); echo "nice=${19} policy=${41}"; uname -m; grep Cpus_allowed_list /proc/self/status'
+	lines_are "nice=7 policy=3" i686
 	[[ "${lines[2]}" == *"	0" ]]
 }
 
@@ -254,9 +237,7 @@ status_field() { sed -n "s/^$1:[[:space:]]*//p"; }
 {"mode": "MPOL_BIND", "nodes": "0-9876543210"}|invalid memory policy node
 POLICIES
 	update_config '.linux.memoryPolicy = {"mode": "MPOL_INTERLEAVE", "nodes": "0"}'
-	set_args sh -c 'head -n 1 /proc/self/numa_maps | cut -d " " -f 2'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'head -n 1 /proc/self/numa_maps | cut -d " " -f 2'
 	[ "$output" = "interleave:0" ]
 }
 

@@ -43,23 +43,16 @@ trace_phases() {
 	set_args sleep 100
 	OCIRUN_TRACE=1 runtime create "$ID"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"ocirun trace: create, "* ]]
-	[[ "$output" == *"cgroup create"* ]]
-	[[ "$output" == *"wait for ready"* ]]
+	output_has "ocirun trace: create, " "cgroup create" "wait for ready"
 	OCIRUN_TRACE=1 runtime start "$ID"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"ocirun trace: start, "* ]]
-	[[ "$output" == *"wait for init (exec fifo)"* ]]
+	output_has "ocirun trace: start, " "wait for init (exec fifo)"
 	OCIRUN_TRACE=1 runtime exec "$ID" true
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"ocirun trace: exec, "* ]]
-	[[ "$output" == *"exec     setns"* ]]
-	[[ "$output" == *"wait for execve"* ]]
+	output_has "ocirun trace: exec, " "exec     setns" "wait for execve"
 	OCIRUN_TRACE=1 runtime delete -f "$ID"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"ocirun trace: delete, "* ]]
-	[[ "$output" == *"cgroup destroy"* ]]
-	[[ "$output" == *"state dir remove"* ]]
+	output_has "ocirun trace: delete, " "cgroup destroy" "state dir remove"
 }
 
 @test "trace: off by default, and OCIRUN_TRACE other than 1 leaves it off" {
@@ -93,6 +86,5 @@ trace_phases() {
 	update_config '.process.args = ["/does/not/exist"]'
 	runtime --trace run "$ID"
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"ocirun trace: run, "* ]]
-	[[ "$output" == *"/does/not/exist"* ]]
+	output_has "ocirun trace: run, " "/does/not/exist"
 }

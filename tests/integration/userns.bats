@@ -33,9 +33,7 @@ with_userns() {
 
 @test "userns: the maps are the config's and the container's root is root inside" {
 	with_userns
-	set_args sh -c 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map'
 	[ "${lines[0]}" = 0 ] && [ "${lines[1]}" = 0 ]
 	[[ "${lines[2]}" =~ ^\ *0\ +100000\ +65536$ ]]
 	[[ "${lines[3]}" =~ ^\ *0\ +100000\ +65536$ ]]
@@ -47,9 +45,7 @@ with_userns() {
 	chmod 777 "$BATS_TEST_TMPDIR/shared"
 	add_mount "{\"destination\": \"/shared\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/shared\", \"options\": [\"bind\"]}"
 	update_config '.root.readonly = false'
-	set_args sh -c 'touch /shared/made && mkdir /made-dir && stat -c %u:%g /made-dir'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'touch /shared/made && mkdir /made-dir && stat -c %u:%g /made-dir'
 	[ "$output" = 0:0 ]
 	[ "$(stat -c %u:%g "$BATS_TEST_TMPDIR/shared/made")" = 100000:100000 ]
 	[ "$(stat -c %u:%g "$BUNDLE/rootfs/made-dir")" = 100000:100000 ]
@@ -139,9 +135,7 @@ with_userns() {
 @test "userns: rlimits are set before the container runs" {
 	with_userns
 	update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456}]'
-	set_args sh -c 'ulimit -n; ulimit -H -n'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'ulimit -n; ulimit -H -n'
 	[ "${lines[0]}" = 123 ] && [ "${lines[1]}" = 456 ]
 }
 
@@ -174,11 +168,8 @@ idmapped_src() {
 	add_mount "{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/src\", \"options\": [\"rbind\"],
 		\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],
 		\"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}"
-	set_args sh -c 'stat -c %u:%g /m/root-file /m/sub/one-file; touch /m/new 2>&1 || echo refused'
-	run_container
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = 100000:100000 ]
-	[ "${lines[1]}" = 100001:100001 ]
+	run_sh 'stat -c %u:%g /m/root-file /m/sub/one-file; touch /m/new 2>&1 || echo refused'
+	lines_are 100000:100000 100001:100001
 	[[ "$output" == *"Value too large"*refused* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/src/new" ]
 }
@@ -222,18 +213,14 @@ idmapped_src() {
 @test "userns: without a network namespace sysfs is the host's /sys, bound read-only" {
 	with_userns
 	update_config '.linux.namespaces -= [{"type": "network"}]'
-	set_args sh -c 'grep " /sys " /proc/self/mounts; ls /sys/kernel >/dev/null && echo listed; touch /sys/x 2>/dev/null || echo ro'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'grep " /sys " /proc/self/mounts; ls /sys/kernel >/dev/null && echo listed; touch /sys/x 2>/dev/null || echo ro'
 	[[ "$output" == *" /sys sysfs ro,"* ]]
 	[[ "$output" == *listed*ro* ]]
 }
 
 @test "userns: a foreground process may reopen its stdio (pipes owned by the container's root)" {
 	with_userns
-	set_args sh -c 'echo out >/dev/stdout && echo err >/proc/self/fd/2 && cat /dev/stdin && echo done'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'echo out >/dev/stdout && echo err >/proc/self/fd/2 && cat /dev/stdin && echo done'
 	[[ "$output" == *out* && "$output" == *err* && "$output" == *done* ]]
 }
 
@@ -261,9 +248,7 @@ idmapped_src() {
 @test "userns: /dev/ptmx in linux.devices is the link to the container's pts/ptmx" {
 	with_userns
 	update_config '.linux.devices += [{"path": "/dev/ptmx", "type": "c", "major": 5, "minor": 2}]'
-	set_args sh -c 'readlink /dev/ptmx; ls -lLn /dev/ptmx'
-	run_container
-	[ "$status" -eq 0 ]
+	run_sh 'readlink /dev/ptmx; ls -lLn /dev/ptmx'
 	[ "${lines[0]}" = pts/ptmx ]
 	[[ "${lines[1]}" == crw-rw-rw-*5,*2* ]]
 }

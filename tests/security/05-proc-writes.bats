@@ -135,9 +135,6 @@ refused_sysctl() {
 
 @test "a namespaced sysctl is applied in the container only" {
 	update_config '.linux.sysctl = {"net.ipv4.ip_forward": "1", "kernel.shmmax": "4096"}'
-	set_args sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax'
-	run_container
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = 1 ]
-	[ "${lines[1]}" = 4096 ]
+	run_sh 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax'
+	lines_are 1 4096
 }

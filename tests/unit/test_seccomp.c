@@ -21,6 +21,7 @@
 #include "linux/seccomp_internal.h"
 #include "spec/spec.h"
 #include "unit.h"
+#include "util/names.h"
 
 #define CONFIG_FMT                                                                                 \
   "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"rootfs\"},\"linux\":{\"seccomp\":%s}}"
@@ -45,16 +46,12 @@ static struct spec *parse_section(const char *section) {
 static char *prepare_error(struct spec *s, const char *cache, struct seccomp_program **out) {
   ocirun_error_t *err = NULL;
   struct seccomp_program *p = NULL;
-  if (seccomp_program_prepare(&s->linux_.seccomp, cache, &p, &err) == 0) {
-    if (out)
-      *out = p;
-    else
-      seccomp_program_free(p);
-    return NULL;
-  }
-  char *msg = strdup(err->msg);
-  ocirun_error_free(&err);
-  return msg;
+  int r = seccomp_program_prepare(&s->linux_.seccomp, cache, &p, &err);
+  if (r == 0 && out)
+    *out = p;
+  else
+    seccomp_program_free(p);
+  return unit_error_message(r, &err);
 }
 
 static void replace(char **field, const char *value) {
@@ -278,10 +275,7 @@ static void test_actions(void) {
               RULE_ERRNO("sched_rr_get_interval", 109, ARG(0, EQ, 7000001) "," ARG(1, EQ, 16))),
           body_operators),
       0, 0);
-  static const struct {
-    const char *action;
-    int sig;
-  } killers[] = {
+  static const struct name_number killers[] = {
       {"SCMP_ACT_KILL", SIGSYS},
       {"SCMP_ACT_KILL_THREAD", SIGSYS},
       {"SCMP_ACT_KILL_PROCESS", SIGSYS},
@@ -295,8 +289,8 @@ static void test_actions(void) {
              "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"getppid\"],"
              "\"action\":\"%s\"},{\"names\":[\"exit_group\",\"exit\"],\"action\":"
              "\"SCMP_ACT_ALLOW\"}]}",
-             killers[i].action);
-    check_status(killers[i].action, run_filtered(section, body_getppid), 0, killers[i].sig);
+             killers[i].name);
+    check_status(killers[i].name, run_filtered(section, body_getppid), 0, (int)killers[i].number);
   }
   check_status("trace",
                run_filtered(ALLOW_WITH("{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_TRACE\","

@@ -22,16 +22,12 @@
 static char *parse_error(const char *json, size_t len, struct spec **out) {
   ocirun_error_t *err = NULL;
   struct spec *s = NULL;
-  if (spec_parse("config.json", json, len, &s, &err) == 0) {
-    if (out)
-      *out = s;
-    else
-      spec_free(s);
-    return NULL;
-  }
-  char *msg = strdup(err->msg);
-  ocirun_error_free(&err);
-  return msg;
+  int r = spec_parse("config.json", json, len, &s, &err);
+  if (r == 0 && out)
+    *out = s;
+  else if (s)
+    spec_free(s);
+  return unit_error_message(r, &err);
 }
 
 static void expect_ok(const char *json) {

@@ -7,7 +7,12 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "util/error.h"
+
 extern int unit_failures;
+/* The message of a failed call (r < 0: err's message, malloc'd; err is freed), NULL when
+ * it succeeded. */
+char *unit_error_message(int r, ocirun_error_t **err);
 void unit_report(bool ok, const char *file, int line, const char *expr);
 int unit_done(void);
 

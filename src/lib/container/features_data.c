@@ -10,6 +10,7 @@
 
 #include "linux/seccomp_program.h"
 #include "ocirun-config.h"
+#include "util/names.h"
 
 static const char *const features_oci_version_min = "1.0.0";
 
@@ -145,10 +146,7 @@ static const struct {
 };
 
 /* Linux features that are a plain {"enabled": bool}. */
-static const struct {
-  const char *name;
-  bool enabled;
-} features_linux_switches[] = {
+static const struct name_number features_linux_switches[] = {
     {"apparmor", true},
     {"selinux", true},
     {"netDevices", true},
@@ -186,7 +184,7 @@ static json_t *linux_features(void) {
   rc |= json_object_set_new(linux_obj, "cgroup", cg);
   for (size_t i = 0; i < sizeof(features_linux_switches) / sizeof(features_linux_switches[0]); i++)
     rc |= json_object_set_new(linux_obj, features_linux_switches[i].name,
-                              enabled_object(features_linux_switches[i].enabled));
+                              enabled_object(features_linux_switches[i].number != 0));
   /* schemata and enableMonitoring are applied too (runtime-spec 1.3). */
   rc |=
       json_object_set_new(linux_obj, "intelRdt",

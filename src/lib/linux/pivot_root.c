@@ -73,12 +73,13 @@ static int hide_full_proc_and_sys(const char *rootfs, ocirun_error_t **err) {
   return 0;
 }
 
-static int switch_move(const char *rootfs, ocirun_error_t **err) {
-  if (hide_full_proc_and_sys(rootfs, err) < 0)
-    return -1;
+/* chdir into the rootfs, (move: move it onto "/"), chroot there.  In the host's mount
+ * namespace (a config without one) neither pivot_root nor MS_MOVE may touch the host's
+ * "/": the process is only chrooted into the rootfs, as runc does. */
+static int switch_chroot(const char *rootfs, bool move, ocirun_error_t **err) {
   if (chdir(rootfs) < 0)
     return ocirun_error_set(err, errno, "chdir to rootfs %s", rootfs);
-  if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+  if (move && mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
     return ocirun_error_set(err, errno, "move rootfs %s onto /", rootfs);
   if (chroot(".") < 0)
     return ocirun_error_set(err, errno, "chroot to rootfs %s", rootfs);
@@ -87,20 +88,14 @@ static int switch_move(const char *rootfs, ocirun_error_t **err) {
   return 0;
 }
 
-/* In the host's mount namespace (a config without one) neither pivot_root nor MS_MOVE may
- * touch the host's "/": the process is only chrooted into the rootfs, as runc does. */
-static int switch_chroot(const char *rootfs, ocirun_error_t **err) {
-  if (chdir(rootfs) < 0)
-    return ocirun_error_set(err, errno, "chdir to rootfs %s", rootfs);
-  if (chroot(".") < 0)
-    return ocirun_error_set(err, errno, "chroot to rootfs %s", rootfs);
-  if (chdir("/") < 0)
-    return ocirun_error_set(err, errno, "chdir /");
-  return 0;
+static int switch_move(const char *rootfs, ocirun_error_t **err) {
+  if (hide_full_proc_and_sys(rootfs, err) < 0)
+    return -1;
+  return switch_chroot(rootfs, true, err);
 }
 
 int rootfs_switch(const char *rootfs, bool no_pivot, bool host_mount_ns, ocirun_error_t **err) {
   if (host_mount_ns)
-    return switch_chroot(rootfs, err);
+    return switch_chroot(rootfs, false, err);
   return no_pivot ? switch_move(rootfs, err) : switch_pivot(rootfs, err);
 }

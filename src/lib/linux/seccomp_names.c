@@ -6,8 +6,19 @@
 #include <string.h>
 
 #include "linux/seccomp_internal.h"
+#include "util/names.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* bool fn(const char *name, type *out): the number of name in table. */
+#define LOOKUP_FUNCTION(fn, table, type)                                                           \
+  bool fn(const char *name, type *out) {                                                           \
+    long long n;                                                                                   \
+    if (!NAMES_LOOKUP(table, name, &n))                                                            \
+      return false;                                                                                \
+    *out = (type)n;                                                                                \
+    return true;                                                                                   \
+  }
 
 /* errnoRet is the 16-bit data of SECCOMP_RET_ERRNO / SECCOMP_RET_TRACE. */
 #define SECCOMP_RET_DATA_MAX 0xffffu
@@ -48,10 +59,7 @@ bool seccomp_action_is_permissive(uint32_t action) {
          (action & 0xffff0000u) == SCMP_ACT_TRACE(0);
 }
 
-static const struct {
-  const char *name;
-  enum scmp_compare op;
-} seccomp_ops[] = {
+static const struct name_number seccomp_ops[] = {
     {"SCMP_CMP_NE", SCMP_CMP_NE},
     {"SCMP_CMP_LT", SCMP_CMP_LT},
     {"SCMP_CMP_LE", SCMP_CMP_LE},
@@ -61,21 +69,11 @@ static const struct {
     {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 };
 
-bool seccomp_op_lookup(const char *name, enum scmp_compare *op) {
-  for (size_t i = 0; name && i < ARRAY_LEN(seccomp_ops); i++)
-    if (strcmp(name, seccomp_ops[i].name) == 0) {
-      *op = seccomp_ops[i].op;
-      return true;
-    }
-  return false;
-}
+LOOKUP_FUNCTION(seccomp_op_lookup, seccomp_ops, enum scmp_compare)
 
 /* The architectures libseccomp 2.5 knows; the tokens are the kernel's AUDIT_ARCH_*
  * values except for x32, which libseccomp tells apart from x86_64 itself. */
-static const struct {
-  const char *name;
-  uint32_t token;
-} seccomp_arches[] = {
+static const struct name_number seccomp_arches[] = {
     {"SCMP_ARCH_X86", SCMP_ARCH_X86},
     {"SCMP_ARCH_X86_64", SCMP_ARCH_X86_64},
     {"SCMP_ARCH_X32", SCMP_ARCH_X32},
@@ -107,33 +105,16 @@ static const struct {
 #endif
 };
 
-bool seccomp_arch_lookup(const char *name, uint32_t *token) {
-  for (size_t i = 0; name && i < ARRAY_LEN(seccomp_arches); i++)
-    if (strcmp(name, seccomp_arches[i].name) == 0) {
-      *token = seccomp_arches[i].token;
-      return true;
-    }
-  return false;
-}
+LOOKUP_FUNCTION(seccomp_arch_lookup, seccomp_arches, uint32_t)
 
-static const struct {
-  const char *name;
-  unsigned flag;
-} seccomp_flags[] = {
+static const struct name_number seccomp_flags[] = {
     {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
     {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
     {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
     {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 };
 
-bool seccomp_flag_lookup(const char *name, unsigned *kernel_flag) {
-  for (size_t i = 0; name && i < ARRAY_LEN(seccomp_flags); i++)
-    if (strcmp(name, seccomp_flags[i].name) == 0) {
-      *kernel_flag = seccomp_flags[i].flag;
-      return true;
-    }
-  return false;
-}
+LOOKUP_FUNCTION(seccomp_flag_lookup, seccomp_flags, unsigned)
 
 bool seccomp_section_uses_notify(const struct spec_seccomp *s) {
   for (size_t i = 0; i < s->syscalls_len; i++)

@@ -64,6 +64,16 @@ json_t *spec_load_json(struct pctx *c, const char *data, size_t len) {
   return root;
 }
 
+static int process_section(struct pctx *c, json_t *obj, void *out) {
+  return parse_process(c, obj, out);
+}
+static int hooks_section(struct pctx *c, json_t *obj, void *out) {
+  return parse_hooks(c, obj, out);
+}
+static int linux_section(struct pctx *c, json_t *obj, void *out) {
+  return parse_linux(c, obj, out);
+}
+
 static int parse_root(struct pctx *c, json_t *obj, struct spec_root *out) {
   json_t *root;
   int r = get_object(c, obj, "root", &root);
@@ -98,35 +108,17 @@ static int parse_config(struct pctx *c, json_t *doc, struct spec *s) {
       return -1;
     pctx_pop(c, saved);
   }
-  if ((r = get_object(c, doc, "process", &v)) < 0)
+  if (parse_section(c, doc, "process", process_section, &s->process) < 0)
     return -1;
-  if (r > 0) {
-    size_t saved = pctx_push_key(c, "process");
-    if (parse_process(c, v, &s->process) < 0)
-      return -1;
-    pctx_pop(c, saved);
-  }
   if (get_string(c, doc, "hostname", &s->hostname) < 0 ||
       get_string(c, doc, "domainname", &s->domainname) < 0)
     return -1;
-  if ((r = get_object(c, doc, "hooks", &v)) < 0)
+  if (parse_section(c, doc, "hooks", hooks_section, &s->hooks) < 0)
     return -1;
-  if (r > 0) {
-    size_t saved = pctx_push_key(c, "hooks");
-    if (parse_hooks(c, v, &s->hooks) < 0)
-      return -1;
-    pctx_pop(c, saved);
-  }
   if (get_string_map(c, doc, "annotations", &s->annotations) < 0)
     return -1;
-  if ((r = get_object(c, doc, "linux", &v)) < 0)
+  if (parse_section(c, doc, "linux", linux_section, &s->linux_) < 0)
     return -1;
-  if (r > 0) {
-    size_t saved = pctx_push_key(c, "linux");
-    if (parse_linux(c, v, &s->linux_) < 0)
-      return -1;
-    pctx_pop(c, saved);
-  }
   return spec_validate(c, s);
 }
 

@@ -22,13 +22,10 @@ int parse_id_mappings(struct pctx *c, json_t *obj, const char *key, struct spec_
 
 static int parse_namespace(struct pctx *c, json_t *item, void *items, size_t i) {
   struct spec_namespace *all = items, *ns = &all[i];
-  int type, r;
+  int type;
   if (value_object(c, item) < 0)
     return -1;
-  r = get_enum(c, item, "type", spec_namespace_names, NULL, &type);
-  if (r == 0)
-    return pctx_fail_key(c, "type", "required");
-  if (r < 0)
+  if (need_enum(c, item, "type", spec_namespace_names, NULL, &type) < 0)
     return -1;
   ns->type = (enum spec_namespace_type)type;
   for (size_t j = 0; j < i; j++)
@@ -43,13 +40,6 @@ static int parse_namespace(struct pctx *c, json_t *item, void *items, size_t i) 
     ns->path = NULL;
   }
   return 0;
-}
-
-static int parse_namespaces(struct pctx *c, json_t *lnx, struct spec_linux *out) {
-  int r;
-  out->namespaces = parse_array_items(c, lnx, "namespaces", sizeof(*out->namespaces),
-                                      &out->namespaces_len, parse_namespace, &r);
-  return r;
 }
 
 static int parse_time_offset(struct pctx *c, const char *clock, json_t *v, void *item) {
@@ -68,24 +58,14 @@ static int parse_time_offset(struct pctx *c, const char *clock, json_t *v, void 
   return 0;
 }
 
-static int parse_time_offsets(struct pctx *c, json_t *lnx, struct spec_linux *out) {
-  int r;
-  out->time_offsets = parse_map_items(c, lnx, "timeOffsets", sizeof(*out->time_offsets),
-                                      &out->time_offsets_len, parse_time_offset, &r);
-  return r;
-}
-
 static const char *const device_types[] = {"c", "b", "u", "p", NULL};
 
 static int parse_device(struct pctx *c, json_t *obj, void *items, size_t i) {
   struct spec_device *d = (struct spec_device *)items + i;
-  int type, r;
+  int type;
   if (value_object(c, obj) < 0)
     return -1;
-  r = get_enum(c, obj, "type", device_types, NULL, &type);
-  if (r == 0)
-    return pctx_fail_key(c, "type", "required");
-  if (r < 0)
+  if (need_enum(c, obj, "type", device_types, NULL, &type) < 0)
     return -1;
   d->type = device_types[type][0];
   if (need_string(c, obj, "path", &d->path) < 0)
@@ -99,13 +79,6 @@ static int parse_device(struct pctx *c, json_t *obj, void *items, size_t i) {
   GET_OPT(get_u32, obj, "uid", d, uid);
   GET_OPT(get_u32, obj, "gid", d, gid);
   return 0;
-}
-
-static int parse_devices(struct pctx *c, json_t *lnx, struct spec_linux *out) {
-  int r;
-  out->devices = parse_array_items(c, lnx, "devices", sizeof(*out->devices), &out->devices_len,
-                                   parse_device, &r);
-  return r;
 }
 
 /* The spec's four, plus the recursive forms runc also accepts. */
@@ -126,19 +99,6 @@ static int parse_rootfs_propagation(struct pctx *c, json_t *lnx, struct spec_lin
   return out->rootfs_propagation ? 1 : pctx_fail(c, "out of memory");
 }
 
-static int parse_sub_object(struct pctx *c, json_t *lnx, const char *key,
-                            int (*fn)(struct pctx *, json_t *, void *), void *out) {
-  json_t *obj;
-  int r = get_object(c, lnx, key, &obj);
-  if (r <= 0)
-    return r;
-  size_t saved = pctx_push_key(c, key);
-  if (fn(c, obj, out) < 0)
-    return -1;
-  pctx_pop(c, saved);
-  return 1;
-}
-
 static int resources_fn(struct pctx *c, json_t *obj, void *out) {
   return parse_resources(c, obj, out);
 }
@@ -149,14 +109,16 @@ static int seccomp_fn(struct pctx *c, json_t *obj, void *out) {
 
 int parse_linux(struct pctx *c, json_t *obj, struct spec_linux *out) {
   out->present = true;
-  if (parse_namespaces(c, obj, out) < 0 ||
-      parse_id_mappings(c, obj, "uidMappings", &out->uid_mappings, &out->uid_mappings_len) < 0 ||
-      parse_id_mappings(c, obj, "gidMappings", &out->gid_mappings, &out->gid_mappings_len) < 0 ||
-      parse_time_offsets(c, obj, out) < 0 || parse_devices(c, obj, out) < 0 ||
-      get_string(c, obj, "cgroupsPath", &out->cgroups_path) < 0 ||
-      parse_sub_object(c, obj, "resources", resources_fn, &out->resources) < 0 ||
+  PARSE_ARRAY(obj, "namespaces", out->namespaces, out->namespaces_len, parse_namespace);
+  if (parse_id_mappings(c, obj, "uidMappings", &out->uid_mappings, &out->uid_mappings_len) < 0 ||
+      parse_id_mappings(c, obj, "gidMappings", &out->gid_mappings, &out->gid_mappings_len) < 0)
+    return -1;
+  PARSE_MAP(obj, "timeOffsets", out->time_offsets, out->time_offsets_len, parse_time_offset);
+  PARSE_ARRAY(obj, "devices", out->devices, out->devices_len, parse_device);
+  if (get_string(c, obj, "cgroupsPath", &out->cgroups_path) < 0 ||
+      parse_section(c, obj, "resources", resources_fn, &out->resources) < 0 ||
       get_string_map(c, obj, "sysctl", &out->sysctl) < 0 ||
-      parse_sub_object(c, obj, "seccomp", seccomp_fn, &out->seccomp) < 0 ||
+      parse_section(c, obj, "seccomp", seccomp_fn, &out->seccomp) < 0 ||
       parse_rootfs_propagation(c, obj, out) < 0 ||
       get_strv(c, obj, "maskedPaths", &out->masked_paths) < 0 ||
       get_strv(c, obj, "readonlyPaths", &out->readonly_paths) < 0 ||

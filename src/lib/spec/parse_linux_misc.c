@@ -8,13 +8,9 @@ static bool is_mem_bw_schema(const char *s) {
   return strncmp(s, "MB:", 3) == 0 && strchr(s, '\n') == NULL;
 }
 
-static int parse_intel_rdt(struct pctx *c, json_t *lnx, struct spec_intel_rdt *out) {
-  json_t *obj;
-  int r = get_object(c, lnx, "intelRdt", &obj);
-  if (r <= 0)
-    return r;
+static int intel_rdt_members(struct pctx *c, json_t *obj, void *section) {
+  struct spec_intel_rdt *out = section;
   out->present = true;
-  size_t saved = pctx_push_key(c, "intelRdt");
   if (get_string(c, obj, "closID", &out->clos_id) < 0 ||
       get_string(c, obj, "l3CacheSchema", &out->l3_cache_schema) < 0 ||
       get_string_checked(c, obj, "memBwSchema", is_mem_bw_schema,
@@ -22,27 +18,22 @@ static int parse_intel_rdt(struct pctx *c, json_t *lnx, struct spec_intel_rdt *o
       get_strv(c, obj, "schemata", &out->schemata) < 0 ||
       get_bool(c, obj, "enableMonitoring", &out->enable_monitoring) < 0)
     return -1;
-  pctx_pop(c, saved);
-  return 1;
+  return 0;
 }
 
 static const char *const personality_domains[] = {"LINUX", "LINUX32", NULL};
 
-static int parse_personality(struct pctx *c, json_t *lnx, struct spec_personality *out) {
-  json_t *obj;
-  int idx, r = get_object(c, lnx, "personality", &obj);
-  if (r <= 0)
-    return r;
+static int personality_members(struct pctx *c, json_t *obj, void *section) {
+  struct spec_personality *out = section;
+  int idx, r;
   out->present = true;
-  size_t saved = pctx_push_key(c, "personality");
   if ((r = get_enum(c, obj, "domain", personality_domains, NULL, &idx)) < 0)
     return -1;
   if (r > 0 && (out->domain = strdup(personality_domains[idx])) == NULL)
     return pctx_fail(c, "out of memory");
   if (get_strv(c, obj, "flags", &out->flags) < 0)
     return -1;
-  pctx_pop(c, saved);
-  return 1;
+  return 0;
 }
 
 static int parse_net_device(struct pctx *c, const char *host_name, json_t *v, void *item) {
@@ -54,13 +45,6 @@ static int parse_net_device(struct pctx *c, const char *host_name, json_t *v, vo
   if ((d->host_name = strdup(host_name)) == NULL)
     return pctx_fail(c, "out of memory");
   return get_string(c, v, "name", &d->name) < 0 ? -1 : 0;
-}
-
-static int parse_net_devices(struct pctx *c, json_t *lnx, struct spec_linux *out) {
-  int r;
-  out->net_devices = parse_map_items(c, lnx, "netDevices", sizeof(*out->net_devices),
-                                     &out->net_devices_len, parse_net_device, &r);
-  return r;
 }
 
 static const char *const mempolicy_modes[] = {
@@ -78,13 +62,9 @@ static bool listed(const char *const *names, const char *s) {
 
 /* Modes and flags in the kernel's (and runc's) spellings; anything else, or no mode, is
  * refused in runc's words ("invalid memory policy mode", "... flag"). */
-static int parse_memory_policy(struct pctx *c, json_t *lnx, struct spec_memory_policy *out) {
-  json_t *obj;
-  int r = get_object(c, lnx, "memoryPolicy", &obj);
-  if (r <= 0)
-    return r;
+static int memory_policy_members(struct pctx *c, json_t *obj, void *section) {
+  struct spec_memory_policy *out = section;
   out->present = true;
-  size_t saved = pctx_push_key(c, "memoryPolicy");
   if (get_string(c, obj, "mode", &out->mode) < 0 || get_string(c, obj, "nodes", &out->nodes) < 0 ||
       get_strv(c, obj, "flags", &out->flags) < 0)
     return -1;
@@ -100,14 +80,14 @@ static int parse_memory_policy(struct pctx *c, json_t *lnx, struct spec_memory_p
       return -1;
     }
   }
-  pctx_pop(c, saved);
-  return 1;
+  return 0;
 }
 
 int parse_linux_misc(struct pctx *c, json_t *lnx, struct spec_linux *out) {
-  if (parse_intel_rdt(c, lnx, &out->intel_rdt) < 0 ||
-      parse_personality(c, lnx, &out->personality) < 0 || parse_net_devices(c, lnx, out) < 0 ||
-      parse_memory_policy(c, lnx, &out->memory_policy) < 0)
+  if (parse_section(c, lnx, "intelRdt", intel_rdt_members, &out->intel_rdt) < 0 ||
+      parse_section(c, lnx, "personality", personality_members, &out->personality) < 0)
     return -1;
-  return 0;
+  PARSE_MAP(lnx, "netDevices", out->net_devices, out->net_devices_len, parse_net_device);
+  return parse_section(c, lnx, "memoryPolicy", memory_policy_members, &out->memory_policy) < 0 ? -1
+                                                                                               : 0;
 }

@@ -1,4 +1,5 @@
 /* .mounts and .hooks of config.json. */
+#include <stddef.h>
 #include <string.h>
 
 #include "spec/parse.h"
@@ -44,20 +45,23 @@ static int parse_hook(struct pctx *c, json_t *obj, void *items, size_t i) {
   return 0;
 }
 
-static int parse_hook_list(struct pctx *c, json_t *hooks, const char *key,
-                           struct spec_hook_list *out) {
-  int r;
-  out->items = parse_array_items(c, hooks, key, sizeof(*out->items), &out->len, parse_hook, &r);
-  return r;
-}
+/* The phases in the order they are read (an error names the first bad one). */
+static const struct {
+  const char *key;
+  size_t list;
+} hook_phases[] = {
+    {"prestart", offsetof(struct spec_hooks, prestart)},
+    {"createRuntime", offsetof(struct spec_hooks, create_runtime)},
+    {"createContainer", offsetof(struct spec_hooks, create_container)},
+    {"startContainer", offsetof(struct spec_hooks, start_container)},
+    {"poststart", offsetof(struct spec_hooks, poststart)},
+    {"poststop", offsetof(struct spec_hooks, poststop)},
+};
 
 int parse_hooks(struct pctx *c, json_t *obj, struct spec_hooks *out) {
-  if (parse_hook_list(c, obj, "prestart", &out->prestart) < 0 ||
-      parse_hook_list(c, obj, "createRuntime", &out->create_runtime) < 0 ||
-      parse_hook_list(c, obj, "createContainer", &out->create_container) < 0 ||
-      parse_hook_list(c, obj, "startContainer", &out->start_container) < 0 ||
-      parse_hook_list(c, obj, "poststart", &out->poststart) < 0 ||
-      parse_hook_list(c, obj, "poststop", &out->poststop) < 0)
-    return -1;
+  for (size_t i = 0; i < sizeof(hook_phases) / sizeof(hook_phases[0]); i++) {
+    struct spec_hook_list *l = (struct spec_hook_list *)((char *)out + hook_phases[i].list);
+    PARSE_ARRAY(obj, hook_phases[i].key, l->items, l->len, parse_hook);
+  }
   return 0;
 }

@@ -3,11 +3,9 @@
 #include <sys/resource.h>
 
 #include "spec/parse.h"
+#include "util/names.h"
 
-static const struct {
-  const char *name;
-  int resource;
-} rlimit_table[] = {
+static const struct name_number rlimit_table[] = {
     {"RLIMIT_AS", RLIMIT_AS},
     {"RLIMIT_CORE", RLIMIT_CORE},
     {"RLIMIT_CPU", RLIMIT_CPU},
@@ -40,17 +38,14 @@ static int parse_rlimit(struct pctx *c, json_t *obj, void *items, size_t i) {
   struct spec_rlimit *all = items, *out = &all[i];
   if (value_object(c, obj) < 0 || need_string(c, obj, "type", &out->type_name) < 0)
     return -1;
-  size_t k;
-  for (k = 0; k < sizeof(rlimit_table) / sizeof(rlimit_table[0]); k++)
-    if (strcmp(rlimit_table[k].name, out->type_name) == 0)
-      break;
-  if (k == sizeof(rlimit_table) / sizeof(rlimit_table[0])) {
+  long long resource;
+  if (!NAMES_LOOKUP(rlimit_table, out->type_name, &resource)) {
     size_t saved = pctx_push_key(c, "type");
     pctx_fail_type(c, "an rlimit type (RLIMIT_NOFILE, RLIMIT_CORE, ...)", spec_member(obj, "type"));
     pctx_pop(c, saved);
     return -1;
   }
-  out->resource = rlimit_table[k].resource;
+  out->resource = (int)resource;
   if (need_u64(c, obj, "soft", &out->soft) < 0 || need_u64(c, obj, "hard", &out->hard) < 0)
     return -1;
   /* the spec: duplicated types MUST be an error */
@@ -58,13 +53,6 @@ static int parse_rlimit(struct pctx *c, json_t *obj, void *items, size_t i) {
     if (all[j].resource == out->resource)
       return pctx_fail_key(c, "type", "duplicate rlimit type \"%s\"", out->type_name);
   return 0;
-}
-
-static int parse_rlimits(struct pctx *c, json_t *proc, struct spec_process *out) {
-  int r;
-  out->rlimits = parse_array_items(c, proc, "rlimits", sizeof(*out->rlimits), &out->rlimits_len,
-                                   parse_rlimit, &r);
-  return r;
 }
 
 static int parse_user(struct pctx *c, json_t *proc, struct spec_user *out) {
@@ -99,13 +87,9 @@ static int parse_user(struct pctx *c, json_t *proc, struct spec_user *out) {
   return 1;
 }
 
-static int parse_capabilities(struct pctx *c, json_t *proc, struct spec_capabilities *out) {
-  json_t *caps;
-  int r = get_object(c, proc, "capabilities", &caps);
-  if (r <= 0)
-    return r;
+static int capabilities_members(struct pctx *c, json_t *caps, void *section) {
+  struct spec_capabilities *out = section;
   out->present = true;
-  size_t saved = pctx_push_key(c, "capabilities");
   /* Names are checked by the capabilities code, which knows what the kernel has. */
   if (get_strv(c, caps, "bounding", &out->bounding) < 0 ||
       get_strv(c, caps, "effective", &out->effective) < 0 ||
@@ -113,21 +97,15 @@ static int parse_capabilities(struct pctx *c, json_t *proc, struct spec_capabili
       get_strv(c, caps, "permitted", &out->permitted) < 0 ||
       get_strv(c, caps, "ambient", &out->ambient) < 0)
     return -1;
-  pctx_pop(c, saved);
-  return 1;
+  return 0;
 }
 
-static int parse_scheduler(struct pctx *c, json_t *proc, struct spec_scheduler *out) {
-  json_t *obj;
-  int idx, r = get_object(c, proc, "scheduler", &obj);
-  if (r <= 0)
-    return r;
+static int scheduler_members(struct pctx *c, json_t *obj, void *section) {
+  struct spec_scheduler *out = section;
+  int idx;
   out->present = true;
-  size_t saved = pctx_push_key(c, "scheduler");
-  r = get_enum(c, obj, "policy", sched_policies, "a scheduler policy (SCHED_OTHER, ...)", &idx);
-  if (r == 0)
-    return pctx_fail_key(c, "policy", "required");
-  if (r < 0)
+  if (need_enum(c, obj, "policy", sched_policies, "a scheduler policy (SCHED_OTHER, ...)", &idx) <
+      0)
     return -1;
   if ((out->policy = strdup(sched_policies[idx])) == NULL)
     return pctx_fail(c, "out of memory");
@@ -139,8 +117,7 @@ static int parse_scheduler(struct pctx *c, json_t *proc, struct spec_scheduler *
   GET_OPT(get_u64, obj, "runtime", out, runtime);
   GET_OPT(get_u64, obj, "deadline", out, deadline);
   GET_OPT(get_u64, obj, "period", out, period);
-  pctx_pop(c, saved);
-  return 1;
+  return 0;
 }
 
 static int parse_io_priority(struct pctx *c, json_t *proc, struct spec_io_priority *out) {
@@ -151,10 +128,7 @@ static int parse_io_priority(struct pctx *c, json_t *proc, struct spec_io_priori
     return r;
   out->present = true;
   size_t saved = pctx_push_key(c, "ioPriority");
-  r = get_enum(c, obj, "class", ioprio_classes, NULL, &idx);
-  if (r == 0)
-    return pctx_fail_key(c, "class", "required");
-  if (r < 0)
+  if (need_enum(c, obj, "class", ioprio_classes, NULL, &idx) < 0)
     return -1;
   if ((out->class_name = strdup(ioprio_classes[idx])) == NULL)
     return pctx_fail(c, "out of memory");
@@ -186,24 +160,20 @@ static int parse_exec_cpu_affinity(struct pctx *c, json_t *proc,
   return 1;
 }
 
-static int parse_console_size(struct pctx *c, json_t *proc, struct spec_process *out) {
-  json_t *obj;
-  int r = get_object(c, proc, "consoleSize", &obj);
-  if (r <= 0)
-    return r;
-  size_t saved = pctx_push_key(c, "consoleSize");
+static int console_size_members(struct pctx *c, json_t *obj, void *section) {
+  struct spec_process *out = section;
   if (need_u32(c, obj, "height", &out->console_height) < 0 ||
       need_u32(c, obj, "width", &out->console_width) < 0)
     return -1;
   out->has_console_size = true;
-  pctx_pop(c, saved);
-  return 1;
+  return 0;
 }
 
 int parse_process(struct pctx *c, json_t *obj, struct spec_process *out) {
   int r;
   out->present = true;
-  if (get_bool(c, obj, "terminal", &out->terminal) < 0 || parse_console_size(c, obj, out) < 0)
+  if (get_bool(c, obj, "terminal", &out->terminal) < 0 ||
+      parse_section(c, obj, "consoleSize", console_size_members, out) < 0)
     return -1;
   /* runc: the cwd must be set and absolute; args must not be empty */
   if (need_string(c, obj, "cwd", &out->cwd) < 0)
@@ -218,13 +188,15 @@ int parse_process(struct pctx *c, json_t *obj, struct spec_process *out) {
     return pctx_fail_key(c, "args", "required");
   if (out->args.len == 0)
     return pctx_fail_key(c, "args", "must not be empty");
-  if (get_string(c, obj, "commandLine", &out->command_line) < 0 || parse_rlimits(c, obj, out) < 0 ||
-      get_string(c, obj, "apparmorProfile", &out->apparmor_profile) < 0 ||
-      parse_capabilities(c, obj, &out->capabilities) < 0 ||
+  if (get_string(c, obj, "commandLine", &out->command_line) < 0)
+    return -1;
+  PARSE_ARRAY(obj, "rlimits", out->rlimits, out->rlimits_len, parse_rlimit);
+  if (get_string(c, obj, "apparmorProfile", &out->apparmor_profile) < 0 ||
+      parse_section(c, obj, "capabilities", capabilities_members, &out->capabilities) < 0 ||
       get_bool(c, obj, "noNewPrivileges", &out->no_new_privileges) < 0)
     return -1;
   GET_OPT(get_i32, obj, "oomScoreAdj", out, oom_score_adj);
-  if (parse_scheduler(c, obj, &out->scheduler) < 0 ||
+  if (parse_section(c, obj, "scheduler", scheduler_members, &out->scheduler) < 0 ||
       get_string(c, obj, "selinuxLabel", &out->selinux_label) < 0 ||
       parse_io_priority(c, obj, &out->io_priority) < 0 ||
       parse_exec_cpu_affinity(c, obj, &out->exec_cpu_affinity) < 0 ||

@@ -16,12 +16,8 @@ static const char *const cgroup_device_types[] = {"a", "b", "c", "", NULL};
 static int parse_device_rule(struct pctx *c, json_t *obj, void *items, size_t i) {
   struct spec_device_cgroup_rule *out = (struct spec_device_cgroup_rule *)items + i;
   int idx, r;
-  if (value_object(c, obj) < 0)
+  if (value_object(c, obj) < 0 || need_bool(c, obj, "allow", &out->allow) < 0)
     return -1;
-  if ((r = get_bool(c, obj, "allow", &out->allow)) < 0)
-    return -1;
-  if (r == 0)
-    return pctx_fail_key(c, "allow", "required");
   if ((r = get_enum(c, obj, "type", cgroup_device_types, "one of \"a\", \"b\", \"c\"", &idx)) < 0)
     return -1;
   out->type = (r > 0 && idx < 3) ? cgroup_device_types[idx][0] : 'a';
@@ -124,15 +120,6 @@ static int parse_net_priority(struct pctx *c, json_t *obj, void *items, size_t i
   return 0;
 }
 
-/* Arrays of objects: room for each element, parsed by fn (parse_array_items). */
-#define PARSE_ARRAY(parent, key, items, len, fn)                                                   \
-  do {                                                                                             \
-    int r_;                                                                                        \
-    items = parse_array_items(c, parent, key, sizeof(*(items)), &(len), fn, &r_);                  \
-    if (r_ < 0)                                                                                    \
-      return -1;                                                                                   \
-  } while (0)
-
 static int parse_block_io(struct pctx *c, json_t *obj, struct spec_block_io *out) {
   out->present = true;
   OPT(get_u16, "weight", weight);
@@ -167,13 +154,6 @@ static int parse_rdma_limit(struct pctx *c, const char *device, json_t *obj, voi
   return 0;
 }
 
-static int parse_rdma(struct pctx *c, json_t *res, struct spec_resources *out) {
-  int r;
-  out->rdma =
-      parse_map_items(c, res, "rdma", sizeof(*out->rdma), &out->rdma_len, parse_rdma_limit, &r);
-  return r;
-}
-
 /* An optional sub-object parsed by fn(c, obj, field). */
 #define SUB_OBJECT(parent, key, fn, field)                                                         \
   do {                                                                                             \
@@ -205,7 +185,8 @@ int parse_resources(struct pctx *c, json_t *obj, struct spec_resources *out) {
   PARSE_ARRAY(obj, "hugepageLimits", out->hugepage_limits, out->hugepage_limits_len,
               parse_hugepage_limit);
   SUB_OBJECT(obj, "network", parse_network, &out->network);
-  if (parse_rdma(c, obj, out) < 0 || get_string_map(c, obj, "unified", &out->unified) < 0)
+  PARSE_MAP(obj, "rdma", out->rdma, out->rdma_len, parse_rdma_limit);
+  if (get_string_map(c, obj, "unified", &out->unified) < 0)
     return -1;
   return 0;
 }

@@ -41,15 +41,12 @@ static int need_action(struct pctx *c, json_t *obj, const char *key, char **out)
 
 static int parse_arg(struct pctx *c, json_t *obj, void *items, size_t i) {
   struct spec_seccomp_arg *out = (struct spec_seccomp_arg *)items + i;
-  int idx, r;
+  int idx;
   if (value_object(c, obj) < 0 || need_u32(c, obj, "index", &out->index) < 0 ||
       need_u64(c, obj, "value", &out->value) < 0)
     return -1;
   GET_OPT(get_u64, obj, "valueTwo", out, value_two);
-  r = get_enum(c, obj, "op", seccomp_ops, "a seccomp operator (SCMP_CMP_...)", &idx);
-  if (r == 0)
-    return pctx_fail_key(c, "op", "required");
-  if (r < 0)
+  if (need_enum(c, obj, "op", seccomp_ops, "a seccomp operator (SCMP_CMP_...)", &idx) < 0)
     return -1;
   out->op = strdup(seccomp_ops[idx]);
   return out->op ? 0 : pctx_fail(c, "out of memory");

@@ -107,30 +107,30 @@ int value_u64(struct pctx *c, json_t *v, uint64_t *out) {
   return value_unsigned(c, v, UINT64_MAX, out);
 }
 
-int value_u32(struct pctx *c, json_t *v, uint32_t *out) {
+/* An unsigned value up to max (at most UINT32_MAX); *out is left alone on error. */
+static int value_u32_upto(struct pctx *c, json_t *v, uint64_t max, uint32_t *out) {
   uint64_t u = 0;
-  if (value_unsigned(c, v, UINT32_MAX, &u) < 0)
-    return -1;
-  *out = (uint32_t)u;
-  return 0;
+  int r = value_unsigned(c, v, max, &u);
+  if (r == 0)
+    *out = (uint32_t)u;
+  return r;
+}
+
+int value_u32(struct pctx *c, json_t *v, uint32_t *out) {
+  return value_u32_upto(c, v, UINT32_MAX, out);
 }
 
 /* uid/gid: 4294967295 is (uid_t)-1, "no change" to the kernel, which would leave
  * the process running as root: refused like any other out-of-range id. */
 int value_id(struct pctx *c, json_t *v, uint32_t *out) {
-  uint64_t u = 0;
-  if (value_unsigned(c, v, UINT32_MAX - 1, &u) < 0)
-    return -1;
-  *out = (uint32_t)u;
-  return 0;
+  return value_u32_upto(c, v, UINT32_MAX - 1, out);
 }
 
 int value_u16(struct pctx *c, json_t *v, uint16_t *out) {
-  uint64_t u = 0;
-  if (value_unsigned(c, v, UINT16_MAX, &u) < 0)
-    return -1;
-  *out = (uint16_t)u;
-  return 0;
+  uint32_t w = 0;
+  int r = value_u32_upto(c, v, UINT16_MAX, &w);
+  *out = r == 0 ? (uint16_t)w : *out;
+  return r;
 }
 
 int value_i64(struct pctx *c, json_t *v, int64_t *out) {
@@ -235,26 +235,25 @@ DEFINE_GETTER(get_u16, uint16_t, value_u16)
 DEFINE_GETTER(get_i64, int64_t, value_i64)
 DEFINE_GETTER(get_i32, int32_t, value_i32)
 
-int get_object(struct pctx *c, json_t *obj, const char *key, json_t **out) {
+/* obj.key checked by is_type (value_object, value_array). */
+static int get_container(struct pctx *c, json_t *obj, const char *key, json_t **out,
+                         int (*is_type)(struct pctx *c, json_t *v)) {
   size_t saved;
   json_t *v = member(c, obj, key, &saved);
   if (v == NULL)
     return 0;
-  int r = value_object(c, v);
+  int r = is_type(c, v);
   pctx_pop(c, saved);
   *out = v;
   return r < 0 ? -1 : 1;
 }
 
+int get_object(struct pctx *c, json_t *obj, const char *key, json_t **out) {
+  return get_container(c, obj, key, out, value_object);
+}
+
 int get_array(struct pctx *c, json_t *obj, const char *key, json_t **out) {
-  size_t saved;
-  json_t *v = member(c, obj, key, &saved);
-  if (v == NULL)
-    return 0;
-  int r = value_array(c, v);
-  pctx_pop(c, saved);
-  *out = v;
-  return r < 0 ? -1 : 1;
+  return get_container(c, obj, key, out, value_array);
 }
 
 int get_strv(struct pctx *c, json_t *obj, const char *key, struct spec_strv *out) {
@@ -328,6 +327,15 @@ int need_i64(struct pctx *c, json_t *obj, const char *key, int64_t *out) {
   return required(c, get_i64(c, obj, key, out), key);
 }
 
+int need_bool(struct pctx *c, json_t *obj, const char *key, bool *out) {
+  return required(c, get_bool(c, obj, key, out), key);
+}
+
+int need_enum(struct pctx *c, json_t *obj, const char *key, const char *const *names,
+              const char *what, int *index) {
+  return required(c, get_enum(c, obj, key, names, what, index), key);
+}
+
 int value_enum(struct pctx *c, json_t *v, const char *const *names, const char *what, int *index) {
   if (json_is_string(v) && !is_bignum(c, v)) {
     for (int i = 0; names[i]; i++) {
@@ -373,43 +381,45 @@ int get_string_checked(struct pctx *c, json_t *obj, const char *key, string_chec
   return r < 0 ? -1 : 1;
 }
 
-int get_enum_strv(struct pctx *c, json_t *obj, const char *key, const char *const *names,
-                  const char *what, struct spec_strv *out) {
+/* get_strv, then each element checked by check (which fails with the element's path). */
+struct strv_check {
+  const char *const *names; /* value_enum's */
+  string_check_fn fn;       /* or a predicate */
+  const char *what;
+};
+
+static int checked_strv(struct pctx *c, json_t *obj, const char *key, const struct strv_check *k,
+                        struct spec_strv *out) {
   json_t *arr, *item;
   size_t i, saved;
   int idx, r = get_strv(c, obj, key, out);
   if (r <= 0)
     return r;
-  /* get_strv checked the types; now the names, with the element's path */
+  /* get_strv checked the types; now the values, with the element's path */
   arr = spec_member(obj, key);
   saved = pctx_push_key(c, key);
   json_array_foreach(arr, i, item) {
     size_t s2 = pctx_push_index(c, i);
-    if (value_enum(c, item, names, what, &idx) < 0)
+    if (k->names && value_enum(c, item, k->names, k->what, &idx) < 0)
       return -1;
+    if (k->fn && !k->fn(json_string_value(item)))
+      return pctx_fail_type(c, k->what, item);
     pctx_pop(c, s2);
   }
   pctx_pop(c, saved);
   return 1;
 }
 
+int get_enum_strv(struct pctx *c, json_t *obj, const char *key, const char *const *names,
+                  const char *what, struct spec_strv *out) {
+  const struct strv_check k = {.names = names, .what = what};
+  return checked_strv(c, obj, key, &k, out);
+}
+
 int get_checked_strv(struct pctx *c, json_t *obj, const char *key, string_check_fn check,
                      const char *what, struct spec_strv *out) {
-  json_t *arr, *item;
-  size_t i, saved;
-  int r = get_strv(c, obj, key, out);
-  if (r <= 0)
-    return r;
-  arr = spec_member(obj, key);
-  saved = pctx_push_key(c, key);
-  json_array_foreach(arr, i, item) {
-    size_t s2 = pctx_push_index(c, i);
-    if (!check(json_string_value(item)))
-      return pctx_fail_type(c, what, item);
-    pctx_pop(c, s2);
-  }
-  pctx_pop(c, saved);
-  return 1;
+  const struct strv_check k = {.fn = check, .what = what};
+  return checked_strv(c, obj, key, &k, out);
 }
 
 void *parse_array_items(struct pctx *c, json_t *obj, const char *key, size_t size, size_t *len,
@@ -473,4 +483,17 @@ void *parse_map_items(struct pctx *c, json_t *obj, const char *key, size_t size,
   }
   pctx_pop(c, saved);
   return items;
+}
+
+int parse_section(struct pctx *c, json_t *obj, const char *key, parse_section_fn fn, void *out) {
+  json_t *section;
+  size_t saved;
+  int r = get_object(c, obj, key, &section);
+  if (r <= 0)
+    return r;
+  saved = pctx_push_key(c, key);
+  if (fn(c, section, out) < 0)
+    return -1;
+  pctx_pop(c, saved);
+  return 1;
 }

@@ -79,6 +79,10 @@ int need_string(struct pctx *c, json_t *obj, const char *key, char **out);
 int need_u32(struct pctx *c, json_t *obj, const char *key, uint32_t *out);
 int need_u64(struct pctx *c, json_t *obj, const char *key, uint64_t *out);
 int need_i64(struct pctx *c, json_t *obj, const char *key, int64_t *out);
+int need_bool(struct pctx *c, json_t *obj, const char *key, bool *out);
+/* get_enum of a required member. */
+int need_enum(struct pctx *c, json_t *obj, const char *key, const char *const *names,
+              const char *what, int *index);
 
 /* A string member that must be one of names[] (NULL-terminated); *index is its
  * position.  `what` describes the set in the error ("a namespace type"); NULL lists
@@ -123,8 +127,30 @@ void *pctx_calloc(struct pctx *c, size_t n, size_t sz);
 typedef int (*parse_member_fn)(struct pctx *c, const char *name, json_t *value, void *item);
 void *parse_map_items(struct pctx *c, json_t *obj, const char *key, size_t size, size_t *len,
                       parse_member_fn fn, int *result);
+/* obj.key, an optional object: fn parses it with the path at .key.  Returns 1 when present
+ * (and parsed), 0 when absent, -1 on error. */
+typedef int (*parse_section_fn)(struct pctx *c, json_t *section, void *out);
+int parse_section(struct pctx *c, json_t *obj, const char *key, parse_section_fn fn, void *out);
+
 typedef int (*parse_item_fn)(struct pctx *c, json_t *item, void *items, size_t i);
 void *parse_array_items(struct pctx *c, json_t *obj, const char *key, size_t size, size_t *len,
                         parse_item_fn fn, int *result);
+
+/* In a parser with c: obj.key (an array / a map of objects) into items and len by fn;
+ * an error returns -1 from the parser. */
+#define PARSE_ARRAY(obj, key, items, len, fn)                                                      \
+  do {                                                                                             \
+    int r_;                                                                                        \
+    (items) = parse_array_items(c, obj, key, sizeof(*(items)), &(len), fn, &r_);                   \
+    if (r_ < 0)                                                                                    \
+      return -1;                                                                                   \
+  } while (0)
+#define PARSE_MAP(obj, key, items, len, fn)                                                        \
+  do {                                                                                             \
+    int r_;                                                                                        \
+    (items) = parse_map_items(c, obj, key, sizeof(*(items)), &(len), fn, &r_);                     \
+    if (r_ < 0)                                                                                    \
+      return -1;                                                                                   \
+  } while (0)
 
 #endif

@@ -69,58 +69,55 @@ static void set_throttle(struct merge *m, json_t *bio, const char *key,
   set(m, bio, key, a);
 }
 
-/* The numbers update takes, by section: where their has_ flag and value sit in struct
- * spec_resources. */
+/* The numbers update takes, a table per section: where each one's has_ flag and value sit
+ * in the section's struct. */
 enum num_type { I64, U64 };
-#define NUM(section, key, type, field)                                                             \
-  {                                                                                                \
-    section, key, type, offsetof(struct spec_resources, field),                                    \
-        offsetof(struct spec_resources, has_##field)                                               \
-  }
-#define SUB(section, key, type, parent, field)                                                     \
-  {                                                                                                \
-    section, key, type, offsetof(struct spec_resources, parent.field),                             \
-        offsetof(struct spec_resources, parent.has_##field)                                        \
-  }
-static const struct number {
-  const char *section, *key;
+struct number {
+  const char *key;
   enum num_type type;
   size_t value, has;
-} numbers[] = {
-    SUB("memory", "limit", I64, memory, limit),
-    SUB("memory", "reservation", I64, memory, reservation),
-    SUB("memory", "swap", I64, memory, swap),
-    SUB("memory", "kernel", I64, memory, kernel),
-    SUB("memory", "kernelTCP", I64, memory, kernel_tcp),
-    SUB("cpu", "shares", U64, cpu, shares),
-    SUB("cpu", "quota", I64, cpu, quota),
-    SUB("cpu", "burst", U64, cpu, burst),
-    SUB("cpu", "period", U64, cpu, period),
-    SUB("cpu", "realtimeRuntime", I64, cpu, realtime_runtime),
-    SUB("cpu", "realtimePeriod", U64, cpu, realtime_period),
-    SUB("cpu", "idle", I64, cpu, idle),
-    NUM("pids", "limit", I64, pids_limit),
+};
+#define MEM(key, type, f)                                                                          \
+  { key, type, offsetof(struct spec_memory, f), offsetof(struct spec_memory, has_##f) }
+#define CPU(key, type, f)                                                                          \
+  { key, type, offsetof(struct spec_cpu, f), offsetof(struct spec_cpu, has_##f) }
+static const struct number memory_numbers[] = {
+    MEM("limit", I64, limit),   MEM("reservation", I64, reservation), MEM("swap", I64, swap),
+    MEM("kernel", I64, kernel), MEM("kernelTCP", I64, kernel_tcp),    {NULL, I64, 0, 0},
+};
+static const struct number cpu_numbers[] = {
+    CPU("shares", U64, shares),
+    CPU("quota", I64, quota),
+    CPU("burst", U64, burst),
+    CPU("period", U64, period),
+    CPU("realtimeRuntime", I64, realtime_runtime),
+    CPU("realtimePeriod", U64, realtime_period),
+    CPU("idle", I64, idle),
+    {NULL, I64, 0, 0},
 };
 
-static void merge_numbers(struct merge *m, json_t *res, const struct spec_resources *u) {
-  const char *base = (const char *)u;
-  for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
-    const struct number *n = &numbers[i];
-    json_t *o;
-    if (!*(const bool *)(base + n->has))
+/* The numbers of table present in the section struct at base, into obj.section. */
+static void merge_numbers(struct merge *m, json_t *res, const char *section, const void *base,
+                          const struct number *table) {
+  for (const struct number *n = table; n->key; n++) {
+    const char *p = base;
+    if (!*(const bool *)(p + n->has))
       continue;
-    o = child_object(m, res, n->section);
+    json_t *o = child_object(m, res, section);
     if (n->type == I64)
-      set_i64(m, o, true, n->key, *(const int64_t *)(base + n->value));
+      set_i64(m, o, true, n->key, *(const int64_t *)(p + n->value));
     else
-      set_u64(m, o, true, n->key, *(const uint64_t *)(base + n->value));
+      set_u64(m, o, true, n->key, *(const uint64_t *)(p + n->value));
   }
 }
 
 static void merge_resources(struct merge *m, json_t *res, const struct spec_resources *u) {
   const struct spec_block_io *bio = &u->block_io;
 
-  merge_numbers(m, res, u);
+  merge_numbers(m, res, "memory", &u->memory, memory_numbers);
+  merge_numbers(m, res, "cpu", &u->cpu, cpu_numbers);
+  if (u->has_pids_limit)
+    set_i64(m, child_object(m, res, "pids"), true, "limit", u->pids_limit);
   if (u->cpu.cpus)
     set(m, child_object(m, res, "cpu"), "cpus", json_string(u->cpu.cpus));
   if (u->cpu.mems)
