@@ -71,6 +71,14 @@ static int is_host_netns(const char *path, bool *host, const char *key, ocirun_e
   return 0;
 }
 
+/* A namespaced key in a container that shares that namespace with the runtime. */
+static int needs_namespace(const char *key, const char *which, ocirun_error_t **err) {
+  return ocirun_error_set(err, 0,
+                          ".linux.sysctl[\"%s\"]: sysctl needs %s namespace, the container "
+                          "shares the runtime's",
+                          key, which);
+}
+
 static int validate_key(const struct spec *spec, const char *key, ocirun_error_t **err) {
   char path[4096], dotted[4096];
   const struct spec_namespace *ns = NULL;
@@ -83,14 +91,8 @@ static int validate_key(const struct spec *spec, const char *key, ocirun_error_t
     if (path[i] == '\0')
       break;
   }
-  if (is_ipc_key(dotted)) {
-    if (!has_ns(spec, SPEC_NS_IPC, NULL))
-      return ocirun_error_set(err, 0,
-                              ".linux.sysctl[\"%s\"]: sysctl needs an ipc namespace, the "
-                              "container shares the runtime's",
-                              key);
-    return 0;
-  }
+  if (is_ipc_key(dotted))
+    return has_ns(spec, SPEC_NS_IPC, NULL) ? 0 : needs_namespace(key, "an ipc", err);
   if (strncmp(dotted, "net.", 4) == 0) {
     bool host = true;
     if (has_ns(spec, SPEC_NS_NETWORK, &ns)) {
@@ -98,26 +100,15 @@ static int validate_key(const struct spec *spec, const char *key, ocirun_error_t
       if (ns->path != NULL && is_host_netns(ns->path, &host, key, err) < 0)
         return -1;
     }
-    if (host)
-      return ocirun_error_set(err, 0,
-                              ".linux.sysctl[\"%s\"]: sysctl needs a network namespace, the "
-                              "container shares the runtime's",
-                              key);
-    return 0;
+    return host ? needs_namespace(key, "a network", err) : 0;
   }
   if (strcmp(dotted, "kernel.hostname") == 0)
     return ocirun_error_set(err, 0,
                             ".linux.sysctl[\"%s\"]: not allowed, it conflicts with the "
                             "\"hostname\" field",
                             key);
-  if (strcmp(dotted, "kernel.domainname") == 0) {
-    if (!has_ns(spec, SPEC_NS_UTS, NULL))
-      return ocirun_error_set(err, 0,
-                              ".linux.sysctl[\"%s\"]: sysctl needs a uts namespace, the "
-                              "container shares the runtime's",
-                              key);
-    return 0;
-  }
+  if (strcmp(dotted, "kernel.domainname") == 0)
+    return has_ns(spec, SPEC_NS_UTS, NULL) ? 0 : needs_namespace(key, "a uts", err);
   return ocirun_error_set(err, 0,
                           ".linux.sysctl[\"%s\"]: sysctl is not namespaced and cannot be set in "
                           "a container",
