@@ -188,11 +188,10 @@ expect_status() {
 }
 
 # expect_output_has TEXT...: each TEXT occurs in the last client call's output.
+# shellcheck source=../assert.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../assert.bash"
 expect_output_has() {
-	local t
-	for t in "$@"; do
-		[[ "$output" == *"$t"* ]] || fail "output lacks '$t': $output"
-	done
+	output_has "$@"
 }
 
 # expect_output_lacks TEXT...

@@ -131,13 +131,8 @@ run_sh() {
 	[ "$status" -eq 0 ] || fail "the container failed (status $status): $output"
 }
 
-# output_has TEXT...: the output holds each TEXT (literally).
-output_has() {
-	local text
-	for text in "$@"; do
-		[[ "$output" == *"$text"* ]] || fail "the output lacks \"$text\": $output"
-	done
-}
+# shellcheck source=../assert.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../assert.bash"
 
 # lines_are LINE...: the output begins with these lines.
 lines_are() {

@@ -138,19 +138,15 @@ void *parse_array_items(struct pctx *c, json_t *obj, const char *key, size_t siz
 
 /* In a parser with c: obj.key (an array / a map of objects) into items and len by fn;
  * an error returns -1 from the parser. */
+#define PARSE_ITEMS(parse, obj, key, items, len, fn)                                               \
+  do {                                                                                             \
+    int r_;                                                                                        \
+    (items) = parse(c, obj, key, sizeof(*(items)), &(len), fn, &r_);                               \
+    if (r_ < 0)                                                                                    \
+      return -1;                                                                                   \
+  } while (0)
 #define PARSE_ARRAY(obj, key, items, len, fn)                                                      \
-  do {                                                                                             \
-    int r_;                                                                                        \
-    (items) = parse_array_items(c, obj, key, sizeof(*(items)), &(len), fn, &r_);                   \
-    if (r_ < 0)                                                                                    \
-      return -1;                                                                                   \
-  } while (0)
-#define PARSE_MAP(obj, key, items, len, fn)                                                        \
-  do {                                                                                             \
-    int r_;                                                                                        \
-    (items) = parse_map_items(c, obj, key, sizeof(*(items)), &(len), fn, &r_);                     \
-    if (r_ < 0)                                                                                    \
-      return -1;                                                                                   \
-  } while (0)
+  PARSE_ITEMS(parse_array_items, obj, key, items, len, fn)
+#define PARSE_MAP(obj, key, items, len, fn) PARSE_ITEMS(parse_map_items, obj, key, items, len, fn)
 
 #endif
