@@ -12,15 +12,15 @@
 #include "util/limits.h"
 
 /* What update takes from a LinuxResources object, as runc: memory (limit, reservation,
- * swap, kernel, kernelTCP), cpu, blockIO weight and the per-device throttles, pids and
- * unified.  A view: the pointers are borrowed. */
+ * swap, kernel, kernelTCP, checkBeforeUpdate), cpu, blockIO weight and the per-device throttles,
+ * pids and unified.  A view: the pointers are borrowed. */
 static struct spec_resources updatable(const struct spec_resources *r) {
   struct spec_resources u = {.present = true};
   const struct spec_block_io *b = &r->block_io;
 
   u.memory = r->memory;
   u.memory.has_swappiness = u.memory.has_disable_oom_killer = false;
-  u.memory.has_use_hierarchy = u.memory.has_check_before_update = false;
+  u.memory.has_use_hierarchy = false;
   u.cpu = r->cpu;
   u.block_io.has_weight = b->has_weight;
   u.block_io.weight = b->weight;

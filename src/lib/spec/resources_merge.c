@@ -115,6 +115,9 @@ static void merge_resources(struct merge *m, json_t *res, const struct spec_reso
   const struct spec_block_io *bio = &u->block_io;
 
   merge_numbers(m, res, "memory", &u->memory, memory_numbers);
+  if (u->memory.has_check_before_update)
+    set(m, child_object(m, res, "memory"), "checkBeforeUpdate",
+        json_boolean(u->memory.check_before_update));
   merge_numbers(m, res, "cpu", &u->cpu, cpu_numbers);
   if (u->has_pids_limit)
     set_i64(m, child_object(m, res, "pids"), true, "limit", u->pids_limit);
