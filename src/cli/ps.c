@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "util/syscalls.h"
 #include "container/container_cgroup.h"
 #include "container/ps.h"
 #include "util/cleanup.h"
