@@ -16,6 +16,7 @@
 #include "linux/intel_rdt.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/limits.h"
 #include "util/log.h"
 #include "util/syscalls.h"
 #include "util/trace.h"
@@ -104,7 +105,7 @@ static int load_config(const struct create_options *o, struct container *c, char
                        size_t *raw_len, char **rootfs, ocirun_error_t **err) {
   if (o->bundle && chdir(o->bundle) < 0)
     return ocirun_error_set(err, errno, "chdir to bundle %s", o->bundle);
-  if (fs_read_file("config.json", 64u << 20, raw, raw_len, err) < 0)
+  if (fs_read_file("config.json", LIMIT_CONFIG_FILE, raw, raw_len, err) < 0)
     return ocirun_error_prefix(err, "load config");
   trace_pointf("read config", "%zu bytes", *raw_len);
   if (spec_parse("config.json", *raw, *raw_len, &c->spec, err) < 0)
