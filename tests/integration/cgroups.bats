@@ -237,10 +237,16 @@ setup() {
 	[ -f "$cpu/cpu.rt_runtime_us" ] || skip "no realtime group scheduling on this kernel"
 	# a child's runtime must fit into its parent's, which is 0 for a new group: a parent of
 	# this test's own (the shared ocirun-test comes and goes with other tests)
-	parent=ocirun-rt-$$
+	# with a small share of the root's time, so that runs side by side fit; parents left by
+	# an interrupted run are removed (rmdir refuses one that is in use)
+	for d in "$cpu"/ocirun-rt-*/; do rmdir "$d" 2>/dev/null || true; done
+	parent=ocirun-rt-$ID
 	mkdir -p "$cpu/$parent"
-	cat "$cpu/cpu.rt_period_us" >"$cpu/$parent/cpu.rt_period_us"
-	cat "$cpu/cpu.rt_runtime_us" >"$cpu/$parent/cpu.rt_runtime_us"
+	echo 1000000 >"$cpu/$parent/cpu.rt_period_us"
+	if ! echo 300000 >"$cpu/$parent/cpu.rt_runtime_us"; then
+		rmdir "$cpu/$parent"
+		skip "other groups hold the root's realtime time ($(grep -l -v '^0$' "$cpu"/*/cpu.rt_runtime_us | tr '\n' ' '))"
+	fi
 	update_config '.linux.cgroupsPath = "/" + $p + "/" + $id
 		| .linux.resources.cpu = {"realtimePeriod": 1000000, "realtimeRuntime": 200000}' \
 		--arg p "$parent" --arg id "$ID"
