@@ -33,6 +33,17 @@ echo "# runc's suite in the VM ($mode): passes per file, runc 1.1.5 and $(basena
 cat "$out/per-file.txt"
 grep . "$out/compare.txt"
 lost=$(grep -c '^LOST' "$out/compare.txt")
+# Under software emulation the suite's own helpers lose races now and then (recvtty's
+# console socket not there yet): the files with a lost test run once more, and a test counts
+# as lost only when it is lost both times.
+if [ "$lost" -gt 0 ]; then
+  mapfile -t again < <(awk -F'\t' '$1 == "LOST" { print $2 }' "$out/compare.txt" | sort -u)
+  echo "# once more: ${again[*]}"
+  bash "$here/runc-suite-in-vm.sh" "$build/vm-conformance" "$rt" "$out-again" "${again[@]}"
+  bash "$build/vm-conformance/compare" "$base" "$out-again/tests.tsv" >"$out/compare-again.txt" 2>/dev/null
+  lost=$(grep '^LOST' "$out/compare.txt" | grep -cxFf <(grep '^LOST' "$out/compare-again.txt" | grep -F -f <(printf '%s\n' "${again[@]}")))
+  echo "# lost both times: $lost"
+fi
 passed=$(awk -F'\t' 'NR > 1 && $3 == "pass"' "$out/tests.tsv" | wc -l)
 echo "$passed passed, $lost failed"
 [ "$lost" -eq 0 ]
