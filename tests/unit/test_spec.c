@@ -735,7 +735,9 @@ static void test_resources_update(void) {
                             "\"linux\":{\"resources\":{\"pids\":{\"limit\":20},"
                             "\"memory\":{\"limit\":1048576,\"swappiness\":10}}}}";
   static const char upd[] = "{\"memory\":{\"limit\":2097152},"
-                            "\"cpu\":{\"shares\":18446744073709551615,\"cpus\":\"0\"}}";
+                            "\"cpu\":{\"shares\":18446744073709551615,\"cpus\":\"0\"},"
+                            "\"blockIO\":{\"weightDevice\":[{\"major\":8,\"minor\":0,"
+                            "\"weight\":300}]}}";
   struct spec_resources r;
   ocirun_error_t *err = NULL;
   char *out = NULL;
@@ -753,6 +755,7 @@ static void test_resources_update(void) {
   CHECK(out && strstr(out, "\"swappiness\":10") != NULL);
   CHECK(out && strstr(out, "\"pids\":{\"limit\":20}") != NULL);
   CHECK(out && strstr(out, "\"cpus\":\"0\"") != NULL);
+  CHECK(out && strstr(out, "\"weightDevice\":[{\"major\":8,\"minor\":0,\"weight\":300}]") != NULL);
   free(out);
   spec_resources_clear(&r);
 }

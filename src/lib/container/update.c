@@ -12,7 +12,8 @@
 #include "util/limits.h"
 
 /* What update takes from a LinuxResources object, as runc: memory (limit, reservation,
- * swap, kernel, kernelTCP, checkBeforeUpdate), cpu, blockIO weight and the per-device throttles,
+ * swap, kernel, kernelTCP, checkBeforeUpdate), cpu, blockIO weight, the per-device weights and
+ * throttles,
  * pids and unified.  A view: the pointers are borrowed. */
 static struct spec_resources updatable(const struct spec_resources *r) {
   struct spec_resources u = {.present = true};
@@ -28,8 +29,11 @@ static struct spec_resources updatable(const struct spec_resources *r) {
   u.block_io.throttle_write_bps = b->throttle_write_bps;
   u.block_io.throttle_read_iops = b->throttle_read_iops;
   u.block_io.throttle_write_iops = b->throttle_write_iops;
-  u.block_io.present = b->has_weight || b->throttle_read_bps.len || b->throttle_write_bps.len ||
-                       b->throttle_read_iops.len || b->throttle_write_iops.len;
+  u.block_io.weight_device = b->weight_device;
+  u.block_io.weight_device_len = b->weight_device_len;
+  u.block_io.present = b->has_weight || b->weight_device_len || b->throttle_read_bps.len ||
+                       b->throttle_write_bps.len || b->throttle_read_iops.len ||
+                       b->throttle_write_iops.len;
   u.has_pids_limit = r->has_pids_limit;
   u.pids_limit = r->pids_limit;
   u.unified = r->unified;

@@ -69,6 +69,24 @@ static void set_throttle(struct merge *m, json_t *bio, const char *key,
   set(m, bio, key, a);
 }
 
+static void set_weight_devices(struct merge *m, json_t *bio, const struct spec_block_io *b) {
+  json_t *a;
+  if (b->weight_device_len == 0)
+    return;
+  a = json_array();
+  for (size_t i = 0; a && i < b->weight_device_len; i++) {
+    const struct spec_weight_device *w = &b->weight_device[i];
+    json_t *e = json_object();
+    set(m, e, "major", json_integer(w->major));
+    set(m, e, "minor", json_integer(w->minor));
+    set_i64(m, e, w->has_weight, "weight", w->weight);
+    set_i64(m, e, w->has_leaf_weight, "leafWeight", w->leaf_weight);
+    if (e == NULL || json_array_append_new(a, e) < 0)
+      m->failed = 1;
+  }
+  set(m, bio, "weightDevice", a);
+}
+
 /* The numbers update takes, a table per section: where each one's has_ flag and value sit
  * in the section's struct. */
 enum num_type { I64, U64 };
@@ -128,6 +146,7 @@ static void merge_resources(struct merge *m, json_t *res, const struct spec_reso
   if (bio->present) {
     json_t *o = child_object(m, res, "blockIO");
     set_i64(m, o, bio->has_weight, "weight", bio->weight);
+    set_weight_devices(m, o, bio);
     set_throttle(m, o, "throttleReadBpsDevice", &bio->throttle_read_bps);
     set_throttle(m, o, "throttleWriteBpsDevice", &bio->throttle_write_bps);
     set_throttle(m, o, "throttleReadIOPSDevice", &bio->throttle_read_iops);
