@@ -64,16 +64,23 @@ static int run_poststart(const char *root, struct container_state *st, ocirun_er
  * process is executed, as the runtime-spec says, and an exec that follows finds the
  * container's process rather than our code (which root's exec could not enter: it is
  * not dumpable). */
+/* Until fd or the init's pidfd has news (pfd[0] and pfd[1]); `what` names the wait. */
+static int poll_with_init(struct pollfd pfd[2], const char *what, ocirun_error_t **err) {
+  for (;;) {
+    if (poll(pfd, 2, -1) >= 0)
+      return 0;
+    if (errno != EINTR)
+      return ocirun_error_set(err, errno, "%s", what);
+  }
+}
+
 static int wait_for_exec(int fd, int pidfd, ocirun_error_t **err) {
   struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
   char buf[64];
 
   for (;;) {
-    int n = poll(pfd, 2, -1);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return ocirun_error_set(err, errno, "wait for the container process to start");
+    if (poll_with_init(pfd, "wait for the container process to start", err) < 0)
+      return -1;
     if (pfd[1].revents || (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
       break;
     /* Readable: EOF, or a message nobody expects (drained, as the init no longer sends). */
@@ -106,11 +113,8 @@ static int release_init(const char *dir, const struct container_state *st, ociru
   pfd[0] = (struct pollfd){.fd = fd, .events = POLLIN};
   pfd[1] = (struct pollfd){.fd = pidfd, .events = POLLIN};
   for (;;) {
-    int n = poll(pfd, 2, -1);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return ocirun_error_set(err, errno, "wait for container init");
+    if (poll_with_init(pfd, "wait for container init", err) < 0)
+      return -1;
     if (pfd[0].revents & POLLIN) {
       ssize_t r = read(fd, &byte, 1);
       if (r == 1)

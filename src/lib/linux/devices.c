@@ -247,22 +247,29 @@ int dev_console_setup(struct rootfs_ctx *ctx, ocirun_error_t **err) {
 
 int devices_reopen_null_stdio(ocirun_error_t **err) {
   _cleanup_close_ int null_fd = -1;
-  struct stat null_st, st;
+  struct stat st[3], null_st;
+  bool any_chr = false;
 
+  for (int fd = 0; fd < 3; fd++) {
+    if (fstat(fd, &st[fd]) < 0) {
+      if (errno != EBADF)
+        return ocirun_error_set(err, errno, "fstat stdio fd %d", fd);
+      st[fd].st_mode = 0;
+    }
+    any_chr = any_chr || S_ISCHR(st[fd].st_mode);
+  }
+  /* Pipes and files need nothing: no open on the start path then. */
+  if (!any_chr)
+    return 0;
   null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null_fd < 0)
     return ocirun_error_set(err, errno, "open /dev/null inside the container");
   if (fstat(null_fd, &null_st) < 0)
     return ocirun_error_set(err, errno, "fstat /dev/null inside the container");
   for (int fd = 0; fd < 3; fd++) {
-    if (fstat(fd, &st) < 0) {
-      if (errno == EBADF)
-        continue;
-      return ocirun_error_set(err, errno, "fstat stdio fd %d", fd);
-    }
     /* By device number, as runc: in a user namespace the container's /dev/null is a bind
      * of the host's node, the same inode on another mount. */
-    bool is_null = S_ISCHR(st.st_mode) && st.st_rdev == null_st.st_rdev;
+    bool is_null = S_ISCHR(st[fd].st_mode) && st[fd].st_rdev == null_st.st_rdev;
     if (is_null && dup3(null_fd, fd, 0) < 0)
       return ocirun_error_set(err, errno, "replace stdio fd %d by the container's /dev/null", fd);
   }
