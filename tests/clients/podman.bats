@@ -28,6 +28,12 @@ p() {
 
 setup_file() {
 	setup_work || return 1
+	# The work directory propagates mount events as / does on a host booted by systemd
+	# (shared): podman runs the conmon of a --uidmap container in a mount namespace of its
+	# own, and the `container cleanup` that conmon starts unmounts the shm there. In the
+	# suite's private namespace that umount would not reach ours, the shm would stay
+	# mounted here and `rm` would fail on it whenever conmon's cleanup ran before stop's.
+	mount --bind "$WORK" "$WORK" && mount --make-shared "$WORK" || return 1
 	mkdir -p "$WORK/cni" "$WORK/tmp"
 	cp /etc/cni/net.d/87-podman-bridge.conflist "$WORK/cni/" 2>/dev/null ||
 		cat >"$WORK/cni/87-podman-bridge.conflist" <<-'CNI'
