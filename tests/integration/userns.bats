@@ -103,6 +103,36 @@ with_userns() {
 	[[ $flags != *,nosymfollow,* ]]
 }
 
+# atime_bind HOSTFLAGS OPTIONS: run with a bind of a tmpfs remounted with HOSTFLAGS and
+# bound with OPTIONS (comma-separated), printing the bind's flags inside.
+atime_bind() {
+	mkdir -p "$BATS_TEST_TMPDIR/atime"
+	mount -t tmpfs tmpfs "$BATS_TEST_TMPDIR/atime"
+	mount --bind -o "remount,$1" "$BATS_TEST_TMPDIR/atime"
+	update_config '.mounts = [.mounts[] | select(.destination != "/atime")]
+		+ [{destination: "/atime", type: "bind", source: $s, options: ($o | split(","))}]' \
+		--arg s "$BATS_TEST_TMPDIR/atime" --arg o "$2"
+	set_args awk '$2 == "/atime" { print $4 }' /proc/self/mounts
+	run_container
+	umount "$BATS_TEST_TMPDIR/atime"
+}
+
+@test "userns: a bind that names another access-time mode than the locked host mount's fails" {
+	with_userns
+	atime_bind relatime bind,strictatime
+	[ "$status" -ne 0 ] || fail "strictatime over a locked relatime was accepted: $output"
+	output_has "Operation not permitted"
+	atime_bind noatime bind,nodiratime
+	[ "$status" -ne 0 ] || fail "nodiratime over a locked noatime was accepted: $output"
+	atime_bind strictatime bind,noatime
+	[ "$status" -ne 0 ] || fail "noatime over a locked strictatime was accepted: $output"
+	# the same mode named again, or a mode only cleared, keeps the host's
+	atime_bind noatime bind,noatime,nodev
+	[ "$status" -eq 0 ] && [[ ",$output," == *,noatime,* ]] || fail "noatime again: $output"
+	atime_bind noatime,nodiratime bind,norelatime
+	[ "$status" -eq 0 ] && [[ ",$output," == *,noatime,nodiratime,* ]] || fail "norelatime: $output"
+}
+
 @test "userns: joining another container's user namespace; new namespaces belong to it" {
 	skip_if_runc "runc 1.1 wants the mappings again with a user namespace path"
 	with_userns 300000

@@ -232,6 +232,15 @@ int main(void) {
     CHECK(mount_flags_keep_locked(MS_NODEV | MS_STRICTATIME,
                                   MS_RDONLY | MS_NOATIME | MS_NOSYMFOLLOW) ==
           (MS_NODEV | MS_RDONLY | MS_NOATIME));
+    /* a named access-time mode or nodiratime the locked source lacks is a change */
+    CHECK(mount_flags_change_locked_atime(MS_STRICTATIME, MS_RELATIME));
+    CHECK(mount_flags_change_locked_atime(MS_NOATIME, MS_RELATIME | MS_NODIRATIME));
+    CHECK(mount_flags_change_locked_atime(MS_NODIRATIME, MS_RELATIME));
+    CHECK(mount_flags_change_locked_atime(MS_RELATIME, MS_STRICTATIME));
+    /* the same mode, or no mode named (clearing only), is none */
+    CHECK(!mount_flags_change_locked_atime(MS_NODEV, MS_NOATIME | MS_NODIRATIME));
+    CHECK(!mount_flags_change_locked_atime(MS_NODIRATIME, MS_RELATIME | MS_NODIRATIME));
+    CHECK(!mount_flags_change_locked_atime(MS_NOATIME | MS_RDONLY, MS_NOATIME | MS_RDONLY));
   }
   { /* no options at all */
     struct spec_strv v = {0};

@@ -307,6 +307,22 @@ unsigned long mount_flags_from_statvfs(unsigned long st_flags) {
   return ms;
 }
 
+bool mount_flags_change_locked_atime(unsigned long flags, unsigned long source) {
+  const unsigned long modes = MS_NOATIME | MS_RELATIME | MS_STRICTATIME;
+  unsigned long want;
+
+  if (!(flags & ATIME_FLAGS))
+    return false;
+  /* as mount_remount_attrs: naming nodiratime alone means relatime */
+  if (flags & MS_STRICTATIME)
+    want = MS_STRICTATIME;
+  else if (flags & MS_NOATIME)
+    want = MS_NOATIME;
+  else
+    want = MS_RELATIME;
+  return want != (source & modes) || (flags & MS_NODIRATIME) != (source & MS_NODIRATIME);
+}
+
 unsigned long mount_flags_keep_locked(unsigned long flags, unsigned long source) {
   return (flags & ~(unsigned long)ATIME_FLAGS) | (source & LOCKABLE_FLAGS);
 }

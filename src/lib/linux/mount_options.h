@@ -64,6 +64,11 @@ unsigned long mount_flags_from_statvfs(unsigned long st_flags);
  * the access-time mode and nodiratime) in place of what the entry asked for them. */
 unsigned long mount_flags_keep_locked(unsigned long flags, unsigned long source);
 
+/* Whether `flags` (MS_*) name an access-time mode or nodiratime other than the one of
+ * `source` (MS_*, as mount_flags_from_statvfs gives it): a change that a user namespace's
+ * lock refuses and that runc lets fail, where flags that only clear one keep the source's. */
+bool mount_flags_change_locked_atime(unsigned long flags, unsigned long source);
+
 /* Propagation flags of a rootfsPropagation value ("rslave", "shared", ...);
  * 0 when the name is unknown. */
 unsigned long mount_propagation_from_name(const char *name);

@@ -81,7 +81,9 @@ static int keep_locked_attrs(int tree, uint64_t *set, uint64_t *clr) {
 /* The flags a bind asks for, on the top mount of its tree, as runc's MS_BIND|MS_REMOUNT:
  * what the options do not name is cleared.  A source whose flags a user namespace locked
  * refuses that (EPERM): then its locked flags are kept, as runc retries, also where the
- * options ask to clear one (runc fails there; a restriction kept is no harm). */
+ * options ask to clear one (runc fails there; a restriction kept is no harm).  An
+ * access-time mode or nodiratime that the options name and the locked source does not
+ * have fails, as in runc: keeping the source's would give other semantics silently. */
 static int set_bind_flags(struct entry *e, int tree, const struct mount_options *mo,
                           ocirun_error_t **err) {
   uint64_t set, clr;
@@ -95,8 +97,14 @@ static int set_bind_flags(struct entry *e, int tree, const struct mount_options 
     return 0;
   e1 = errno;
   if (e1 == EPERM && fstatvfs(tree, &sv) == 0) {
-    mount_remount_attrs(mount_flags_keep_locked(mo->flags, mount_flags_from_statvfs(sv.f_flag)),
-                        &set, &clr);
+    unsigned long source = mount_flags_from_statvfs(sv.f_flag);
+
+    if (mount_flags_change_locked_atime(mo->flags, source))
+      return entry_error(e, e1,
+                         "change the access-time flags (locked by the user namespace) of "
+                         "bind mount",
+                         err);
+    mount_remount_attrs(mount_flags_keep_locked(mo->flags, source), &set, &clr);
     if (mount_set_attrs(tree, false, set, clr) == 0)
       return 0;
     e1 = errno;
