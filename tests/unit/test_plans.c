@@ -1,11 +1,15 @@
 /* Decisions computed apart from the syscalls that carry them out, checked without
- * root: the order in which namespaces are joined and what happens to the capability
- * sets. */
+ * root: the order in which namespaces are joined, what happens to the capability
+ * sets, and what each mount entry does. */
 #include <linux/capability.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+#include <sys/mount.h>
 
 #include "linux/capabilities.h"
+#include "linux/mount_plan.h"
 #include "linux/namespaces.h"
 #include "unit.h"
 
@@ -121,9 +125,89 @@ static void test_caps_plan(void) {
   ocirun_error_free(&err);
 }
 
+/* The plan of one entry {destination, type, options...} with rootfs /bundle/rootfs; NULL on
+ * success, else the error's message (malloc'd). */
+static char *plan_mount(const char *dest, const char *type, bool in_userns, struct mount_plan *p,
+                        size_t n_opts, const char *const *opts) {
+  struct spec_mount m = {.destination = (char *)dest,
+                         .type = (char *)type,
+                         .options = {.items = (char **)opts, .len = n_opts}};
+  struct mount_options mo;
+  ocirun_error_t *err = NULL;
+  char *msg;
+
+  if (mount_options_parse(&m.options, 3, &mo, &err) < 0)
+    return unit_error_message(-1, &err);
+  msg =
+      unit_error_message(mount_plan_entry(&m, 3, &mo, "/bundle/rootfs", in_userns, p, &err), &err);
+  mount_options_clear(&mo);
+  return msg;
+}
+
+static void test_mount_plan(void) {
+  struct mount_plan p;
+  char *msg;
+  static const char *const rbind_ro[] = {"rbind", "ro"};
+  static const char *const ro[] = {"nosuid", "ro"};
+  static const char *const copyup[] = {"tmpcopyup"};
+  static const char *const idmap[] = {"idmap"};
+
+  /* Any entry with a bind option is a bind, whatever its type says. */
+  CHECK(plan_mount("/data", "none", false, &p, LEN(rbind_ro), rbind_ro) == NULL);
+  CHECK(p.kind == MOUNT_KIND_BIND);
+  CHECK_STR_EQ(p.type, "bind");
+  CHECK(plan_mount("/data", "bind", false, &p, 0, NULL) == NULL && p.kind == MOUNT_KIND_BIND);
+
+  /* A destination is cleaned, and one written as the rootfs's host path is the path inside. */
+  CHECK(plan_mount("/bundle/rootfs/etc/../var//lib/", "tmpfs", false, &p, 0, NULL) == NULL);
+  CHECK_STR_EQ(p.dest, "/var/lib");
+  CHECK(p.kind == MOUNT_KIND_FILESYSTEM && p.label_in_data && !p.directory_only);
+
+  /* proc and sysfs: directories only, labelled by the kernel; mqueue labelled after. */
+  CHECK(plan_mount("/proc", "proc", false, &p, 0, NULL) == NULL);
+  CHECK(p.directory_only && !p.label_in_data && !p.label_after_mount);
+  CHECK(plan_mount("/dev/mqueue", "mqueue", false, &p, 0, NULL) == NULL);
+  CHECK(!p.directory_only && !p.label_in_data && p.label_after_mount);
+
+  /* The host's sysfs and mqueue stand in only inside a user namespace. */
+  CHECK(plan_mount("/sys", "sysfs", false, &p, LEN(ro), ro) == NULL);
+  CHECK(p.userns_host_instance == NULL && (p.fs_flags & MS_RDONLY));
+  CHECK(plan_mount("/sys", "sysfs", true, &p, LEN(ro), ro) == NULL);
+  CHECK_STR_EQ(p.userns_host_instance, "/sys");
+  CHECK(plan_mount("/dev/mqueue", "mqueue", true, &p, 0, NULL) == NULL);
+  CHECK_STR_EQ(p.userns_host_instance, "/dev/mqueue");
+  CHECK(plan_mount("/tmp", "tmpfs", true, &p, 0, NULL) == NULL && p.userns_host_instance == NULL);
+
+  /* A read-only /dev is mounted writable (made read-only once the devices are in). */
+  CHECK(plan_mount("/dev", "tmpfs", false, &p, LEN(ro), ro) == NULL);
+  CHECK(!(p.fs_flags & MS_RDONLY) && (p.fs_flags & MS_NOSUID));
+  CHECK(plan_mount("/dev/shm", "tmpfs", false, &p, LEN(ro), ro) == NULL &&
+        (p.fs_flags & MS_RDONLY));
+
+  /* tmpcopyup is for tmpfs only; cgroup has a kind of its own. */
+  CHECK(plan_mount("/etc", "tmpfs", false, &p, LEN(copyup), copyup) == NULL);
+  CHECK(p.kind == MOUNT_KIND_TMPFS_COPYUP);
+  CHECK(plan_mount("/etc", "ramfs", false, &p, LEN(copyup), copyup) == NULL);
+  CHECK(p.kind == MOUNT_KIND_FILESYSTEM);
+  CHECK(plan_mount("/sys/fs/cgroup", "cgroup", false, &p, 0, NULL) == NULL);
+  CHECK(p.kind == MOUNT_KIND_CGROUP);
+
+  /* Refusals name the entry. */
+  msg = plan_mount("", "tmpfs", false, &p, 0, NULL);
+  CHECK_CONTAINS(msg, ".mounts[3].destination");
+  free(msg);
+  msg = plan_mount("/x", NULL, false, &p, 0, NULL);
+  CHECK_CONTAINS(msg, ".mounts[3].type: required");
+  free(msg);
+  msg = plan_mount("/x", "tmpfs", false, &p, LEN(idmap), idmap);
+  CHECK_CONTAINS(msg, "id-mapped mounts are bind mounts only");
+  free(msg);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   test_namespace_order();
   test_caps_plan();
+  test_mount_plan();
   return unit_done();
 }

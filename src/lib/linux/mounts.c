@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "linux/lsm.h"
+#include "linux/mount_plan.h"
 #include "linux/mount_source.h"
 #include "linux/path_resolve.h"
 #include "util/cleanup.h"
@@ -34,8 +35,9 @@ struct entry {
   struct rootfs_ctx *ctx;
   size_t index;
   const struct spec_mount *m;
-  const char *type;
-  char dest[PATH_MAX]; /* cleaned destination, for messages and checks */
+  const struct mount_plan *plan;
+  const char *type; /* plan->type */
+  const char *dest; /* plan->dest: the cleaned destination, for messages and checks */
 };
 
 static int entry_error(const struct entry *e, int errno_, const char *what, ocirun_error_t **err) {
@@ -268,18 +270,14 @@ static int tmpfs_inherited_mode(const struct entry *e, const char *data, char **
 
 /* Every other type: a new filesystem instance on the resolved directory. */
 static int mount_filesystem(struct entry *e, const struct mount_options *mo, ocirun_error_t **err) {
-  bool proc_like = strcmp(e->type, "proc") == 0 || strcmp(e->type, "sysfs") == 0;
-  bool mqueue = strcmp(e->type, "mqueue") == 0;
+  const struct mount_plan *p = e->plan;
   _cleanup_close_ int target = -1, top = -1;
   _cleanup_free_ char *labelled = NULL;
   _cleanup_free_ char *tmpfs_data = NULL;
   const char *data = mo->data;
-  unsigned long flags = mo->flags;
   struct stat st;
 
-  /* linux.mountLabel as context= on everything but proc and sysfs (the kernel
-   * labels them itself) and mqueue (labelled after the mount). */
-  if (!proc_like && !mqueue) {
+  if (p->label_in_data) {
     if (selinux_mount_data(mo->data, e->ctx->spec->linux_.mount_label, &labelled, err) < 0)
       return -1;
     if (labelled)
@@ -290,34 +288,26 @@ static int mount_filesystem(struct entry *e, const struct mount_options *mo, oci
     return -1;
   if (tmpfs_data)
     data = tmpfs_data;
-  /* proc and sysfs only on real directories: never through a symlink,
-   * never onto a file (the CVE-2019-19921 class of attacks). */
-  target = path_open_in_root(e->ctx->root_fd, e->dest, PATH_CREATE_DIR, proc_like);
+  target = path_open_in_root(e->ctx->root_fd, e->dest, PATH_CREATE_DIR, p->directory_only);
   if (target < 0)
     return entry_error(e, errno, "create destination for", err);
   if (fstat(target, &st) < 0)
     return entry_error(e, errno, "stat destination of", err);
-  if (proc_like && !S_ISDIR(st.st_mode))
+  if (p->directory_only && !S_ISDIR(st.st_mode))
     return ocirun_error_set(
         err, 0, ".mounts[%zu]: %s must be mounted on ordinary directory, %s is %s", e->index,
         e->type, e->dest, S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
   if (check_proc_target(e, target, err) < 0)
     return -1;
-  if (mo->tmpcopyup && strcmp(e->type, "tmpfs") == 0)
+  if (p->kind == MOUNT_KIND_TMPFS_COPYUP)
     return mount_tmpfs_copyup(e, mo, data, target, err);
-  /* A read-only /dev is made read-only only once the devices are in it. */
-  if (strcmp(e->dest, "/dev") == 0)
-    flags &= ~(unsigned long)MS_RDONLY;
-  if (mount_fs_on_fd(e->m->source ? e->m->source : e->type, target, e->type, flags, data) < 0) {
-    /* In a user namespace that owns no network (ipc) namespace the kernel refuses a
-     * sysfs (mqueue) of our own: the host's, bound, as runc does. */
-    if (errno == EPERM && e->ctx->opts->in_userns && strcmp(e->type, "sysfs") == 0)
-      return bind_host_instead(e, mo, "/sys", target, err);
-    if (errno == EPERM && e->ctx->opts->in_userns && mqueue)
-      return bind_host_instead(e, mo, "/dev/mqueue", target, err);
+  if (mount_fs_on_fd(e->m->source ? e->m->source : e->type, target, e->type, p->fs_flags, data) <
+      0) {
+    if (errno == EPERM && p->userns_host_instance)
+      return bind_host_instead(e, mo, p->userns_host_instance, target, err);
     return entry_error(e, errno, "mount", err);
   }
-  if (mqueue && label_mqueue(e, err) < 0)
+  if (p->label_after_mount && label_mqueue(e, err) < 0)
     return -1;
   if (!(mo->rec_attr_set | mo->rec_attr_clr) && mo->propagation_len == 0)
     return 0;
@@ -335,38 +325,32 @@ static int mount_filesystem(struct entry *e, const struct mount_options *mo, oci
 
 int mount_spec_entry(struct rootfs_ctx *ctx, size_t index, ocirun_error_t **err) {
   const struct spec_mount *m = &ctx->spec->mounts[index];
-  struct entry e = {.ctx = ctx, .index = index, .m = m};
+  struct mount_plan plan;
+  struct entry e = {.ctx = ctx, .index = index, .m = m, .plan = &plan};
   struct mount_options mo;
-  bool bind;
   int r;
 
-  if (m->destination == NULL || *m->destination == '\0')
-    return ocirun_error_set(err, 0, ".mounts[%zu].destination: empty", index);
-  if (path_clean(m->destination, e.dest, sizeof(e.dest)) < 0)
-    return ocirun_error_set(err, ENAMETOOLONG, ".mounts[%zu].destination", index);
-  path_strip_root(ctx->opts->rootfs, e.dest);
   if (mount_options_parse(&m->options, index, &mo, err) < 0)
     return -1;
-  e.type = m->type && *m->type ? m->type : NULL;
-  bind = (mo.flags & MS_BIND) || (e.type && strcmp(e.type, "bind") == 0);
-  if (!bind && mount_idmap_of(m, &mo) != MOUNT_IDMAP_NONE) {
+  if (mount_plan_entry(m, index, &mo, ctx->opts->rootfs, ctx->opts->in_userns, &plan, err) < 0) {
     mount_options_clear(&mo);
-    return ocirun_error_set(err, 0, ".mounts[%zu]: id-mapped mounts are bind mounts only", index);
+    return -1;
   }
-  if (bind) {
-    e.type = "bind";
+  e.type = plan.type;
+  e.dest = plan.dest;
+  switch (plan.kind) {
+  case MOUNT_KIND_BIND:
     r = mount_bind(&e, &mo, err);
-  } else if (e.type == NULL) {
-    r = ocirun_error_set(err, 0, ".mounts[%zu].type: required for a mount that is not a bind",
-                         index);
-  } else if (strcmp(e.type, "cgroup") == 0) {
+    break;
+  case MOUNT_KIND_CGROUP: {
     _cleanup_close_ int target = path_open_in_root(ctx->root_fd, e.dest, PATH_CREATE_DIR, false);
-    if (target < 0)
-      r = entry_error(&e, errno, "create destination for", err);
-    else
-      r = mount_cgroup(ctx, index, &mo, target, err);
-  } else {
+    r = target < 0 ? entry_error(&e, errno, "create destination for", err)
+                   : mount_cgroup(ctx, index, &mo, target, err);
+    break;
+  }
+  default:
     r = mount_filesystem(&e, &mo, err);
+    break;
   }
   mount_options_clear(&mo);
   return r;
