@@ -521,6 +521,30 @@ static void test_cache_location(void) {
     CHECK_STR_EQ(dir, "/x/cache/ocirun/seccomp");
     free(dir);
   }
+  if (geteuid() == 0) {
+    /* root of a user namespace of its own (as under rootless podman) is not the host's
+     * root: its cache is the per-user one, /var/cache is out of its reach */
+    pid_t pid = fork();
+    if (pid == 0) {
+      int fd;
+      char *d;
+      if (unshare(CLONE_NEWUSER) < 0)
+        _exit(errno == EPERM || errno == EINVAL ? 2 : 1);
+      fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || write(fd, "0 0 1\n", 6) != 6)
+        _exit(1);
+      close(fd);
+      setenv("XDG_CACHE_HOME", "/x/cache", 1);
+      d = seccomp_cache_default_dir();
+      _exit(geteuid() == 0 && d && strcmp(d, "/x/cache/ocirun/seccomp") == 0 ? 0 : 3);
+    }
+    int st = 0;
+    CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st));
+    if (WEXITSTATUS(st) == 2)
+      printf("# no user namespaces here: the namespaced root's cache is not checked\n");
+    else
+      CHECK(WEXITSTATUS(st) == 0);
+  }
   if (saved_xdg)
     setenv("XDG_CACHE_HOME", saved_xdg, 1);
   else

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "linux/id_map.h"
 #include "linux/seccomp_internal.h"
 #include "linux/seccomp_sha256.h"
 #include "util/cleanup.h"
@@ -130,7 +131,8 @@ char *seccomp_cache_default_dir(void) {
   char *dir = NULL;
   int n;
 
-  if (geteuid() == 0)
+  /* root of a user namespace (rootless podman's) cannot reach the host's /var/cache */
+  if (geteuid() == 0 && !id_map_running_in_userns())
     return strdup("/var/cache/ocirun/seccomp");
   if (xdg && xdg[0] == '/')
     n = asprintf(&dir, "%s/ocirun/seccomp", xdg);

@@ -31,8 +31,9 @@
 struct seccomp_program; /* a compiled BPF filter, ready to load */
 
 /* Where compiled filters are kept, outside any --root (which holds containers only):
- * /var/cache/ocirun/seccomp for root, $XDG_CACHE_HOME/ocirun/seccomp (default
- * ~/.cache/ocirun/seccomp) for anyone else; "" (no cache) without a home.  malloc'd, NULL
+ * /var/cache/ocirun/seccomp for root of the initial user namespace,
+ * $XDG_CACHE_HOME/ocirun/seccomp (default ~/.cache/ocirun/seccomp) for anyone else (root
+ * of another user namespace too); "" (no cache) without a home.  malloc'd, NULL
  * only when out of memory.  Made 0700 when a filter is first stored. */
 char *seccomp_cache_default_dir(void);
 
