@@ -250,3 +250,16 @@ setup() {
 	runtime exec nonexistent-id true
 	[ "$status" -eq 255 ]
 }
+
+@test "exec: --debug reports the steps of the set-up, to stderr or to the --log file" {
+	start_detached
+	runtime --debug exec "$ID" true
+	[ "$status" -eq 0 ]
+	# runc's phrases: log readers (and runc's suite) look for them
+	output_has "nsexec container setup" "child process in init()" "setns_init: about to exec /bin/true"
+	runtime --debug --log "$BATS_TEST_TMPDIR/log.out" exec "$ID" true
+	[ "$status" -eq 0 ]
+	[[ "$output" != *level=debug* ]] || fail "debug lines on stderr with --log: $output"
+	grep -q 'level=debug msg="setns_init: about to exec /bin/true"' "$BATS_TEST_TMPDIR/log.out" ||
+		fail "no debug line in the log: $(cat "$BATS_TEST_TMPDIR/log.out")"
+}

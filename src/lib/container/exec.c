@@ -284,6 +284,7 @@ int container_exec(const struct exec_options *o, int *exit_code, ocirun_error_t 
   ctx.launch.state = (struct hook_state){state_head, state_tail};
   if (!o->detach)
     relay_block_signals(&old);
+  log_debug("nsexec container setup: exec in container %s (init pid %d)", st.id, (int)st.init_pid);
   if (launch_process(&ctx.launch, err) < 0)
     goto out;
   if (o->detach) {
