@@ -8,14 +8,15 @@
 # its argument errors) on their parse and error paths, and for leaks in
 # full by the ASan/LSan build of the whole suite.
 #
-#   BUILD_DIR=build   the build to check (default: build); not one made with
-#                     -Dstatic_binary=true: memcheck cannot see malloc and free inside a
-#                     static binary, so leaks would go unnoticed there
+#   BUILD_DIR=...     the build to check (default: build-valgrind, made here with
+#                     -Dstatic_binary=false); not a static one (the default of meson.build):
+#                     memcheck cannot see malloc and free inside a static binary, so leaks
+#                     would go unnoticed there
 # Ends with "N passed, M failed".
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-build=${BUILD_DIR:-$repo/build}
+build=${BUILD_DIR:-$repo/build-valgrind}
 ocirun=$build/ocirun
 
 if [ -z "${_VALGRIND_INNER:-}" ]; then
@@ -23,7 +24,8 @@ if [ -z "${_VALGRIND_INNER:-}" ]; then
   exec unshare --pid --fork --mount-proc --propagation private env _VALGRIND_INNER=1 bash "$0" "$@"
 fi
 
-[ -x "$ocirun" ] || { meson setup "$build" "$repo" >/dev/null && ninja -C "$build" >/dev/null; }
+[ -x "$ocirun" ] ||
+  { meson setup -Dstatic_binary=false "$build" "$repo" >/dev/null && ninja -C "$build" >/dev/null; }
 if ! ldd "$ocirun" >/dev/null 2>&1; then
   echo "$ocirun is statically linked: memcheck cannot check it (use -Dstatic_binary=false)"
   echo "0 passed, 1 failed"

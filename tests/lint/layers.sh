@@ -13,8 +13,8 @@ cd "$repo" || exit 2
 
 # Rank of each folder: an include may go to the same rank or lower, never higher.
 declare -A rank=([cli]=6 [checkpoint]=5 [container]=4 [process]=3 [linux]=2 [cgroup]=2
-	[spec]=1 [util]=0)
-folders=(cli checkpoint container process linux cgroup spec util)
+	[spec]=1 [dbus]=1 [util]=0)
+folders=(cli checkpoint container process linux cgroup spec dbus util)
 
 # Known arrows pointing up, each to be removed with its include: "from-file:included-header"
 # (none left).
@@ -43,7 +43,7 @@ includes() {
 
 if [ "${1:-}" = --graph ]; then
 	echo "# include graph by layer (from -> to: number of #include lines); order:"
-	echo "#   cli -> checkpoint -> container -> process -> linux, cgroup -> spec -> util"
+	echo "#   cli -> checkpoint -> container -> process -> linux, cgroup -> spec, dbus -> util"
 	includes | while read -r f to _; do echo "$(dir_of "$f") $to"; done | sort | uniq -c |
 		while read -r n from to; do
 			[ "$from" = "$to" ] && continue

@@ -1,9 +1,8 @@
 /* systemd driver: the container's cgroup is a transient scope unit started
  * over D-Bus (StartTransientUnit with the process and the resource
- * properties); everything else goes through the cgroupfs driver on the unit's
- * directory.  libsystemd is dlopen()ed when the driver is used, so commands
- * that do not use systemd never load it. */
-#include <dlfcn.h>
+ * properties, through our own client in dbus/); everything else goes through the cgroupfs
+ * driver on the unit's directory.  Commands that do not start, change or stop a unit never
+ * connect to the bus. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,59 +12,15 @@
 
 #include "cgroup/cgroup_internal.h"
 #include "cgroup/cgroup_systemd.h"
+#include "dbus/dbus.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-
-struct sd_bus_error_compat {
-  const char *name;
-  const char *message;
-  int need_free;
-};
-
-struct sd_api {
-  void *handle;
-  int (*open_system)(void **bus);
-  int (*new_method_call)(void *bus, void **m, const char *dest, const char *path, const char *iface,
-                         const char *member);
-  int (*append)(void *m, const char *types, ...);
-  int (*append_array)(void *m, char type, const void *ptr, size_t size);
-  int (*open_container)(void *m, char type, const char *contents);
-  int (*close_container)(void *m);
-  int (*call)(void *bus, void *m, uint64_t usec, struct sd_bus_error_compat *e, void **reply);
-  void *(*message_unref)(void *m);
-  void *(*flush_close_unref)(void *bus);
-  void (*error_free)(struct sd_bus_error_compat *e);
-};
 
 struct sd_state {
   const struct cgroup_driver *fs; /* the cgroupfs driver for the unit's directory */
   bool v2;
+  bool user; /* the user's own manager (a rootless runtime), not the system's */
 };
-
-static int sd_load(struct sd_api *api, ocirun_error_t **err) {
-  memset(api, 0, sizeof(*api));
-  api->handle = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-  if (api->handle == NULL)
-    return ocirun_error_set(err, 0, "systemd cgroup driver: load libsystemd.so.0: %s", dlerror());
-#define SYM(field, name)                                                                           \
-  do {                                                                                             \
-    *(void **)&api->field = dlsym(api->handle, name);                                              \
-    if (api->field == NULL)                                                                        \
-      return ocirun_error_set(err, 0, "systemd cgroup driver: libsystemd.so.0 lacks %s", name);    \
-  } while (0)
-  SYM(open_system, "sd_bus_open_system");
-  SYM(new_method_call, "sd_bus_message_new_method_call");
-  SYM(append, "sd_bus_message_append");
-  SYM(append_array, "sd_bus_message_append_array");
-  SYM(open_container, "sd_bus_message_open_container");
-  SYM(close_container, "sd_bus_message_close_container");
-  SYM(call, "sd_bus_call");
-  SYM(message_unref, "sd_bus_message_unref");
-  SYM(flush_close_unref, "sd_bus_flush_close_unref");
-  SYM(error_free, "sd_bus_error_free");
-#undef SYM
-  return 0;
-}
 
 static const char *prop_signature(const struct cgroup_systemd_prop *p, char one[2]) {
   switch (p->type) {
@@ -84,82 +39,128 @@ static const char *prop_signature(const struct cgroup_systemd_prop *p, char one[
   }
 }
 
-static int append_prop(struct sd_api *api, void *m, const struct cgroup_systemd_prop *p) {
+/* One (sv) of a property array. */
+static void put_prop(struct dbus_writer *w, const struct cgroup_systemd_prop *p) {
   char one[2];
-  const char *sig = prop_signature(p, one);
-  int r;
-  if ((r = api->open_container(m, 'r', "sv")) < 0 || (r = api->append(m, "s", p->name)) < 0 ||
-      (r = api->open_container(m, 'v', sig)) < 0)
-    return r;
+  struct dbus_array a;
+  dbus_struct_begin(w);
+  dbus_put_string(w, p->name);
+  dbus_variant_begin(w, prop_signature(p, one));
   switch (p->type) {
   case 't':
-    r = api->append(m, "t", p->u);
+    dbus_put_u64(w, p->u);
     break;
   case 'x':
-    r = api->append(m, "x", p->i);
+    dbus_put_i64(w, p->i);
     break;
   case 'i':
+    dbus_put_i32(w, (int32_t)p->i);
+    break;
   case 'u':
-    r = p->type == 'i' ? api->append(m, "i", (int32_t)p->i) : api->append(m, "u", (uint32_t)p->i);
+    dbus_put_u32(w, (uint32_t)p->i);
     break;
   case 'n':
+    dbus_put_i16(w, (int16_t)p->i);
+    break;
   case 'q':
+    dbus_put_u16(w, (uint16_t)p->i);
+    break;
   case 'Y':
-    /* sd-bus reads the 8- and 16-bit types as promoted ints */
-    r = api->append(m, sig, (int)p->i);
+    dbus_put_byte(w, (uint8_t)p->i);
     break;
   case 'd':
-    r = api->append(m, "d", p->d);
+    dbus_put_double(w, p->d);
     break;
   case 'b':
-    r = api->append(m, "b", (int)p->b);
+    dbus_put_bool(w, p->b);
     break;
   case 's':
   case 'o':
+    dbus_put_string(w, p->s);
+    break;
   case 'g':
-    r = api->append(m, sig, p->s);
+    dbus_put_signature(w, p->s);
     break;
   case 'y':
-    r = api->append_array(m, 'y', p->bytes, p->nbytes);
+    a = dbus_array_begin(w, 1);
+    dbus_put_raw(w, p->bytes, p->nbytes);
+    dbus_array_end(w, a);
     break;
   case 'A':
-    r = api->open_container(m, 'a', "s");
-    for (size_t i = 0; r >= 0 && i < p->nstrv; i++)
-      r = api->append(m, "s", p->strv[i]);
-    if (r >= 0)
-      r = api->close_container(m);
+    a = dbus_array_begin(w, 4);
+    for (size_t i = 0; i < p->nstrv; i++)
+      dbus_put_string(w, p->strv[i]);
+    dbus_array_end(w, a);
     break;
   case 'D':
-    r = api->open_container(m, 'a', "(ss)");
-    for (size_t i = 0; r >= 0 && i < p->ndev; i++)
-      r = api->append(m, "(ss)", p->dev_paths[i], p->dev_perms[i]);
-    if (r >= 0)
-      r = api->close_container(m);
+    a = dbus_array_begin(w, 8);
+    for (size_t i = 0; i < p->ndev; i++) {
+      dbus_struct_begin(w);
+      dbus_put_string(w, p->dev_paths[i]);
+      dbus_put_string(w, p->dev_perms[i]);
+    }
+    dbus_array_end(w, a);
     break;
   default:
-    r = -EINVAL;
+    if (w->err == 0)
+      w->err = EINVAL;
   }
-  if (r < 0 || (r = api->close_container(m)) < 0)
-    return r;
-  return api->close_container(m);
 }
 
-enum sd_method { SD_START, SD_SET, SD_STOP, SD_RESET_FAILED };
+int cgroup_systemd_marshal(enum cgroup_systemd_method kind, const char *unit,
+                           const struct cgroup_systemd_prop *base, size_t nbase, pid_t pid,
+                           const struct cgroup_systemd_props *annotated,
+                           const struct cgroup_systemd_props *props, struct dbus_writer *w) {
+  struct dbus_array a;
+  dbus_put_string(w, unit);
+  if (kind == SD_START || kind == SD_STOP)
+    dbus_put_string(w, "replace");
+  else if (kind == SD_SET)
+    dbus_put_bool(w, true);
+  if (kind == SD_START || kind == SD_SET) {
+    a = dbus_array_begin(w, 8);
+    for (size_t i = 0; i < nbase; i++)
+      put_prop(w, &base[i]);
+    if (kind == SD_START) {
+      struct dbus_array pids;
+      dbus_struct_begin(w);
+      dbus_put_string(w, "PIDs");
+      dbus_variant_begin(w, "au");
+      pids = dbus_array_begin(w, 4);
+      dbus_put_u32(w, (uint32_t)pid);
+      dbus_array_end(w, pids);
+    }
+    for (size_t i = 0; annotated && i < annotated->len; i++)
+      put_prop(w, &annotated->items[i]);
+    for (size_t i = 0; props && i < props->len; i++)
+      put_prop(w, &props->items[i]);
+    dbus_array_end(w, a);
+    /* no auxiliary units */
+    if (kind == SD_START)
+      dbus_array_end(w, dbus_array_begin(w, 8));
+  }
+  return w->err ? -1 : 0;
+}
 
-/* One systemd1.Manager call. */
-static int sd_call(struct cgroup *cg, enum sd_method kind, pid_t pid,
-                   const struct spec_resources *res, ocirun_error_t **err) {
+const char *const cgroup_systemd_signatures[] = {
+    [SD_START] = "ssa(sv)a(sa(sv))",
+    [SD_SET] = "sba(sv)",
+    [SD_STOP] = "ss",
+    [SD_RESET_FAILED] = "s",
+};
+
+/* One systemd1.Manager call, on bus (connected first when it is not yet: the caller closes
+ * it, so that calls in a row share one connection). */
+static int sd_call(struct cgroup *cg, enum cgroup_systemd_method kind, pid_t pid,
+                   const struct spec_resources *res, struct dbus_conn *bus, ocirun_error_t **err) {
   static const char *const members[] = {"StartTransientUnit", "SetUnitProperties", "StopUnit",
                                         "ResetFailedUnit"};
   struct sd_state *st = cg->sd;
-  struct sd_api api;
   struct cgroup_systemd_props props = {0}, annotated = {0};
-  struct sd_bus_error_compat e = {0};
-  void *bus = NULL, *m = NULL, *reply = NULL;
-  int r, ret = -1;
+  struct dbus_writer body = {0};
+  char desc[256];
+  int ret = -1;
 
-  if (sd_load(&api, err) < 0)
-    goto out;
   if ((kind == SD_START || kind == SD_SET) && res &&
       cgroup_systemd_properties(res, st->v2, &props, err) < 0)
     goto out;
@@ -167,74 +168,35 @@ static int sd_call(struct cgroup *cg, enum sd_method kind, pid_t pid,
    * resources' */
   if (kind == SD_START && cgroup_systemd_annotation_props(cg->annotations, &annotated, err) < 0)
     goto out;
-  if ((r = api.open_system(&bus)) < 0) {
-    ocirun_error_set(err, -r, "systemd cgroup driver: connect to the system bus");
+  snprintf(desc, sizeof(desc), "ocirun container %s", cg->id);
+  struct cgroup_systemd_prop base[] = {
+      {.name = "Description", .type = 's', .s = desc},
+      {.name = "Slice", .type = 's', .s = cg->slice},
+      {.name = "Delegate", .type = 'b', .b = true},
+      {.name = "DefaultDependencies", .type = 'b', .b = false},
+  };
+  if (cgroup_systemd_marshal(kind, cg->unit, base, kind == SD_START ? 4 : 0, pid, &annotated,
+                             &props, &body) < 0) {
+    ocirun_error_set(err, body.err, "systemd cgroup driver: build %s message", members[kind]);
     goto out;
   }
-  r = api.new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                          "org.freedesktop.systemd1.Manager", members[kind]);
-  if (r >= 0 && (kind == SD_START || kind == SD_STOP))
-    r = api.append(m, "ss", cg->unit, "replace");
-  else if (r >= 0 && kind == SD_SET)
-    r = api.append(m, "sb", cg->unit, 1);
-  else if (r >= 0)
-    r = api.append(m, "s", cg->unit);
-  if (r >= 0 && (kind == SD_START || kind == SD_SET)) {
-    r = api.open_container(m, 'a', "(sv)");
-    if (r >= 0 && kind == SD_START) {
-      char desc[256];
-      snprintf(desc, sizeof(desc), "ocirun container %s", cg->id);
-      struct cgroup_systemd_prop base[] = {
-          {.name = "Description", .type = 's', .s = desc},
-          {.name = "Slice", .type = 's', .s = cg->slice},
-          {.name = "Delegate", .type = 'b', .b = true},
-          {.name = "DefaultDependencies", .type = 'b', .b = false},
-      };
-      for (size_t i = 0; r >= 0 && i < sizeof(base) / sizeof(base[0]); i++)
-        r = append_prop(&api, m, &base[i]);
-      if (r >= 0)
-        r = api.open_container(m, 'r', "sv");
-      if (r >= 0)
-        r = api.append(m, "s", "PIDs");
-      if (r >= 0)
-        r = api.append(m, "v", "au", 1, (uint32_t)pid);
-      if (r >= 0)
-        r = api.close_container(m);
-    }
-    for (size_t i = 0; r >= 0 && i < annotated.len; i++)
-      r = append_prop(&api, m, &annotated.items[i]);
-    for (size_t i = 0; r >= 0 && i < props.len; i++)
-      r = append_prop(&api, m, &props.items[i]);
-    if (r >= 0)
-      r = api.close_container(m);
-    if (r >= 0 && kind == SD_START)
-      r = api.append(m, "a(sa(sv))", 0);
-  }
-  if (r < 0) {
-    ocirun_error_set(err, -r, "systemd cgroup driver: build %s message", members[kind]);
+  /* as runc: a rootless runtime talks to the user's own manager */
+  if (bus->fd < 0 && dbus_open(bus, st->user, err) < 0) {
+    ocirun_error_prefix(err, "systemd cgroup driver: connect to the %s bus",
+                        st->user ? "user" : "system");
     goto out;
   }
-  r = api.call(bus, m, 0, &e, &reply);
-  if (r < 0) {
-    ocirun_error_set(err, -r, "systemd cgroup driver: %s %s: %s", members[kind], cg->unit,
-                     e.message ? e.message : "failed");
+  if (dbus_call(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                "org.freedesktop.systemd1.Manager", members[kind], cgroup_systemd_signatures[kind],
+                &body, NULL, err) < 0) {
+    ocirun_error_prefix(err, "systemd cgroup driver: %s %s", members[kind], cg->unit);
     goto out;
   }
   ret = 0;
 out:
-  if (api.handle) {
-    if (e.name || e.message)
-      api.error_free(&e);
-    if (reply)
-      api.message_unref(reply);
-    if (m)
-      api.message_unref(m);
-    if (bus)
-      api.flush_close_unref(bus);
-  }
+  dbus_writer_clear(&body);
   cgroup_systemd_props_clear(&props);
   cgroup_systemd_props_clear(&annotated);
-  /* the library stays loaded: unloading it is unsafe with its atexit state */
   return ret;
 }
 
@@ -278,7 +240,10 @@ static int sd_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_
   const char *dir = st->v2 ? cg->unified_path : (cg->nhier ? cg->hier[0].path : NULL);
   if (sub || cg->existing || (dir && access(dir, F_OK) == 0))
     return st->fs->apply(cg, pid, sub, err);
-  if (sd_call(cg, SD_START, pid, cg->resources, err) < 0)
+  struct dbus_conn bus = {.fd = -1};
+  int r = sd_call(cg, SD_START, pid, cg->resources, &bus, err);
+  dbus_close(&bus);
+  if (r < 0)
     return -1;
   /* The job runs asynchronously: wait for the scope's directory, as long as runc waits
    * for the job (30 s: a loaded systemd can be slow), polling often at first. */
@@ -300,7 +265,10 @@ static int sd_set_resources(struct cgroup *cg, const struct spec_resources *res,
   struct spec_resources rounded;
   if (st->v2 && cgroup_v2_check_memory(cg->unified_path, &res->memory, err) < 0)
     return -1;
-  if (sd_call(cg, SD_SET, 0, res, err) < 0)
+  struct dbus_conn bus = {.fd = -1};
+  int r = sd_call(cg, SD_SET, 0, res, &bus, err);
+  dbus_close(&bus);
+  if (r < 0)
     return -1;
   /* the files get the quota systemd put in force, not a different one of their own */
   if (res->cpu.present && res->cpu.has_quota && res->cpu.quota > 0) {
@@ -316,12 +284,14 @@ static int sd_destroy(struct cgroup *cg, ocirun_error_t **err) {
   struct sd_state *st = cg->sd;
   ocirun_error_t *serr = NULL;
   /* A scope that already went away with its last process is fine. */
-  if (sd_call(cg, SD_STOP, 0, NULL, &serr) < 0)
+  struct dbus_conn bus = {.fd = -1};
+  if (sd_call(cg, SD_STOP, 0, NULL, &bus, &serr) < 0)
     ocirun_error_free(&serr);
   /* A unit that failed (RuntimeMaxSec= ran out, its processes were killed) stays
    * loaded until reset: no trace of the container may remain. */
-  if (sd_call(cg, SD_RESET_FAILED, 0, NULL, &serr) < 0)
+  if (sd_call(cg, SD_RESET_FAILED, 0, NULL, &bus, &serr) < 0)
     ocirun_error_free(&serr);
+  dbus_close(&bus);
   return st->fs->destroy(cg, err);
 }
 
@@ -381,7 +351,12 @@ int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, ocirun_erro
   }
   if (cgroup_systemd_expand_slice(cg->slice, &expanded, err) < 0)
     return -1;
-  if (asprintf(&rel, "%s/%s", expanded, cg->unit) < 0) {
+  /* A rootless runtime's units live under its user manager, at the place systemd's
+   * user@.service gives it (Slice=user-UID.slice). */
+  bool user = geteuid() != 0;
+  if ((user ? asprintf(&rel, "/user.slice/user-%u.slice/user@%u.service%s/%s", (unsigned)geteuid(),
+                       (unsigned)geteuid(), expanded, cg->unit)
+            : asprintf(&rel, "%s/%s", expanded, cg->unit)) < 0) {
     rel = NULL;
     return ocirun_error_set(err, ENOMEM, "systemd cgroup path");
   }
@@ -393,6 +368,7 @@ int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, ocirun_erro
     return ocirun_error_set(err, ENOMEM, "systemd cgroup driver");
   st->fs = cg->drv;
   st->v2 = cg->nhier == 0;
+  st->user = user;
   cg->sd = st;
   cg->drv = &cgroup_systemd_driver;
   /* Recorded as slice:prefix:name so that reopening finds the same unit. */

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/types.h>
+
 #include "spec/spec.h"
 #include "util/error.h"
 
@@ -69,5 +71,16 @@ int cgroup_systemd_annotation_props(const struct spec_kv_list *annotations,
  * after the converted ones so that they win; other keys only go to cgroupfs. */
 int cgroup_systemd_unified_props(const struct spec_kv_list *unified,
                                  struct cgroup_systemd_props *out, ocirun_error_t **err);
+
+/* cgroup_systemd.c: the systemd1.Manager calls the driver makes, and the body of one
+ * (unit, then per method: "replace", true, the (sv) properties: base, PIDs (with
+ * SD_START), annotated, props; no auxiliary units) in cgroup_systemd_signatures[kind]. */
+enum cgroup_systemd_method { SD_START, SD_SET, SD_STOP, SD_RESET_FAILED };
+extern const char *const cgroup_systemd_signatures[];
+struct dbus_writer;
+int cgroup_systemd_marshal(enum cgroup_systemd_method kind, const char *unit,
+                           const struct cgroup_systemd_prop *base, size_t nbase, pid_t pid,
+                           const struct cgroup_systemd_props *annotated,
+                           const struct cgroup_systemd_props *props, struct dbus_writer *w);
 
 #endif

@@ -28,4 +28,14 @@
  * milliseconds cannot overflow. */
 #define LIMIT_HOOK_TIMEOUT_S 100000000
 
+/* D-Bus (the systemd cgroup driver): the longest message read (the spec allows 128 MiB;
+ * systemd's replies to us are a few hundred bytes), the nesting depth of a signature (the
+ * spec's 32 arrays + 32 structs), and the time one connection or one call may take (sd-bus's
+ * default method call timeout, 25 s). */
+#define LIMIT_DBUS_MESSAGE (1u << 20)
+#define LIMIT_DBUS_DEPTH 64
+#define LIMIT_DBUS_TIMEOUT_MS 25000
+/* The longest SASL line the bus may send (the D-Bus reference implementation's is 16 KiB). */
+#define LIMIT_DBUS_AUTH_LINE 16384
+
 #endif
