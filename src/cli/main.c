@@ -9,11 +9,11 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "linux/id_map.h"
 #include "linux/sealed_binary.h"
 #include "ocirun-config.h"
 #include "spec/spec.h"
 #include "util/trace.h"
+#include "util/userns.h"
 
 enum {
   OPT_ROOT = 256,
@@ -230,7 +230,7 @@ static bool honor_xdg_runtime_dir(void) {
     return false;
   if (geteuid() != 0)
     return true;
-  if (!id_map_running_in_userns())
+  if (!userns_running_in_nested())
     return false;
   return user == NULL || strcmp(user, "root") != 0;
 }
@@ -243,7 +243,7 @@ static int resolve_rootless(struct cli_global *g) {
   const char *xdg = getenv("XDG_RUNTIME_DIR");
 
   if (g->rootless == NULL || strcmp(g->rootless, "auto") == 0)
-    g->rootless_on = geteuid() != 0 || id_map_running_in_userns();
+    g->rootless_on = geteuid() != 0 || userns_running_in_nested();
   else if (strcmp(g->rootless, "true") == 0)
     g->rootless_on = true;
   else if (strcmp(g->rootless, "false") == 0)

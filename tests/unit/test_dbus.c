@@ -4,6 +4,7 @@
  * in a child process. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,22 +389,20 @@ static void fake_bus(int fd) {
   struct dbus_writer w = {0};
   struct dbus_message m;
   size_t total;
-  /* "\0AUTH EXTERNAL <hex uid>\r\n" */
-  while (!memmem(buf, len, "\r\n", 2)) {
+  /* "\0AUTH EXTERNAL\r\n" with no identity, the bus's empty challenge, and the client's
+   * empty answer "DATA\r\n" (sent in the same write or later) */
+  static const char want[] = "\0AUTH EXTERNAL\r\nDATA\r\n";
+  while (len < sizeof(want) - 1) {
     ssize_t r = read(fd, buf + len, sizeof(buf) - len);
     if (r <= 0)
       _exit(2);
     len += (size_t)r;
+    if (len >= 17 && len < sizeof(want) - 1 && write(fd, "DATA\r\n", 6) != 6)
+      _exit(4);
   }
-  char expect[64];
-  int k = snprintf(expect, sizeof(expect), "%cAUTH EXTERNAL ", 0);
-  char uid[16];
-  snprintf(uid, sizeof(uid), "%u", (unsigned)geteuid());
-  for (char *p = uid; *p; p++)
-    k += snprintf(expect + k, sizeof(expect) - k, "%02x", *p);
-  if (len != (size_t)k + 2 || memcmp(buf, expect, (size_t)k) != 0)
+  if (len != sizeof(want) - 1 || memcmp(buf, want, len) != 0)
     _exit(3);
-  if (write(fd, "OK 0123456789abcdef\r\n", 21) != 21)
+  if (write(fd, "DATA\r\n", 6) != 6 || write(fd, "OK 0123456789abcdef\r\n", 21) != 21)
     _exit(4);
   len = 0;
   for (int serial = 1; serial <= 2; serial++) {
@@ -487,6 +486,56 @@ static void test_connection(void) {
   rmdir(dir);
 }
 
+/* path's content replaced by s, in one write (a uid_map takes one). */
+static int fs_write_str(const char *path, const char *s) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : write(fd, s, strlen(s));
+  if (fd >= 0)
+    close(fd);
+  return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/* A client in a user namespace whose uid 5 is the daemon's uid 0 outside (as rootless
+ * podman's uid 0 is the user's uid): the bus must take the identity it sees on the socket,
+ * not the one the process has inside.  0 when the connection worked. */
+static int connect_from_userns(const char *addr) {
+  int up[2], down[2], status;
+  char c = 0, path[64], map[32];
+  if (pipe(up) < 0 || pipe(down) < 0)
+    return -1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    struct dbus_conn conn;
+    ocirun_error_t *err = NULL;
+    if (unshare(CLONE_NEWUSER) < 0 || write(up[1], "u", 1) != 1 || read(down[0], &c, 1) != 1)
+      _exit(2);
+    if (setresgid(5, 5, 5) < 0 || setresuid(5, 5, 5) < 0)
+      _exit(3);
+    if (dbus_open_address(&conn, addr, &err) < 0) {
+      fprintf(stderr, "# from the user namespace: %s\n", err->msg);
+      _exit(4);
+    }
+    dbus_close(&conn);
+    _exit(0);
+  }
+  int ok = read(up[0], &c, 1) == 1;
+  snprintf(map, sizeof(map), "5 %u 1\n", (unsigned)geteuid());
+  snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+  ok = ok && fs_write_str(path, map) == 0;
+  snprintf(map, sizeof(map), "5 %u 1\n", (unsigned)getegid());
+  snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+  ok = ok && fs_write_str(path, map) == 0;
+  if (write(down[1], "g", 1) != 1)
+    ok = 0;
+  close(up[0]);
+  close(up[1]);
+  close(down[0]);
+  close(down[1]);
+  if (waitpid(pid, &status, 0) != pid || !ok)
+    return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /* A real dbus-daemon (when installed): Hello, a call with a reply, the bus's own error for
  * a name nobody owns; once on a socket file, once on an abstract socket. */
 static void test_real_daemon(bool abstract) {
@@ -547,6 +596,8 @@ static void test_real_daemon(bool abstract) {
     CHECK_CONTAINS(msg, "(org.freedesktop.DBus.Error.ServiceUnknown): No route to host");
     free(msg);
     dbus_close(&c);
+    if (geteuid() == 0)
+      CHECK(connect_from_userns(addr) == 0);
   }
   kill(pid, SIGTERM);
   waitpid(pid, NULL, 0);

@@ -14,6 +14,7 @@
 #include "cgroup/cgroup_systemd.h"
 #include "dbus/dbus.h"
 #include "util/cleanup.h"
+#include "util/userns.h"
 #include "util/fs.h"
 
 struct sd_state {
@@ -353,9 +354,18 @@ int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, ocirun_erro
     return -1;
   /* A rootless runtime's units live under its user manager, at the place systemd's
    * user@.service gives it (Slice=user-UID.slice). */
-  bool user = geteuid() != 0;
-  if ((user ? asprintf(&rel, "/user.slice/user-%u.slice/user@%u.service%s/%s", (unsigned)geteuid(),
-                       (unsigned)geteuid(), expanded, cg->unit)
+  /* As runc: a runtime that is rootless (an ordinary user, or root of a user namespace
+   * other than the initial one, as under rootless podman) uses the user manager; the
+   * user's id is the one its euid maps to outside. */
+  uint32_t owner = (uint32_t)geteuid();
+  bool user = owner != 0 || userns_running_in_nested();
+  if (user && userns_running_in_nested() && userns_outer_euid(&owner) < 0)
+    return ocirun_error_set(err, EINVAL,
+                            "systemd cgroup driver: the user namespace maps no outside id to "
+                            "uid %u (/proc/self/uid_map)",
+                            (unsigned)geteuid());
+  if ((user ? asprintf(&rel, "/user.slice/user-%u.slice/user@%u.service%s/%s", (unsigned)owner,
+                       (unsigned)owner, expanded, cg->unit)
             : asprintf(&rel, "%s/%s", expanded, cg->unit)) < 0) {
     rel = NULL;
     return ocirun_error_set(err, ENOMEM, "systemd cgroup path");

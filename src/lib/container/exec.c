@@ -17,7 +17,6 @@
 
 #include "container/exec.h"
 #include "linux/intel_rdt.h"
-#include "linux/id_map.h"
 #include "linux/namespaces.h"
 #include "linux/oom_score.h"
 #include "linux/proc_verify.h"
@@ -26,6 +25,7 @@
 #include "process/launch.h"
 #include "process/relay.h"
 #include "util/cleanup.h"
+#include "util/userns.h"
 #include "util/log.h"
 #include "util/syscalls.h"
 #include "util/trace.h"
@@ -226,7 +226,7 @@ static void configure_launch(struct exec_ctx *ctx, const char *seccomp_cache) {
   /* Without the privileges of the initial user namespace the runtime could not come
    * back to its own pid namespace: a helper enters the container's and clones.  An
    * ordinary user may enter it only from inside the container's user namespace. */
-  if (geteuid() != 0 || id_map_running_in_userns()) {
+  if (geteuid() != 0 || userns_running_in_nested()) {
     ctx->helper_enters =
         CLONE_NEWPID | (own_time_namespace(ctx->st->init_pid) ? (unsigned long)CLONE_NEWTIME : 0);
     if (geteuid() != 0 && (ctx->cfg.ns_flags & CLONE_NEWUSER)) {

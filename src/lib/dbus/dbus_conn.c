@@ -201,25 +201,15 @@ static int connect_unix(struct dbus_conn *c, const char *path, size_t plen, int6
   return 0;
 }
 
-/* SASL EXTERNAL with our uid as its decimal digits in hex, as every D-Bus client does. */
-static int authenticate(struct dbus_conn *c, int64_t deadline, ocirun_error_t **err) {
-  char uid[16], msg[64];
-  size_t n;
-  snprintf(uid, sizeof(uid), "%u", (unsigned)geteuid());
-  n = (size_t)snprintf(msg, sizeof(msg), "%cAUTH EXTERNAL ", '\0');
-  for (const char *p = uid; *p; p++)
-    n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%02x", (unsigned char)*p);
-  n += (size_t)snprintf(msg + n, sizeof(msg) - n, "\r\n");
-  if (send_all(c, msg, n, deadline) < 0)
-    return ocirun_error_set(err, errno, "D-Bus authentication: send to %s", c->address);
+/* One line of the authentication exchange, without its CRLF, consumed into line. */
+static int auth_line(struct dbus_conn *c, char *line, size_t size, int64_t deadline,
+                     ocirun_error_t **err) {
   for (;;) {
     uint8_t *end = c->buf_len ? memmem(c->buf, c->buf_len, "\r\n", 2) : NULL;
     if (end) {
-      size_t line = (size_t)(end - c->buf);
-      if (line < 3 || memcmp(c->buf, "OK ", 3) != 0)
-        return ocirun_error_set(err, EACCES, "D-Bus authentication at %s: the bus answered %.*s",
-                                c->address, (int)(line > 200 ? 200 : line), (char *)c->buf);
-      consume(c, line + 2);
+      size_t n = (size_t)(end - c->buf);
+      snprintf(line, size, "%.*s", (int)n, (char *)c->buf);
+      consume(c, n + 2);
       return 0;
     }
     if (c->buf_len >= LIMIT_DBUS_AUTH_LINE)
@@ -228,6 +218,27 @@ static int authenticate(struct dbus_conn *c, int64_t deadline, ocirun_error_t **
     if (fill(c, LIMIT_DBUS_AUTH_LINE, deadline) < 0)
       return ocirun_error_set(err, errno, "D-Bus authentication: read from %s", c->address);
   }
+}
+
+/* SASL EXTERNAL with no identity of our own: the bus takes the one it sees on the socket.
+ * Sending our uid would fail in a user namespace (rootless podman runs us as its uid 0,
+ * which the bus sees as the user's uid), so the answer to the bus's empty challenge is
+ * empty, as sd-bus does.  Both lines go in one write: one round trip. */
+static int authenticate(struct dbus_conn *c, int64_t deadline, ocirun_error_t **err) {
+  static const char msg[] = "\0AUTH EXTERNAL\r\nDATA\r\n";
+  char line[256];
+
+  if (send_all(c, msg, sizeof(msg) - 1, deadline) < 0)
+    return ocirun_error_set(err, errno, "D-Bus authentication: send to %s", c->address);
+  if (auth_line(c, line, sizeof(line), deadline, err) < 0)
+    return -1;
+  /* the bus's empty challenge, which the DATA sent already answers */
+  if (strncmp(line, "DATA", 4) == 0 && auth_line(c, line, sizeof(line), deadline, err) < 0)
+    return -1;
+  if (strncmp(line, "OK ", 3) != 0)
+    return ocirun_error_set(err, EACCES, "D-Bus authentication at %s: the bus answered %.200s",
+                            c->address, line);
+  return 0;
 }
 
 int dbus_open_address(struct dbus_conn *c, const char *address, ocirun_error_t **err) {

@@ -258,15 +258,3 @@ out:
     wait_pid(child, NULL, NULL);
   return fd;
 }
-
-bool id_map_running_in_userns(void) {
-  unsigned long a, b, c;
-  FILE *f = fopen("/proc/self/uid_map", "re");
-  int n;
-
-  if (f == NULL)
-    return false;
-  n = fscanf(f, "%lu %lu %lu", &a, &b, &c);
-  fclose(f);
-  return !(n == 3 && a == 0 && b == 0 && c == 4294967295ul);
-}

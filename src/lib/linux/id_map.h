@@ -49,8 +49,4 @@ int id_map_write_for(pid_t pid, const struct spec_linux *l, ocirun_error_t **err
 int id_map_userns_fd(const struct spec_id_mapping *uid, size_t nuid,
                      const struct spec_id_mapping *gid, size_t ngid, ocirun_error_t **err);
 
-/* Whether this process runs in a user namespace other than the initial one
- * (its uid_map is not the identity over all ids), as rootless podman runs us. */
-bool id_map_running_in_userns(void);
-
 #endif

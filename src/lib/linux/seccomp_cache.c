@@ -20,10 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "linux/id_map.h"
 #include "linux/seccomp_internal.h"
 #include "linux/seccomp_sha256.h"
 #include "util/cleanup.h"
+#include "util/userns.h"
 #include "util/fs.h"
 #include "util/log.h"
 
@@ -132,7 +132,7 @@ char *seccomp_cache_default_dir(void) {
   int n;
 
   /* root of a user namespace (rootless podman's) cannot reach the host's /var/cache */
-  if (geteuid() == 0 && !id_map_running_in_userns())
+  if (geteuid() == 0 && !userns_running_in_nested())
     return strdup("/var/cache/ocirun/seccomp");
   if (xdg && xdg[0] == '/')
     n = asprintf(&dir, "%s/ocirun/seccomp", xdg);

@@ -1,0 +1,92 @@
+/* The runtime's own user namespace: see userns.h. */
+#include "util/userns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+
+/* One unsigned decimal number of at most 32 bits, after blanks. */
+static const char *read_u32(const char *p, const char *end, uint32_t *out) {
+  uint64_t v = 0;
+  const char *start;
+
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  start = p;
+  while (p < end && *p >= '0' && *p <= '9' && p - start < 11) {
+    v = v * 10 + (uint64_t)(*p - '0');
+    p++;
+  }
+  if (p == start || v > UINT32_MAX)
+    return NULL;
+  *out = (uint32_t)v;
+  return p;
+}
+
+int userns_outer_id(const char *map, size_t len, uint32_t id, uint32_t *outer) {
+  const char *p = map, *end = map + len;
+
+  while (p < end) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    const char *line_end = eol ? eol : end;
+    uint32_t in, out, count;
+    const char *q = read_u32(p, line_end, &in);
+    if (q)
+      q = read_u32(q, line_end, &out);
+    if (q)
+      q = read_u32(q, line_end, &count);
+    if (q == NULL)
+      return -1;
+    if (id >= in && (uint64_t)id - in < count) {
+      *outer = out + (id - in);
+      return 0;
+    }
+    p = eol ? eol + 1 : end;
+  }
+  return -1;
+}
+
+/* The first 4 KiB of /proc/self/uid_map (the kernel allows 340 lines of at most 33 bytes,
+ * but the identity map and podman's are one to three lines). */
+static ssize_t read_uid_map(char *buf, size_t size) {
+  _cleanup_close_ int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+  ssize_t n;
+
+  if (fd < 0)
+    return -1;
+  do
+    n = read(fd, buf, size);
+  while (n < 0 && errno == EINTR);
+  return n;
+}
+
+bool userns_running_in_nested(void) {
+  char buf[4096];
+  ssize_t n = read_uid_map(buf, sizeof(buf));
+  const char *p = buf, *end;
+  uint32_t in, out, count;
+
+  if (n <= 0)
+    return false;
+  end = buf + n;
+  if ((p = read_u32(p, end, &in)) == NULL || (p = read_u32(p, end, &out)) == NULL ||
+      (p = read_u32(p, end, &count)) == NULL)
+    return true;
+  while (p < end && (*p == ' ' || *p == '\n'))
+    p++;
+  /* the identity map, alone */
+  return !(in == 0 && out == 0 && count == UINT32_MAX && p == end);
+}
+
+int userns_outer_euid(uint32_t *outer) {
+  char buf[4096];
+  ssize_t n = read_uid_map(buf, sizeof(buf));
+
+  if (n <= 0)
+    return -1;
+  return userns_outer_id(buf, (size_t)n, (uint32_t)geteuid(), outer);
+}
