@@ -32,6 +32,10 @@ if ! ldd "$ocirun" >/dev/null 2>&1; then
   exit 1
 fi
 command -v valgrind >/dev/null || { echo "valgrind not installed"; echo "0 passed, 1 failed"; exit 1; }
+# the container's rootfs, made before the build directory becomes read-only below
+export ROOTFS=${ROOTFS:-$build/rootfs}
+"$repo/tests/rootfs/build.sh" "$ROOTFS" >/dev/null ||
+  { echo "cannot build the rootfs $ROOTFS"; echo "0 passed, 1 failed"; exit 1; }
 # create, run and exec re-execute a binary that is not on a read-only mount from a read-only
 # bind of it (linux/sealed_binary.c), and valgrind cannot follow execveat(fd, "").  The build
 # is made read-only in this private mount namespace: the binary is then run as it is.
@@ -41,8 +45,9 @@ mount --bind "$build" "$build" && mount -o remount,bind,ro "$build" ||
 work=$(mktemp -d /tmp/ocirun-valgrind.XXXXXX)
 root=$work/root
 trap '"$ocirun" --root "$root" delete -f vg-c >/dev/null 2>&1; rm -rf "$work"' EXIT
-ROOTFS=${ROOTFS:-$build/rootfs} "$repo/tests/rootfs/make-bundle.sh" "$work/bundle" sleep 100 >/dev/null
-"$ocirun" --root "$root" run -d --bundle "$work/bundle" vg-c || { echo "cannot start a container"; exit 1; }
+"$repo/tests/rootfs/make-bundle.sh" "$work/bundle" sleep 100 >/dev/null
+"$ocirun" --root "$root" run -d --bundle "$work/bundle" vg-c ||
+  { echo "cannot start a container"; echo "0 passed, 1 failed"; exit 1; }
 
 passed=0
 failed=0
