@@ -352,14 +352,14 @@ int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, ocirun_erro
   }
   if (cgroup_systemd_expand_slice(cg->slice, &expanded, err) < 0)
     return -1;
-  /* A rootless runtime's units live under its user manager, at the place systemd's
-   * user@.service gives it (Slice=user-UID.slice). */
-  /* As runc: a runtime that is rootless (an ordinary user, or root of a user namespace
-   * other than the initial one, as under rootless podman) uses the user manager; the
-   * user's id is the one its euid maps to outside. */
+  /* As runc: a rootless runtime (an ordinary user, or root of a user namespace other than
+   * the initial one, as under rootless podman) uses its user manager, whose units live
+   * where systemd's user@.service puts them (Slice=user-UID.slice), UID being the id its
+   * euid maps to outside. */
   uint32_t owner = (uint32_t)geteuid();
-  bool user = owner != 0 || userns_running_in_nested();
-  if (user && userns_running_in_nested() && userns_outer_euid(&owner) < 0)
+  bool nested = userns_running_in_nested();
+  bool user = owner != 0 || nested;
+  if (nested && userns_outer_euid(&owner) < 0)
     return ocirun_error_set(err, EINVAL,
                             "systemd cgroup driver: the user namespace maps no outside id to "
                             "uid %u (/proc/self/uid_map)",

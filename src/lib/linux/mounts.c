@@ -35,14 +35,13 @@ struct entry {
   struct rootfs_ctx *ctx;
   size_t index;
   const struct spec_mount *m;
-  const struct mount_plan *plan;
-  const char *type; /* plan->type */
-  const char *dest; /* plan->dest: the cleaned destination, for messages and checks */
+  const struct mount_plan *plan; /* its type and cleaned destination among them */
 };
 
 static int entry_error(const struct entry *e, int errno_, const char *what, ocirun_error_t **err) {
   return ocirun_error_set(err, errno_, "%s %s on %s (in rootfs %s)", what,
-                          e->m->source ? e->m->source : e->type, e->dest, e->ctx->opts->rootfs);
+                          e->m->source ? e->m->source : e->plan->type, e->plan->dest,
+                          e->ctx->opts->rootfs);
 }
 
 static bool is_proc_allowed(const char *dest) {
@@ -62,11 +61,11 @@ static int check_proc_target(const struct entry *e, int target_fd, ocirun_error_
     return entry_error(e, errno, "statfs target of", err);
   if (sfs.f_type != PROC_SUPER_MAGIC)
     return 0;
-  if (strcmp(e->type, "proc") == 0 || is_proc_allowed(e->dest))
+  if (strcmp(e->plan->type, "proc") == 0 || is_proc_allowed(e->plan->dest))
     return 0;
   return ocirun_error_set(err, 0,
                           ".mounts[%zu]: %s cannot be mounted on %s because it is inside /proc",
-                          e->index, e->m->source ? e->m->source : e->type, e->dest);
+                          e->index, e->m->source ? e->m->source : e->plan->type, e->plan->dest);
 }
 
 /* In a user namespace the kernel locks the flags a mount had on the host: a
@@ -143,7 +142,7 @@ static int mount_bind(struct entry *e, const struct mount_options *mo, ocirun_er
   }
   if (fstat(tree, &st) < 0)
     return entry_error(e, errno, "stat source of bind mount", err);
-  target = path_open_in_root(e->ctx->root_fd, e->dest,
+  target = path_open_in_root(e->ctx->root_fd, e->plan->dest,
                              S_ISDIR(st.st_mode) ? PATH_CREATE_DIR : PATH_CREATE_FILE, false);
   if (target < 0)
     return entry_error(e, errno, "create destination for bind mount of", err);
@@ -175,7 +174,7 @@ static int mount_tmpfs_copyup(struct entry *e, const struct mount_options *mo, c
       set & ~(uint64_t)MOUNT_ATTR_RDONLY & ~(uint64_t)MOUNT_ATTR__ATIME, msg, sizeof(msg));
   if (mnt < 0) {
     if (msg[0])
-      return ocirun_error_set(err, errno, "mount tmpfs on %s (in rootfs %s): %s", e->dest,
+      return ocirun_error_set(err, errno, "mount tmpfs on %s (in rootfs %s): %s", e->plan->dest,
                               e->ctx->opts->rootfs, msg);
     return entry_error(e, errno, "mount", err);
   }
@@ -205,14 +204,14 @@ static int label_mqueue(struct entry *e, ocirun_error_t **err) {
 
   if (label == NULL || label[0] == '\0')
     return 0;
-  top = path_open_in_root(e->ctx->root_fd, e->dest, PATH_CREATE_NONE, false);
+  top = path_open_in_root(e->ctx->root_fd, e->plan->dest, PATH_CREATE_NONE, false);
   if (top < 0)
     return entry_error(e, errno, "open new mount", err);
   dir = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0)
     return entry_error(e, errno, "open new mount", err);
   if (selinux_label_fd(dir, label, err) < 0)
-    return ocirun_error_prefix(err, ".mounts[%zu] (%s)", e->index, e->dest);
+    return ocirun_error_prefix(err, ".mounts[%zu] (%s)", e->index, e->plan->dest);
   return 0;
 }
 
@@ -226,7 +225,7 @@ static int bind_host_instead(struct entry *e, const struct mount_options *mo, co
   tree = sys_open_tree(AT_FDCWD, host_path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
   if (tree < 0)
     return ocirun_error_set(err, errno, "bind %s in place of %s on %s (in rootfs %s)", host_path,
-                            e->type, e->dest, e->ctx->opts->rootfs);
+                            e->plan->type, e->plan->dest, e->ctx->opts->rootfs);
   mount_options_attrs(mo, &set, &clr);
   if (keep_locked_attrs(tree, &set, &clr) < 0 ||
       ((set | clr) && mount_set_attrs(tree, false, set, clr) < 0))
@@ -255,9 +254,9 @@ static int tmpfs_inherited_mode(const struct entry *e, const char *data, char **
   struct stat st;
 
   *out = NULL;
-  if (strcmp(e->type, "tmpfs") != 0 || has_mode_option(data))
+  if (strcmp(e->plan->type, "tmpfs") != 0 || has_mode_option(data))
     return 0;
-  existing = path_open_in_root(e->ctx->root_fd, e->dest, PATH_CREATE_NONE, false);
+  existing = path_open_in_root(e->ctx->root_fd, e->plan->dest, PATH_CREATE_NONE, false);
   if (existing < 0 || fstat(existing, &st) < 0 || !S_ISDIR(st.st_mode))
     return 0;
   if (asprintf(out, "%s%smode=%o", data ? data : "", data ? "," : "",
@@ -288,7 +287,7 @@ static int mount_filesystem(struct entry *e, const struct mount_options *mo, oci
     return -1;
   if (tmpfs_data)
     data = tmpfs_data;
-  target = path_open_in_root(e->ctx->root_fd, e->dest, PATH_CREATE_DIR, p->directory_only);
+  target = path_open_in_root(e->ctx->root_fd, e->plan->dest, PATH_CREATE_DIR, p->directory_only);
   if (target < 0)
     return entry_error(e, errno, "create destination for", err);
   if (fstat(target, &st) < 0)
@@ -296,13 +295,13 @@ static int mount_filesystem(struct entry *e, const struct mount_options *mo, oci
   if (p->directory_only && !S_ISDIR(st.st_mode))
     return ocirun_error_set(
         err, 0, ".mounts[%zu]: %s must be mounted on ordinary directory, %s is %s", e->index,
-        e->type, e->dest, S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
+        e->plan->type, e->plan->dest, S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
   if (check_proc_target(e, target, err) < 0)
     return -1;
   if (p->kind == MOUNT_KIND_TMPFS_COPYUP)
     return mount_tmpfs_copyup(e, mo, data, target, err);
-  if (mount_fs_on_fd(e->m->source ? e->m->source : e->type, target, e->type, p->fs_flags, data) <
-      0) {
+  if (mount_fs_on_fd(e->m->source ? e->m->source : e->plan->type, target, e->plan->type,
+                     p->fs_flags, data) < 0) {
     if (errno == EPERM && p->userns_host_instance)
       return bind_host_instead(e, mo, p->userns_host_instance, target, err);
     return entry_error(e, errno, "mount", err);
@@ -312,7 +311,7 @@ static int mount_filesystem(struct entry *e, const struct mount_options *mo, oci
   if (!(mo->rec_attr_set | mo->rec_attr_clr) && mo->propagation_len == 0)
     return 0;
   /* The fd still names the covered directory; the new mount is on top. */
-  top = path_open_in_root(e->ctx->root_fd, e->dest, PATH_CREATE_NONE, false);
+  top = path_open_in_root(e->ctx->root_fd, e->plan->dest, PATH_CREATE_NONE, false);
   if (top < 0)
     return entry_error(e, errno, "open new mount", err);
   if ((mo->rec_attr_set | mo->rec_attr_clr) &&
@@ -336,14 +335,12 @@ int mount_spec_entry(struct rootfs_ctx *ctx, size_t index, ocirun_error_t **err)
     mount_options_clear(&mo);
     return -1;
   }
-  e.type = plan.type;
-  e.dest = plan.dest;
   switch (plan.kind) {
   case MOUNT_KIND_BIND:
     r = mount_bind(&e, &mo, err);
     break;
   case MOUNT_KIND_CGROUP: {
-    _cleanup_close_ int target = path_open_in_root(ctx->root_fd, e.dest, PATH_CREATE_DIR, false);
+    _cleanup_close_ int target = path_open_in_root(ctx->root_fd, plan.dest, PATH_CREATE_DIR, false);
     r = target < 0 ? entry_error(&e, errno, "create destination for", err)
                    : mount_cgroup(ctx, index, &mo, target, err);
     break;
