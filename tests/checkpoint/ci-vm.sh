@@ -3,12 +3,13 @@
 # kernel 6.1, where CRIU can dump): tests/checkpoint/vm-scenarios.sh against ocirun, and with
 # CR_WITH_RUNC=1 against the guest's runc too (for comparison; only ocirun's result counts).
 #   ci-vm.sh --podman   podman's checkpoint/restore (--export/--import) driving ocirun instead
-#                       (tests/checkpoint/podman-scenarios.sh), in a guest image with podman,
-#                       cached apart (RUN_IN_VM_CACHE, default /var/tmp/run-in-vm-podman)
+#                       (tests/checkpoint/podman-scenarios.sh), in the clients guest image
+#                       (tests/vm-images.bash)
 # Ends with "N passed, M failed".
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/tests/vm-setup.bash"
+. "$repo/tests/vm-images.bash"
 vm_setup "the checkpoint suite"
 # the share holds the checkout and shared/ (the guest sees only the share)
 share=$(cd "$shared/.." && pwd)
@@ -19,7 +20,7 @@ guest="ROOTFS=$ROOTFS RECVTTY=$share/shared/conformance/bin/recvtty CR_QUICK=${C
 scenarios=$repo/tests/checkpoint/vm-scenarios.sh
 if [ "${1:-}" = --podman ]; then
   scenarios=$repo/tests/checkpoint/podman-scenarios.sh
-  export RUN_IN_VM_CACHE=${RUN_IN_VM_CACHE:-/var/tmp/run-in-vm-podman} RUN_IN_VM_EXTRA_PACKAGES=podman
+  use_clients_image
 fi
 cmd="env $guest $scenarios $build/ocirun ocirun"
 if [ "${CR_WITH_RUNC:-0}" = 1 ]; then

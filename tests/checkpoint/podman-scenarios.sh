@@ -1,6 +1,6 @@
 #!/bin/bash
 # podman's checkpoint and restore with a given OCI runtime, run inside the test VM (CRIU works
-# on its kernel; podman comes from the image built with RUN_IN_VM_EXTRA_PACKAGES=podman):
+# on its kernel; podman comes from the clients image of tests/vm-images.bash):
 #   podman-scenarios.sh RUNTIME_BINARY [LABEL]
 # podman calls the runtime's `checkpoint` and `restore` with its own flags (--image-path,
 # --work-path, --file-locks, --leave-running, restore --detach --bundle ...) and reads back
