@@ -7,6 +7,7 @@
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/tests/vm-setup.bash"
+. "$repo/tests/vm-images.bash"
 vm_setup "the VM suites"
 conf=${CONFORMANCE:-$shared/conformance}
 passed=0
@@ -32,6 +33,8 @@ run() {
 }
 
 run cgroupfs -- "$repo/tests/cgroup/all-in-vm.sh" cgroupfs "$build"
+# the systemd boot drives clients (containerd's CRI, a user's own manager): the clients image
+use_clients_image
 run systemd --systemd -- "$repo/tests/cgroup/all-in-vm.sh" systemd "$build"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
