@@ -48,6 +48,9 @@ check "[ \"\$(cat $dir/memory.max)\" = 104857600 ]"
 check "[ \"\$(cat $dir/pids.max)\" = 42 ]"
 check "[ \"\$(cat $dir/cpu.max)\" = '50000 100000' ]"
 check "[ \"\$(prop $unit TasksMax)\" = 42 ]"
+# the properties set once the unit exists are drop-ins, written in the order systemd lists
+# them: nothing for a daemon-reload to pick up
+check "[ \"\$(prop $unit NeedDaemonReload)\" = no ]"
 # unified overrides the weight converted from the shares (100), in systemd and the file
 check "[ \"\$(prop $unit CPUWeight)\" = 300 ]"
 check "[ \"\$(cat $dir/cpu.weight)\" = 300 ]"
@@ -69,6 +72,7 @@ $ocirun update --memory 50M --pids-limit 10 "$id"
 check "[ \"\$(cat $dir/memory.max)\" = 52428800 ]"
 check "[ \"\$(prop $unit MemoryMax)\" = 52428800 ]"
 check "[ \"\$(prop $unit TasksMax)\" = 10 ]"
+check "[ \"\$(prop $unit NeedDaemonReload)\" = no ]"
 $ocirun kill "$id" KILL
 for _ in $(seq 100); do $ocirun state "$id" | grep -q '"stopped"' && break; sleep 0.1; done
 $ocirun delete "$id"

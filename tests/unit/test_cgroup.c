@@ -336,6 +336,14 @@ static void test_systemd(void) {
     CHECK_STR_EQ(x->dev_paths[1], "char-pts");
     CHECK_STR_EQ(x->dev_perms[1], "rw");
   }
+  /* SetUnitProperties' order: the drop-ins' names sorted, the empty list still first */
+  cgroup_systemd_props_dropin_order(&p);
+  for (size_t i = 1; i < p.len; i++) {
+    CHECK(strcmp(p.items[i - 1].name, p.items[i].name) <= 0);
+  }
+  CHECK((x = find_prop(&p, "AllowedCPUs")) && x == &p.items[0]);
+  CHECK((x = find_prop(&p, "DeviceAllow")) && x->ndev == 0 && x[1].ndev > 2);
+  CHECK((x = find_prop(&p, "CPUQuotaPerSecUSec")) && strcmp(x[1].name, "CPUQuotaPeriodUSec") == 0);
   cgroup_systemd_props_clear(&p);
   CHECK(cgroup_systemd_properties(&res, false, &p, NULL) == 0);
   CHECK((x = find_prop(&p, "MemoryLimit")) && x->u == 1ULL << 30);

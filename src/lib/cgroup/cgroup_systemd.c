@@ -165,6 +165,9 @@ static int sd_call(struct cgroup *cg, enum cgroup_systemd_method kind, pid_t pid
   if ((kind == SD_START || kind == SD_SET) && res &&
       cgroup_systemd_properties(res, st->v2, &props, err) < 0)
     goto out;
+  /* the unit exists: each property becomes a drop-in, written in the order sent */
+  if (kind == SD_SET)
+    cgroup_systemd_props_dropin_order(&props);
   /* as runc: the annotations' properties only when the unit is made, before the
    * resources' */
   if (kind == SD_START && cgroup_systemd_annotation_props(cg->annotations, &annotated, err) < 0)

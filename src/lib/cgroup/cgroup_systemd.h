@@ -53,6 +53,10 @@ int cgroup_systemd_range_to_bits(const char *list, uint8_t **out, size_t *len,
 int cgroup_systemd_properties(const struct spec_resources *res, bool v2,
                               struct cgroup_systemd_props *out, ocirun_error_t **err);
 void cgroup_systemd_props_clear(struct cgroup_systemd_props *p);
+/* Sorts the properties by the name of the drop-in systemd writes for each (stable). systemd
+ * lists a unit's drop-ins in the order it wrote them and compares that list with the sorted
+ * one on disk: written in another order, the unit reports NeedDaemonReload=yes. */
+void cgroup_systemd_props_dropin_order(struct cgroup_systemd_props *p);
 /* The cpu quota systemd puts in force for (quota, period): CPUQuotaPerSecUSec is rounded up
  * to whole percents, so the cgroupfs write after it uses the same value (runc's rule). */
 int64_t cgroup_systemd_quota_in_force(int64_t quota, uint64_t period);

@@ -185,6 +185,28 @@ void cgroup_systemd_props_clear(struct cgroup_systemd_props *p) {
   p->len = 0;
 }
 
+/* The name of the drop-in systemd writes for a property that SetUnitProperties sets
+ * (/run/systemd/system.control/UNIT.d/50-NAME.conf): the property's own name but for the
+ * two cpu quota ones, kept as their unit-file settings. */
+static const char *dropin_name(const char *prop) {
+  if (strcmp(prop, "CPUQuotaPerSecUSec") == 0)
+    return "CPUQuota";
+  if (strcmp(prop, "CPUQuotaPeriodUSec") == 0)
+    return "CPUQuotaPeriodSec";
+  return prop;
+}
+
+void cgroup_systemd_props_dropin_order(struct cgroup_systemd_props *p) {
+  /* insertion sort: stable (a property named twice keeps its order, the later wins) */
+  for (size_t i = 1; i < p->len; i++) {
+    struct cgroup_systemd_prop x = p->items[i];
+    size_t j = i;
+    for (; j > 0 && strcmp(dropin_name(p->items[j - 1].name), dropin_name(x.name)) > 0; j--)
+      p->items[j] = p->items[j - 1];
+    p->items[j] = x;
+  }
+}
+
 /* CPUQuotaPerSecUSec: quota per second of wall time, rounded up to whole
  * percents of a CPU (systemd stores a percentage). */
 static uint64_t quota_per_sec(int64_t quota, uint64_t period) {
@@ -298,8 +320,8 @@ static int add_devices(struct cgroup_systemd_props *p, const struct spec_resourc
     if (x->dev_perms[x->ndev++] == NULL)
       return -1;
   }
-  /* the policy after the list: the other way round, systemd (since v230) marks the unit as
-   * needing a daemon-reload (runc's workaround, systemd issue 35710) */
+  /* the policy after the list (SetUnitProperties sends them in drop-in order anyway: see
+   * cgroup_systemd_props_dropin_order) */
   x = add(p, "DevicePolicy", 's');
   if (x == NULL || (x->s = strdup("strict")) == NULL)
     return -1;
