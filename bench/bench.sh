@@ -4,13 +4,16 @@
 # For each runtime, N samples (default 20, after 2 warm-up rounds) of:
 #   run       `run` of a container executing /bin/true (foreground, removed on exit)
 #   run-res   the same with memory, pids and cpu limits (the cgroup writes included)
+#   run-userns  `run` of /bin/true in a user namespace of its own (container root is host
+#             uid 100000, ids 0-65535 mapped)
 #   create    `create` of a /bin/true container      \
 #   start     `start` of it                           } each step timed alone
 #   delete    `delete` once it has exited             /
 #   exec      `exec ID /bin/true` into a running container
 #   state     `state ID` of that running container
 #   list      `list` with that container running
-# plus peak RSS (/usr/bin/time -f %M, KiB, median of 5 `run`s) and the number of syscalls
+# plus the kernel's floor for such a start (`unshare` of the same namespaces + chroot + exec
+# of /bin/true, timed in the same loop as run), peak RSS (/usr/bin/time -f %M, KiB, median of 5 `run`s) and the number of syscalls
 # of one `run` (strace -f -c, every process of the runtime and the container).
 # Runtimes are interleaved (the order rotates every round) so drift hits all alike. Prints
 # medians in ms and the ratios ocirun/crun and ocirun/runc (crun/runc when ocirun cannot
@@ -42,6 +45,7 @@ if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
 fi
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/ocirun-bench.XXXXXX") || exit 1
+chmod 755 "$W" # the rootfs in it must be reachable by the user-namespace root (uid 100000)
 declare -A BIN
 names=()
 for spec in "ocirun=${OCIRUN:-$repo/build/ocirun}" "crun=${CRUN:-crun}" "runc=${RUNC:-runc}"; do
@@ -70,6 +74,12 @@ export ROOTFS=$W/rootfs
 "$repo/tests/rootfs/make-bundle.sh" "$W/res" /bin/true >/dev/null || exit 1
 jq '.linux.resources += {memory: {limit: 268435456}, cpu: {shares: 512}, pids: {limit: 100}}' \
 	"$W/res/config.json" >"$W/res/config.json.new" && mv "$W/res/config.json.new" "$W/res/config.json"
+"$repo/tests/rootfs/make-bundle.sh" "$W/userns" /bin/true >/dev/null || exit 1
+jq '.linux.namespaces += [{type: "user"}] |
+	.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
+	.linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]' \
+	"$W/userns/config.json" >"$W/userns/config.json.new" && mv "$W/userns/config.json.new" "$W/userns/config.json"
+floor() { unshare --fork --pid --mount --uts --ipc --net --mount-proc="$ROOTFS/proc" chroot "$ROOTFS" /bin/true; }
 
 R() { local n=$1; shift; "${BIN[$n]}" --root "$W/state-$n" "$@"; }
 us() { local t=${1/./}; echo $((10#$t)); }
@@ -115,9 +125,12 @@ wait_gone() {  # until pid $1 has exited (zombie or gone)
 
 # --- run, create/start/delete ---------------------------------------------------------------
 for ((i = 0; i < N + 2; i++)); do
+	timed floor && [ $i -ge 2 ] && rec floor kernel $T
 	for n in $(rotate "$i"); do
 		timed R "$n" run --bundle "$W/true" "$n-r$i" </dev/null && [ $i -ge 2 ] && rec run "$n" $T
 		R "$n" delete -f "$n-r$i" >/dev/null 2>&1
+		timed R "$n" run --bundle "$W/userns" "$n-u$i" </dev/null && [ $i -ge 2 ] && rec run-userns "$n" $T
+		R "$n" delete -f "$n-u$i" >/dev/null 2>&1
 		timed R "$n" run --bundle "$W/res" "$n-rr$i" </dev/null && [ $i -ge 2 ] && rec run-res "$n" $T
 		R "$n" delete -f "$n-rr$i" >/dev/null 2>&1
 		timed R "$n" create --bundle "$W/true" --pid-file "$W/pid" "$n-c$i" </dev/null
@@ -180,12 +193,12 @@ else
 	pairs=(runc)
 fi
 echo
-hdr=$(printf '%-8s' op)
+hdr=$(printf '%-10s' op)
 for n in "${runnable[@]}"; do hdr+=$(printf ' %10s' "$n ms"); done
 for p in "${pairs[@]}"; do [[ " ${runnable[*]} " == *" $p "* ]] && hdr+=$(printf ' %12s' "$base/$p"); done
 echo "$hdr"
-for op in run run-res create start delete exec state list; do
-	line=$(printf '%-8s' "$op")
+for op in run run-res run-userns create start delete exec state list; do
+	line=$(printf '%-10s' "$op")
 	declare -A M=()
 	for n in "${runnable[@]}"; do
 		M[$n]=$(median "$W/res.$op.$n" 2>/dev/null || echo n/a)
@@ -197,13 +210,20 @@ for op in run run-res create start delete exec state list; do
 	done
 	echo "$line"
 done
-line=$(printf '%-8s' "rss KiB")
+line=$(printf '%-10s' "rss KiB")
 for n in "${runnable[@]}"; do line+=$(printf ' %10s' "${RSS[$n]:-n/a}"); done
 for p in "${pairs[@]}"; do [[ " ${runnable[*]} " == *" $p "* ]] && line+=$(printf ' %12s' "$(ratio "${RSS[$base]:-n/a}" "${RSS[$p]:-n/a}")"); done
 echo "$line"
-line=$(printf '%-8s' syscalls)
+line=$(printf '%-10s' syscalls)
 for n in "${runnable[@]}"; do line+=$(printf ' %10s' "${SYS[$n]:-n/a}"); done
 for p in "${pairs[@]}"; do [[ " ${runnable[*]} " == *" $p "* ]] && line+=$(printf ' %12s' "$(ratio "${SYS[$base]:-n/a}" "${SYS[$p]:-n/a}")"); done
+echo "$line"
+fl=$(median "$W/res.floor.kernel" 2>/dev/null || echo n/a)
+line="floor (unshare + chroot + exec of /bin/true): $fl ms; run / floor:"
+for n in "${runnable[@]}"; do line+=" $n $(ratio "$(median "$W/res.run.$n" 2>/dev/null || echo n/a)" "$fl")"; done
+echo "$line"
+line="run-userns / run:"
+for n in "${runnable[@]}"; do line+=" $n $(ratio "$(median "$W/res.run-userns.$n" 2>/dev/null || echo n/a)" "$(median "$W/res.run.$n" 2>/dev/null || echo n/a)")"; done
 echo "$line"
 echo "(medians of $N; rss: peak of the largest process of one run, median of 5; syscalls: strace -f -c of one run)"
 if grep -q FAILED "$W/errors" 2>/dev/null; then

@@ -382,6 +382,14 @@ int cgroup_create(struct cgroup *cg, ocirun_error_t **err) {
   return cg->drv->create(cg, err);
 }
 
+bool cgroup_has_self_join(const struct cgroup *cg) {
+  return cg->drv->self_join_fds != NULL;
+}
+
+int cgroup_create_clone_target(struct cgroup *cg, ocirun_error_t **err) {
+  return cg->drv->create_clone_target ? cg->drv->create_clone_target(cg, err) : 0;
+}
+
 int cgroup_self_join_fds(struct cgroup *cg, int **fds, size_t *n, ocirun_error_t **err) {
   *fds = NULL;
   *n = 0;

@@ -62,6 +62,12 @@ int cgroup_clone_fd(struct cgroup *cg);
  * when the parent moves the child.  The cgroup2 hierarchy of a hybrid host is
  * covered by cgroup_clone_fd. */
 int cgroup_self_join_fds(struct cgroup *cg, int **fds, size_t *n, ocirun_error_t **err);
+/* Whether the driver has hierarchies a process joins by itself (cgroupfs on v1 or hybrid). */
+bool cgroup_has_self_join(const struct cgroup *cg);
+/* Make only the directory cgroup_clone_fd opens (the cgroup2 mount of a hybrid host), for a
+ * child cloned before the rest of its cgroup is made: cgroup_create makes the rest later.
+ * Nothing to do for drivers without one. */
+int cgroup_create_clone_target(struct cgroup *cg, ocirun_error_t **err);
 /* In the child: join through those fds (and close them). */
 int cgroup_self_join(int *fds, size_t n, ocirun_error_t **err);
 /* In the parent once the child has them: close and free them (*fds = NULL, *n = 0). */

@@ -15,6 +15,8 @@ struct cgroup_driver {
   const char *name;
   int (*create)(struct cgroup *cg, ocirun_error_t **err);
   int (*clone_fd)(struct cgroup *cg);
+  /* Optional: make the directory clone_fd opens, alone (cgroup_create_clone_target). */
+  int (*create_clone_target)(struct cgroup *cg, ocirun_error_t **err);
   /* Optional: fds for cgroup_self_join_fds. */
   int (*self_join_fds)(struct cgroup *cg, int **fds, size_t *n, ocirun_error_t **err);
   int (*apply)(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err);

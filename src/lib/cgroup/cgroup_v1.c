@@ -111,6 +111,15 @@ static int v1_clone_fd(struct cgroup *cg) {
   return -1;
 }
 
+/* Its directory alone, before the clone: joined through cgroup.procs, even by the process
+ * itself, it would cost the threadgroup lock (see cgroup_self_join_fds); clone3 does not. */
+static int v1_create_clone_target(struct cgroup *cg, ocirun_error_t **err) {
+  for (size_t i = 0; i < cg->nhier; i++)
+    if (cg->hier[i].controllers[0] == '\0')
+      return cg_mkdir_p(cg->hier[i].path, err);
+  return 0;
+}
+
 static int v1_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err) {
   char buf[24];
   snprintf(buf, sizeof(buf), "%d", (int)pid);
@@ -231,6 +240,7 @@ const struct cgroup_driver cgroup_v1_driver = {
     .create = v1_create,
     .clone_fd = v1_clone_fd,
     .self_join_fds = v1_self_join_fds,
+    .create_clone_target = v1_create_clone_target,
     .apply = v1_apply,
     .set_resources = cgroup_v1_set_resources,
     .freeze = v1_freeze,

@@ -166,7 +166,8 @@ int container_restore(const struct restore_options *ro, struct container *c, oci
     ocirun_error_set(err, errno, "restore: open image directory %s", ro->criu.image_path);
     goto fail;
   }
-  if (container_make_shell(co, c, raw, raw_len, rootfs, &state_dir_made, err) < 0)
+  if (container_make_shell(co, c, rootfs, &state_dir_made, err) < 0 ||
+      container_save_config(c, raw, raw_len, err) < 0 || container_make_cgroup(co, c, err) < 0)
     goto fail;
   if (!co->detach && co->subreaper)
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);

@@ -45,10 +45,13 @@ struct create_ctx {
   char *rootfs;
   char *seccomp_cache;
   char *state_head, *state_tail; /* the state for the hooks, around the pid */
+  const char *raw;               /* config.json as read, for the state directory's copy */
+  size_t raw_len;
   int fifo_fd;
   bool state_dir_made;
   bool child_joins_cgroup; /* the child writes itself into the v1 hierarchies */
   bool resources_set;      /* the limits were written before the clone */
+  bool cgroup_after_clone; /* the cgroup is made while the child makes its namespaces */
 };
 
 static int child_entry(void *arg, const struct launch_child *io) {
@@ -63,6 +66,12 @@ static int child_entry(void *arg, const struct launch_child *io) {
 
 static int write_state(struct create_ctx *ctx, ocirun_error_t **err) {
   return state_write(ctx->opts->root, &ctx->c->state, err);
+}
+
+/* After GO: the config copy is for the commands that come after create. */
+static int save_config(void *arg, ocirun_error_t **err) {
+  struct create_ctx *ctx = arg;
+  return container_save_config(ctx->c, ctx->raw, ctx->raw_len, err);
 }
 
 /* HOOKS: the child's mounts are done. */
@@ -93,11 +102,18 @@ static int mount_source(void *arg, int index, ocirun_error_t **err) {
                                     c->state.bundle, err);
 }
 
-/* READY: recorded as created before the init is told to wait for `start`. */
+/* READY: recorded as created before the init is told to wait for `start`; for `run`
+ * without a pid file (nobody to look at the state in between) once START is sent, while
+ * the init execs (container_start_held). */
 static int record_created(void *arg, ocirun_error_t **err) {
   struct create_ctx *ctx = arg;
+  const struct create_options *o = ctx->opts;
 
   ctx->c->state.created_done = true;
+  if (o->for_run && o->pid_file == NULL && o->pidfd_socket == NULL) {
+    ctx->c->state_unsaved = true;
+    return 0;
+  }
   if (write_state(ctx, err) < 0)
     return -1;
   trace_point("state write (created)");
@@ -233,6 +249,26 @@ static int set_resources(struct container *c, ocirun_error_t **err) {
   return 0;
 }
 
+/* The namespaces the init may make itself, after the clone (init.h: unshare_flags). */
+#define CHILD_UNSHARED_NAMESPACES (CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS)
+
+/* Whether the init makes its namespaces itself while we make its cgroup, and then joins
+ * that cgroup by itself: worth it for a new network namespace, and where the child joins
+ * every hierarchy itself anyway (cgroupfs on cgroup v1 or hybrid, where making the cgroup
+ * means a directory per hierarchy).  Not where the parent has to act on the child before
+ * it goes on (a user namespace and its maps, execCPUAffinity.initial, network devices,
+ * Intel RDT), nor where the clone happens inside joined pid or time namespaces. */
+static bool cgroup_made_after_clone(const struct create_ctx *ctx) {
+  const struct spec *s = ctx->c->spec;
+  const int *fds = ctx->init.ns_fds;
+
+  return ctx->c->cgroup && cgroup_has_self_join(ctx->c->cgroup) &&
+         (ctx->init.clone_flags & CLONE_NEWNET) && !(ctx->init.clone_flags & CLONE_NEWUSER) &&
+         fds[SPEC_NS_USER] < 0 && fds[SPEC_NS_PID] < 0 && fds[SPEC_NS_TIME] < 0 &&
+         s->process.exec_cpu_affinity.initial == NULL && s->linux_.net_devices_len == 0 &&
+         !s->linux_.intel_rdt.present;
+}
+
 /* The child is cloned and waits (or sets up, without GO): what comes from here first. */
 static int before_go(void *arg, ocirun_error_t **err) {
   struct create_ctx *ctx = arg;
@@ -240,6 +276,8 @@ static int before_go(void *arg, ocirun_error_t **err) {
 
   c->pid = ctx->launch.pid;
   close_join_fds(ctx);
+  if (ctx->cgroup_after_clone && container_make_cgroup(ctx->opts, c, err) < 0)
+    return -1;
   /* Not written to state.json yet: should this process die now, the child reads EOF
    * on the sync socket and exits by itself, and every process in the recorded cgroup
    * is killed by delete --force.  The pid is recorded with the `created` state. */
@@ -283,23 +321,28 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   const int *fds = ctx->init.ns_fds;
 
   /* With execCPUAffinity.initial the parent sets the affinity before the move, so the
-   * parent moves the child; otherwise the child moves itself (see cgroup.h). */
-  if (c->cgroup && c->spec->process.exec_cpu_affinity.initial == NULL &&
-      cgroup_self_join_fds(c->cgroup, &ctx->init.cgroup_join_fds, &ctx->init.cgroup_join_len, err) <
-          0)
+   * parent moves the child; otherwise the child moves itself (see cgroup.h), right after
+   * the clone or, when its cgroup is made after the clone, after GO. */
+  if (ctx->cgroup_after_clone) {
+    ctx->init.unshare_flags = ctx->init.clone_flags & CHILD_UNSHARED_NAMESPACES;
+    ctx->init.join_after_go = c->cgroup;
+  } else if (c->cgroup && c->spec->process.exec_cpu_affinity.initial == NULL &&
+             cgroup_self_join_fds(c->cgroup, &ctx->init.cgroup_join_fds, &ctx->init.cgroup_join_len,
+                                  err) < 0)
     return -1;
-  ctx->child_joins_cgroup = ctx->init.cgroup_join_len > 0;
-  ctx->init.wait_for_go = !(cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup) ||
-                          c->spec->process.exec_cpu_affinity.initial != NULL ||
-                          c->spec->hooks.create_container.len > 0 ||
-                          c->spec->linux_.net_devices_len > 0 ||
-                          c->spec->linux_.intel_rdt.present ||
-                          (ctx->init.clone_flags & CLONE_NEWUSER) || fds[SPEC_NS_USER] >= 0;
+  ctx->child_joins_cgroup = ctx->init.cgroup_join_len > 0 || ctx->cgroup_after_clone;
+  ctx->init.wait_for_go =
+      ctx->cgroup_after_clone || !(cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup) ||
+      c->spec->process.exec_cpu_affinity.initial != NULL ||
+      c->spec->hooks.create_container.len > 0 || c->spec->linux_.net_devices_len > 0 ||
+      c->spec->linux_.intel_rdt.present || (ctx->init.clone_flags & CLONE_NEWUSER) ||
+      fds[SPEC_NS_USER] >= 0;
   trace_pointf("cgroup join fds", "%zu hierarchies", ctx->init.cgroup_join_len);
   /* A child that is in its cgroup from the clone on, or that joins it itself, may go on
    * without waiting for GO: the limits (a cpuset that SCHED_DEADLINE is checked against,
    * pids, memory) must be in place before it runs, as they are when runc's init resumes. */
-  if (c->cgroup && (cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup)) {
+  if (c->cgroup && !ctx->cgroup_after_clone &&
+      (cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup)) {
     if (set_resources(c, err) < 0)
       return -1;
     ctx->resources_set = true;
@@ -319,7 +362,7 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   l->what = "container init";
   l->child = child_entry;
   l->arg = ctx;
-  l->clone_flags = ctx->init.clone_flags;
+  l->clone_flags = ctx->init.clone_flags & ~ctx->init.unshare_flags;
   l->cgroup_fd = clone_cgroup_fd(ctx);
   /* New namespaces of a container that joins a user namespace belong to that one. */
   if (fds[SPEC_NS_USER] >= 0)
@@ -335,6 +378,7 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   l->pid_file = ctx->opts->pid_file;
   l->pidfd_socket = ctx->opts->pidfd_socket;
   l->before_go = before_go;
+  l->after_go = save_config;
   l->on_hooks = run_parent_hooks;
   l->on_mount_source = mount_source;
   l->on_ready = record_created;
@@ -418,7 +462,13 @@ int container_create(const struct create_options *opts, struct container *c, oci
       container_terminal_check(opts, c->spec->process.terminal, err) < 0)
     goto fail;
   trace_point("prepare");
-  if (container_make_shell(opts, c, raw, raw_len, ctx.rootfs, &ctx.state_dir_made, err) < 0)
+  if (container_make_shell(opts, c, ctx.rootfs, &ctx.state_dir_made, err) < 0)
+    goto fail;
+  ctx.raw = raw;
+  ctx.raw_len = raw_len;
+  ctx.cgroup_after_clone = cgroup_made_after_clone(&ctx);
+  if (ctx.cgroup_after_clone ? cgroup_create_clone_target(c->cgroup, err) < 0
+                             : container_make_cgroup(opts, c, err) < 0)
     goto fail;
   ctx.init.bundle = c->state.bundle;
   prepare_terminal(&ctx);

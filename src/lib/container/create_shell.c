@@ -154,12 +154,10 @@ int container_load_bundle(const struct create_options *opts, struct container *c
   return load_config(opts, c, raw, raw_len, rootfs, err);
 }
 
-int container_make_shell(const struct create_options *opts, struct container *c, const char *raw,
-                         size_t raw_len, const char *rootfs, bool *state_dir_made,
-                         ocirun_error_t **err) {
+int container_make_shell(const struct create_options *opts, struct container *c, const char *rootfs,
+                         bool *state_dir_made, ocirun_error_t **err) {
   struct cgroup_options cgo;
   int64_t owner;
-  _cleanup_free_ char *copy = NULL;
 
   if (fill_state(opts, c, rootfs, err) < 0)
     return -1;
@@ -167,14 +165,11 @@ int container_make_shell(const struct create_options *opts, struct container *c,
     return -1;
   *state_dir_made = true;
   c->state_dir = state_dir_path(opts->root, opts->id);
+  c->root = opts->root;
   c->lock_fd = state_lock(opts->root, opts->id, err);
   if (c->state_dir == NULL || c->lock_fd < 0)
     return -1;
   trace_point("state dir + lock");
-  if (asprintf(&copy, "%s/config.json", c->state_dir) < 0 ||
-      fs_write_file_atomic(copy, raw, raw_len, 0600, err) < 0)
-    return -1;
-  trace_point("state config copy");
   cgo = (struct cgroup_options){.id = opts->id,
                                 .cgroups_path = c->spec->linux_.cgroups_path,
                                 .systemd = opts->systemd_cgroup,
@@ -198,6 +193,23 @@ int container_make_shell(const struct create_options *opts, struct container *c,
   if (state_write(opts->root, &c->state, err) < 0)
     return -1;
   trace_point("state write (creating)");
+  return 0;
+}
+
+int container_save_config(const struct container *c, const char *raw, size_t raw_len,
+                          ocirun_error_t **err) {
+  _cleanup_free_ char *copy = NULL;
+
+  if (asprintf(&copy, "%s/config.json", c->state_dir) < 0)
+    return ocirun_error_set(err, ENOMEM, "config copy of %s", c->state.id);
+  if (fs_write_file_atomic(copy, raw, raw_len, 0600, err) < 0)
+    return -1;
+  trace_point("state config copy");
+  return 0;
+}
+
+int container_make_cgroup(const struct create_options *opts, struct container *c,
+                          ocirun_error_t **err) {
   if (create_cgroup(opts, c, err) < 0)
     return -1;
   trace_point("cgroup create");

@@ -45,6 +45,8 @@ struct container {
   struct stdio_pipes pipes; /* foreground `run` in a user namespace without a terminal */
   int lock_fd;
   char *state_dir;
+  const char *root;   /* the --root the state directory is in */
+  bool state_unsaved; /* `run`: the created state is written once the init runs on */
 };
 
 int container_create(const struct create_options *opts, struct container *c, ocirun_error_t **err);
@@ -52,7 +54,10 @@ int container_create(const struct create_options *opts, struct container *c, oci
 /* The steps of create that restore shares.  container_init_empty: no fds, nothing
  * held.  container_load_bundle: validate the id, chdir into the bundle, read and
  * check config.json (raw text and rootfs path malloc'd).  container_make_shell: the
- * state (creating), the state directory (locked) with its config copy, the cgroup.
+ * state (creating), the state directory (locked), the cgroup opened.  Then
+ * container_make_cgroup makes its directories and container_save_config writes the
+ * config copy into the state directory (create does both after the clone, while the
+ * init makes its namespaces and sets up: see create.c).
  * container_create_undo: kill the init if any, remove the cgroup and (when made) the
  * state directory. */
 void container_init_empty(struct container *c);
@@ -61,9 +66,12 @@ void container_init_empty(struct container *c);
 int container_terminal_check(const struct create_options *o, bool terminal, ocirun_error_t **err);
 int container_load_bundle(const struct create_options *opts, struct container *c, char **raw,
                           size_t *raw_len, char **rootfs, ocirun_error_t **err);
-int container_make_shell(const struct create_options *opts, struct container *c, const char *raw,
-                         size_t raw_len, const char *rootfs, bool *state_dir_made,
-                         ocirun_error_t **err);
+int container_make_shell(const struct create_options *opts, struct container *c, const char *rootfs,
+                         bool *state_dir_made, ocirun_error_t **err);
+int container_save_config(const struct container *c, const char *raw, size_t raw_len,
+                          ocirun_error_t **err);
+int container_make_cgroup(const struct create_options *opts, struct container *c,
+                          ocirun_error_t **err);
 void container_create_undo(const char *root, const char *id, struct container *c,
                            bool state_dir_made, ocirun_error_t **err);
 /* `run`: let the init go (START), record running, poststart hooks. */

@@ -179,6 +179,12 @@ int container_start_held(struct container *c, ocirun_error_t **err) {
   if (sync_send(c->sync_fd, SYNC_START, 0, err) < 0)
     return ocirun_error_prefix(err, "start container");
   trace_point("send start");
+  if (c->state_unsaved) {
+    if (state_write(c->root, &c->state, err) < 0)
+      return -1;
+    c->state_unsaved = false;
+    trace_point("state write (created)");
+  }
   r = wait_for_exec(c->sync_fd, c->pidfd, err);
   close(c->sync_fd);
   c->sync_fd = -1;

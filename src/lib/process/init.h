@@ -31,7 +31,7 @@ struct init_config {
   int listen_fds;
   bool no_new_keyring;
   int ns_fds[SPEC_NS_COUNT]; /* namespaces to join (setns), -1 for none */
-  unsigned long clone_flags; /* namespaces created by clone */
+  unsigned long clone_flags; /* namespaces created by clone (or unshare_flags, below) */
   bool unshare_cgroupns;     /* make the cgroup namespace after joining the cgroup */
   bool parent_privileged;    /* the runtime is root (of its user namespace): it makes the
                               * trees of bind mounts in a user namespace and id-mapped ones */
@@ -43,6 +43,12 @@ struct init_config {
   bool wait_for_go;
   int *cgroup_join_fds; /* `tasks` of each v1 hierarchy: the child joins first thing */
   size_t cgroup_join_len;
+  /* Namespaces the child makes itself (unshare) as soon as it runs, while the parent makes
+   * its cgroup: a network namespace alone takes about half a millisecond to make, which
+   * clone would spend in the parent before it can go on.  The child then waits for GO and
+   * joins the v1 hierarchies of join_after_go itself (cgroup_self_join_fds). */
+  unsigned long unshare_flags;
+  struct cgroup *join_after_go;
   struct caps_sets caps;
   struct hook_state state; /* for the hooks run inside the container */
   const char *bundle;      /* relative paths of the config are the bundle's */

@@ -135,7 +135,8 @@ static int setup_container(struct init_config *cfg, pid_t host_pid, ocirun_error
     cfg->rootfs.bind_source_arg = cfg;
   }
   trace_point("namespaces");
-  if ((cfg->clone_flags & CLONE_NEWNET) && network_loopback_up(err) < 0)
+  if ((cfg->clone_flags & CLONE_NEWNET) && !(cfg->unshare_flags & CLONE_NEWNET) &&
+      network_loopback_up(err) < 0)
     return -1;
   trace_point("loopback");
   if (set_names(spec, err) < 0)
@@ -250,8 +251,32 @@ static int wait_for_start(struct init_config *cfg, ocirun_error_t **err) {
   return 0;
 }
 
+/* unshare_flags (init.h): the namespaces, and the loopback of a new network namespace. */
+static int make_own_namespaces(struct init_config *cfg, ocirun_error_t **err) {
+  if (unshare((int)cfg->unshare_flags) < 0)
+    return ocirun_error_set(err, errno, "unshare namespaces (flags 0x%lx)", cfg->unshare_flags);
+  trace_point("namespaces (unshare)");
+  if ((cfg->unshare_flags & CLONE_NEWNET) && network_loopback_up(err) < 0)
+    return -1;
+  trace_point("loopback");
+  return 0;
+}
+
+/* join_after_go (init.h): the v1 hierarchies of the cgroup the parent made while we made
+ * our namespaces (clone3 placed us in a hybrid host's cgroup2 one). */
+static int join_cgroup_late(struct init_config *cfg, ocirun_error_t **err) {
+  if (cgroup_self_join_fds(cfg->join_after_go, &cfg->cgroup_join_fds, &cfg->cgroup_join_len, err) <
+      0)
+    return -1;
+  int r = cgroup_self_join(cfg->cgroup_join_fds, cfg->cgroup_join_len, err);
+  free(cfg->cgroup_join_fds);
+  cfg->cgroup_join_fds = NULL;
+  cfg->cgroup_join_len = 0;
+  return r;
+}
+
 int init_child_run(struct init_config *cfg) {
-  ocirun_error_t *err = NULL;
+  ocirun_error_t *err = NULL, *early_err = NULL;
   struct sync_msg msg;
   _cleanup_free_ char *exec_path = NULL;
   char **env = NULL;
@@ -261,10 +286,24 @@ int init_child_run(struct init_config *cfg) {
   if (cgroup_self_join(cfg->cgroup_join_fds, cfg->cgroup_join_len, &err) < 0)
     goto fail;
   trace_point("cgroup join");
+  /* A failure here is reported after GO: the parent reads the sync socket only then. */
+  if (cfg->unshare_flags)
+    make_own_namespaces(cfg, &early_err);
   if (cfg->wait_for_go) {
-    if (sync_expect(cfg->io.sync_fd, SYNC_GO, &msg, &err) < 0)
+    if (sync_expect(cfg->io.sync_fd, SYNC_GO, &msg, &err) < 0) {
+      ocirun_error_free(&early_err);
       goto fail;
+    }
     host_pid = msg.arg;
+  }
+  if (early_err) {
+    ocirun_error_move(&err, &early_err);
+    goto fail;
+  }
+  if (cfg->join_after_go) {
+    if (join_cgroup_late(cfg, &err) < 0)
+      goto fail;
+    trace_point("cgroup join (after GO)");
   }
   /* In its cgroups now; execCPUAffinity.initial, when given, was set by the parent. */
   if (cfg->spec->process.exec_cpu_affinity.initial == NULL)

@@ -270,7 +270,8 @@ int launch_process(struct launch *l, ocirun_error_t **err) {
     goto fail;
   }
   child = l->pid;
-  if (let_go(l, err) < 0 || drive_sync(l, err) < 0 || hand_out(l, err) < 0)
+  if (let_go(l, err) < 0 || (l->after_go && l->after_go(l->arg, err) < 0) ||
+      drive_sync(l, err) < 0 || hand_out(l, err) < 0)
     goto fail;
   steal_pid(&child);
   return 0;

@@ -10,7 +10,8 @@
  *   4. the clone: straight, or from a helper that entered a user namespace
  *      first; pid and time namespaces entered for the children and left after
  *   5. the caller's steps before GO (cgroup, rlimits, id maps...), the stdio
- *      pipes to the container's root, GO
+ *      pipes to the container's root, GO, then the caller's work that the child
+ *      does not wait for (done while it sets up)
  *   6. the sync loop: MOUNT_SOURCE, HOOKS, SECCOMP answered until READY (the
  *      init, answered with RUN) or EOF (an exec process: its execve closed the
  *      socket); an ERROR keeps the child's message and errno
@@ -68,8 +69,11 @@ struct launch {
   const char *pidfd_socket;
   /* The caller's steps; NULL for none.  before_go: the child is cloned (l->pid,
    * l->pidfd) and waits.  on_hooks: answered with RESUME.  on_mount_source: the
-   * tree of .mounts[index], sent back to the child.  on_ready: before RUN. */
+   * tree of .mounts[index], sent back to the child.  on_ready: before RUN.  after_go:
+   * once the child goes on (after GO, or from the clone without GO), before the sync
+   * loop: what the child does not need, done while it sets up. */
   int (*before_go)(void *arg, ocirun_error_t **err);
+  int (*after_go)(void *arg, ocirun_error_t **err);
   int (*on_hooks)(void *arg, ocirun_error_t **err);
   int (*on_mount_source)(void *arg, int index, ocirun_error_t **err);
   int (*on_ready)(void *arg, ocirun_error_t **err);
