@@ -33,6 +33,13 @@ run() {
 }
 
 run cgroupfs -- "$repo/tests/cgroup/all-in-vm.sh" cgroupfs "$build"
+# the CRI scenario's client stubs, pause and busybox images, made here (the guest has no
+# compiler and no grpc_tools); without them the scenario fails and says so
+rm -rf "$build/vm-cri"
+if ! { bash "$repo/tests/clients/cri/assets.sh" "$build/vm-cri" &&
+  bash "$repo/tests/clients/image.sh" "$build/vm-cri/image.tar"; } >/tmp/ocirun-vm-cri-assets.log 2>&1; then
+  tail -n 5 /tmp/ocirun-vm-cri-assets.log
+fi
 # the systemd boot drives clients (containerd's CRI, a user's own manager): the clients image
 use_clients_image
 run systemd --systemd -- "$repo/tests/cgroup/all-in-vm.sh" systemd "$build"

@@ -19,24 +19,9 @@ setup_file() {
 	# unique to the run: the cgroup hierarchies are the host's, shared with any other run
 	KUBEPODS=ocirun-kubepods-$(cut -c1-8 /proc/sys/kernel/random/uuid)
 	export KUBEPODS
-	local proto
-	proto=${CRI_API_PROTO:-}
-	if [ -z "$proto" ]; then
-		for proto in "$REPO/../shared/reference/cri-api/api.proto" \
-			"$REPO/../../shared/reference/cri-api/api.proto"; do
-			[ -f "$proto" ] && break
-		done
-	fi
-	[ -f "$proto" ] || { echo "the CRI api.proto was not found: set CRI_API_PROTO" >&2; return 1; }
-	mkdir -p "$CRI_STUBS" "$WORK/cni" "$WORK/logs"
-	/usr/bin/python3 -m grpc_tools.protoc -I "$(dirname "$proto")" --python_out="$CRI_STUBS" \
-		--grpc_python_out="$CRI_STUBS" "$(basename "$proto")" || return 1
-
-	# the pause image: one static binary
-	mkdir -p "$WORK/pause-rootfs"
-	cc -static -O2 -o "$WORK/pause-rootfs/pause" "$BATS_TEST_DIRNAME/cri/pause.c" || return 1
-	IMAGE_ROOTFS=$WORK/pause-rootfs IMAGE_CMD='["/pause"]' \
-		"$BATS_TEST_DIRNAME/image.sh" "$WORK/pause.tar" "$PAUSE_REF" || return 1
+	mkdir -p "$WORK/cni" "$WORK/logs"
+	# the client's stubs in $CRI_STUBS, the pause image
+	"$BATS_TEST_DIRNAME/cri/assets.sh" "$WORK" || return 1
 
 	# a bridge without masquerading or gateway: it lives in the suite's network namespace
 	cat >"$WORK/cni/10-ocirun-cri.conflist" <<-'CNI'

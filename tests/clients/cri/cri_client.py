@@ -6,7 +6,8 @@ streaming exec and attach over the WebSocket protocol of kubelet's streaming ser
 Usage: cri_client.py [--socket PATH] [--timeout SECONDS] COMMAND ARG...
 
   version | status | images | pods | ps [POD]
-  runp POD.json                    RunPodSandbox; prints the pod id
+  runp [--runtime-handler H] POD.json  RunPodSandbox (with the runtime handler H of
+                                   containerd's config); prints the pod id
   stopp POD | rmp POD | inspectp POD
   create POD CTR.json POD.json     CreateContainer; prints the container id
   start ID | stop [-t GRACE] ID | rm ID | inspect ID | stats ID | reopenlog ID
@@ -19,7 +20,7 @@ Usage: cri_client.py [--socket PATH] [--timeout SECONDS] COMMAND ARG...
 Configurations are the CRI messages as JSON (proto field names); inspect/stats/... print
 JSON.  The exit code is the command's for exec-sync and exec; 125 with the gRPC status on
 stderr when a call fails.  The Python stubs are generated from the CRI api.proto into the
-directory named by CRI_STUBS (python3 -m grpc_tools.protoc, see cri.bats).
+directory named by CRI_STUBS (python3 -m grpc_tools.protoc, see assets.sh).
 """
 
 import argparse
@@ -210,7 +211,9 @@ def main():
     for name in ("version", "status", "images", "pods"):
         sub.add_parser(name)
     sub.add_parser("ps").add_argument("pod", nargs="?")
-    sub.add_parser("runp").add_argument("config")
+    p = sub.add_parser("runp")
+    p.add_argument("--runtime-handler", default="", dest="handler")
+    p.add_argument("config")
     for name in ("stopp", "rmp", "inspectp", "start", "rm", "inspect", "stats", "reopenlog"):
         sub.add_parser(name).add_argument("id")
     p = sub.add_parser("create")
@@ -263,7 +266,8 @@ def command(c, a):
         dump(to_json(c.run("ListContainers", pb.ListContainersRequest(filter=f))))
     elif cmd == "runp":
         cfg = load(a.config, pb.PodSandboxConfig())
-        print(c.run("RunPodSandbox", pb.RunPodSandboxRequest(config=cfg)).pod_sandbox_id)
+        req = pb.RunPodSandboxRequest(config=cfg, runtime_handler=a.handler)
+        print(c.run("RunPodSandbox", req).pod_sandbox_id)
     elif cmd == "stopp":
         c.run("StopPodSandbox", pb.StopPodSandboxRequest(pod_sandbox_id=a.id))
     elif cmd == "rmp":
