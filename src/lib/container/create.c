@@ -51,7 +51,8 @@ struct create_ctx {
   bool state_dir_made;
   bool child_joins_cgroup; /* the child writes itself into the v1 hierarchies */
   bool resources_set;      /* the limits were written before the clone */
-  bool cgroup_after_clone; /* the cgroup is made while the child makes its namespaces */
+  bool child_unshares;     /* the child makes its namespaces while we go on (init.h) */
+  bool cgroup_after_clone; /* and the cgroup is made meanwhile */
 };
 
 static int child_entry(void *arg, const struct launch_child *io) {
@@ -252,20 +253,29 @@ static int set_resources(struct container *c, ocirun_error_t **err) {
 /* The namespaces the init may make itself, after the clone (init.h: unshare_flags). */
 #define CHILD_UNSHARED_NAMESPACES (CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS)
 
-/* Whether the init makes its namespaces itself while we make its cgroup, and then joins
- * that cgroup by itself: worth it for a new network namespace, and where the child joins
- * every hierarchy itself anyway (cgroupfs on cgroup v1 or hybrid, where making the cgroup
- * means a directory per hierarchy).  Not where the parent has to act on the child before
- * it goes on (a user namespace and its maps, execCPUAffinity.initial, network devices,
- * Intel RDT), nor where the clone happens inside joined pid or time namespaces. */
-static bool cgroup_made_after_clone(const struct create_ctx *ctx) {
-  const struct spec *s = ctx->c->spec;
+/* Whether the init makes its namespaces itself (unshare, right after the clone) while we
+ * write its resources and the rest of before_go, and waits for GO then: worth it for a new
+ * network namespace.  A new user namespace comes with the clone, and the namespaces the
+ * child makes then belong to it, as they would with the clone.  Not where the clone
+ * happens inside joined user, pid or time namespaces, nor with network devices (moved into
+ * the child's network namespace before GO). */
+static bool child_makes_namespaces(const struct create_ctx *ctx) {
   const int *fds = ctx->init.ns_fds;
 
-  return ctx->c->cgroup && cgroup_has_self_join(ctx->c->cgroup) &&
-         (ctx->init.clone_flags & CLONE_NEWNET) && !(ctx->init.clone_flags & CLONE_NEWUSER) &&
-         fds[SPEC_NS_USER] < 0 && fds[SPEC_NS_PID] < 0 && fds[SPEC_NS_TIME] < 0 &&
-         s->process.exec_cpu_affinity.initial == NULL && s->linux_.net_devices_len == 0 &&
+  return (ctx->init.clone_flags & CLONE_NEWNET) && fds[SPEC_NS_USER] < 0 && fds[SPEC_NS_PID] < 0 &&
+         fds[SPEC_NS_TIME] < 0 && ctx->c->spec->linux_.net_devices_len == 0;
+}
+
+/* And whether we make its cgroup meanwhile too, which the child joins by itself after GO:
+ * where making it means a directory per v1 hierarchy (cgroupfs on v1 or hybrid).  Not
+ * with execCPUAffinity.initial (the parent moves the child then), nor Intel RDT, nor for a
+ * rootless runtime (it may go on without a cgroup, see create_shell.c, which it learns
+ * only when it tries to make one). */
+static bool cgroup_made_after_clone(const struct create_ctx *ctx) {
+  const struct spec *s = ctx->c->spec;
+
+  return ctx->child_unshares && ctx->c->cgroup && cgroup_has_self_join(ctx->c->cgroup) &&
+         !ctx->opts->rootless && s->process.exec_cpu_affinity.initial == NULL &&
          !s->linux_.intel_rdt.present;
 }
 
@@ -323,16 +333,17 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   /* With execCPUAffinity.initial the parent sets the affinity before the move, so the
    * parent moves the child; otherwise the child moves itself (see cgroup.h), right after
    * the clone or, when its cgroup is made after the clone, after GO. */
-  if (ctx->cgroup_after_clone) {
+  if (ctx->child_unshares)
     ctx->init.unshare_flags = ctx->init.clone_flags & CHILD_UNSHARED_NAMESPACES;
+  if (ctx->cgroup_after_clone)
     ctx->init.join_after_go = c->cgroup;
-  } else if (c->cgroup && c->spec->process.exec_cpu_affinity.initial == NULL &&
-             cgroup_self_join_fds(c->cgroup, &ctx->init.cgroup_join_fds, &ctx->init.cgroup_join_len,
-                                  err) < 0)
+  else if (c->cgroup && c->spec->process.exec_cpu_affinity.initial == NULL &&
+           cgroup_self_join_fds(c->cgroup, &ctx->init.cgroup_join_fds, &ctx->init.cgroup_join_len,
+                                err) < 0)
     return -1;
   ctx->child_joins_cgroup = ctx->init.cgroup_join_len > 0 || ctx->cgroup_after_clone;
   ctx->init.wait_for_go =
-      ctx->cgroup_after_clone || !(cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup) ||
+      ctx->child_unshares || !(cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup) ||
       c->spec->process.exec_cpu_affinity.initial != NULL ||
       c->spec->hooks.create_container.len > 0 || c->spec->linux_.net_devices_len > 0 ||
       c->spec->linux_.intel_rdt.present || (ctx->init.clone_flags & CLONE_NEWUSER) ||
@@ -340,8 +351,9 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   trace_pointf("cgroup join fds", "%zu hierarchies", ctx->init.cgroup_join_len);
   /* A child that is in its cgroup from the clone on, or that joins it itself, may go on
    * without waiting for GO: the limits (a cpuset that SCHED_DEADLINE is checked against,
-   * pids, memory) must be in place before it runs, as they are when runc's init resumes. */
-  if (c->cgroup && !ctx->cgroup_after_clone &&
+   * pids, memory) must be in place before it runs, as they are when runc's init resumes.
+   * A child that makes its namespaces first waits for GO: they are written meanwhile. */
+  if (c->cgroup && !ctx->child_unshares &&
       (cgroup_placed_by_clone(ctx) || ctx->child_joins_cgroup)) {
     if (set_resources(c, err) < 0)
       return -1;
@@ -466,6 +478,7 @@ int container_create(const struct create_options *opts, struct container *c, oci
     goto fail;
   ctx.raw = raw;
   ctx.raw_len = raw_len;
+  ctx.child_unshares = child_makes_namespaces(&ctx);
   ctx.cgroup_after_clone = cgroup_made_after_clone(&ctx);
   if (ctx.cgroup_after_clone ? cgroup_create_clone_target(c->cgroup, err) < 0
                              : container_make_cgroup(opts, c, err) < 0)
