@@ -151,6 +151,23 @@ atime_bind() {
 	[ "${lines[2]}" = "$(readlink /proc/$pid/ns/user)" ]
 }
 
+@test "userns: the init's network, ipc, uts and mount namespaces belong to its user namespace" {
+	with_userns
+	set_args sleep 100
+	start_detached
+	pid=$(container_pid "$ID")
+	user=$(stat -L -c %i "/proc/$pid/ns/user")
+	[ "$user" != "$(stat -L -c %i /proc/self/ns/user)" ]
+	for ns in net ipc uts mnt; do
+		# NS_GET_USERNS: the owning user namespace of a namespace
+		owner=$(python3 -c 'import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+print(os.fstat(fcntl.ioctl(fd, 0xb701)).st_ino)' "/proc/$pid/ns/$ns")
+		[ "$owner" = "$user" ] || fail "$ns namespace owned by user namespace $owner, not $user"
+		[ "$(readlink "/proc/$pid/ns/$ns")" != "$(readlink "/proc/self/ns/$ns")" ]
+	done
+}
+
 @test "userns: time namespace with offsets in a user namespace" {
 	[ -e /proc/self/ns/time ] || skip "no time namespaces"
 	skip_if_runc "runc 1.1 has no time namespace"
