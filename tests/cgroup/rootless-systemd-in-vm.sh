@@ -1,23 +1,35 @@
 #!/bin/bash
 # Rootless containers with the systemd driver and the user's own manager, on a host where
-# systemd is PID 1 (the test VM):
+# systemd is PID 1 (the test VM, clients image of tests/vm-images.bash for the user bus):
+#   . tests/vm-images.bash; use_clients_image
 #   /work/shared/vm/run-in-vm --systemd -- tests/cgroup/rootless-systemd-in-vm.sh [BUILD_DIR]
 # An ordinary user with lingering enabled (user@UID.service running, its bus in
-# $XDG_RUNTIME_DIR/bus) runs an `ocirun spec --rootless` container with --systemd-cgroup:
+# $XDG_RUNTIME_DIR/bus) runs `ocirun spec --rootless` containers with --systemd-cgroup:
 # the scope is a unit of the user's manager (not of the system's), in the user manager's
-# slice, with the container's init in its cgroup and the pids limit as a unit property;
-# delete stops it. runc (when installed) is run the same way beside it.
-# The user's bus comes with dbus-user-session, which the default guest image lacks:
-#   RUN_IN_VM_CACHE=/var/tmp/run-in-vm-userbus RUN_IN_VM_EXTRA_PACKAGES=dbus-user-session \
-#     run-in-vm --systemd -- tests/cgroup/rootless-systemd-in-vm.sh BUILD_DIR
-# Without it the script says so and stops ("0 passed, 0 failed, 1 skipped").
+# slice (user.slice when the config names none), delegated, with the container's init in
+# its cgroup and the pids limit as a unit property; exec joins the scope, update changes
+# the unit's property and the file, pause/resume freeze the scope, kill and delete stop
+# it, delete -f of a running one too.  runc (when installed) goes through the same checks
+# beside it: its results are printed, ocirun's are counted.
+# Without a user bus (dbus-user-session missing) the script says so and stops
+# ("0 passed, 0 failed, 1 skipped").
 set -uo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$here/build}
 fail=0
 pass=0
+runc_results=()
+label=ocirun
 check() {
-  if eval "$1"; then echo "ok - $1"; pass=$((pass + 1)); else echo "not ok - $1"; fail=$((fail + 1)); fi
+  local r
+  if eval "$1"; then r=ok; else r="not ok"; fi
+  if [ "$label" = ocirun ]; then
+    echo "$r - $1"
+    if [ "$r" = ok ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+  else
+    echo "runc: $r - $1"
+    runc_results+=("$r")
+  fi
 }
 
 [ -d /run/systemd/system ] || { echo "systemd is not PID 1"; echo "0 passed, 1 failed"; exit 1; }
@@ -25,9 +37,14 @@ id rsd >/dev/null 2>&1 || useradd -m -s /bin/bash rsd
 uid=$(id -u rsd)
 work=$(mktemp -d /tmp/rootless-sd.XXXXXX)
 cp "$build/ocirun" "$work/ocirun"
-trap 'as_user "$work/ocirun --root $work/state --systemd-cgroup delete -f rsd1" >/dev/null 2>&1
-  as_user "runc --root $work/runc-state --systemd-cgroup delete -f rsd2" >/dev/null 2>&1
-  rm -rf "$work"' EXIT
+cleanup() {
+  for id in o1 o2 r1 r2; do
+    as_user "$work/ocirun --root $work/ocirun-state --systemd-cgroup delete -f $id" >/dev/null 2>&1
+    as_user "runc --root $work/runc-state --systemd-cgroup delete -f $id" >/dev/null 2>&1
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 mkdir -p "$work/bundle/rootfs/bin" "$work/bundle/rootfs/proc" "$work/bundle/rootfs/dev" \
   "$work/bundle/rootfs/sys" "$work/bundle/rootfs/tmp"
 cp "$(command -v busybox)" "$work/bundle/rootfs/bin/"
@@ -53,35 +70,110 @@ mgr=/sys/fs/cgroup/user.slice/user-$uid.slice/user@$uid.service
 
 as_user "$work/ocirun spec --rootless"
 as_user "jq '.process.terminal = false | .process.args = [\"sleep\", \"100\"] |
-  .linux.cgroupsPath = \"user.slice:runc:ID\" | .linux.resources.pids.limit = 33' config.json >c.json &&
-  mv c.json config.json"
+  .linux.resources.pids.limit = 33' config.json >base.json"
+# config.json with cgroupsPath $1 (none when empty)
+config() {
+  if [ -n "$1" ]; then
+    as_user "jq '.linux.cgroupsPath = \"$1\"' base.json >config.json"
+  else
+    as_user "cp base.json config.json"
+  fi
+}
 
-sed 's/"user.slice:runc:ID"/"user.slice:runc:rsd1"/' "$work/bundle/config.json" >"$work/c" &&
-  cat "$work/c" >"$work/bundle/config.json"
-as_user "$work/ocirun --root $work/state --systemd-cgroup run -d rsd1" >"$work/out" 2>&1
-rc=$?
-cat "$work/out"
-check '[ $rc -eq 0 ]'
-check 'as_user "systemctl --user is-active --quiet runc-rsd1.scope"'
-check '! systemctl is-active --quiet runc-rsd1.scope'
-check '[ "$(user_prop runc-rsd1.scope Slice)" = user.slice ]'
-check '[ "$(user_prop runc-rsd1.scope TasksMax)" = 33 ]'
-pid=$(as_user "$work/ocirun --root $work/state state rsd1" | jq -r .pid)
-check "grep -qx '0::/user.slice/user-$uid.slice/user@$uid.service/user.slice/runc-rsd1.scope' /proc/$pid/cgroup"
-check "[ \"\$(cat $mgr/user.slice/runc-rsd1.scope/pids.max 2>/dev/null)\" = 33 ]"
-as_user "$work/ocirun --root $work/state --systemd-cgroup delete -f rsd1"
-check '! as_user "systemctl --user is-active --quiet runc-rsd1.scope"'
-check '[ ! -d $mgr/user.slice/runc-rsd1.scope ]'
+# the checks, for runtime $1 (ocirun or runc) with containers $2 and $3
+checks() {
+  local rt=$1 a=$2 b=$3 state pid scope out rc
+  label=$rt
+  if [ "$rt" = ocirun ]; then rt="$work/ocirun --root $work/ocirun-state --systemd-cgroup"; else
+    rt="runc --root $work/runc-state --systemd-cgroup"
+  fi
+  scope=$mgr/user.slice/runc-$a.scope
+  echo "== $label: cgroupsPath user.slice:runc:$a"
+  config "user.slice:runc:$a"
+  # (into a file: the container's stdio stays open as long as it runs)
+  as_user "$rt run -d $a" >"$work/out" 2>&1
+  rc=$?
+  cat "$work/out"
+  check '[ $rc -eq 0 ]'
+  check 'as_user "systemctl --user is-active --quiet runc-$a.scope"'
+  check '! systemctl is-active --quiet runc-$a.scope'
+  check '[ "$(user_prop runc-$a.scope Slice)" = user.slice ]'
+  check '[ "$(user_prop runc-$a.scope Delegate)" = yes ]'
+  check '[ "$(user_prop runc-$a.scope TasksMax)" = 33 ]'
+  pid=$(as_user "$rt state $a" | jq -r .pid)
+  check "grep -qx '0::/user.slice/user-$uid.slice/user@$uid.service/user.slice/runc-$a.scope' /proc/$pid/cgroup"
+  check '[ "$(cat $scope/pids.max 2>/dev/null)" = 33 ]'
+  # exec: the process joins the scope, although the runtime runs outside user@UID.service
+  # (in su's session scope), from where it may not move a process there itself ("0::/" in
+  # the container's cgroup namespace, the whole path without one)
+  out=$(as_user "$rt exec $a cat /proc/self/cgroup" 2>&1)
+  echo "exec: $out"
+  check '[ "$out" = "0::/" ] || [ "$out" = "0::/user.slice/user-$uid.slice/user@$uid.service/user.slice/runc-$a.scope" ]'
+  # update: the unit's property and the scope's file
+  out=$(as_user "$rt update --pids-limit 44 $a" 2>&1)
+  rc=$?
+  echo "update: rc=$rc $out"
+  check '[ $rc -eq 0 ]'
+  check '[ "$(user_prop runc-$a.scope TasksMax)" = 44 ]'
+  check '[ "$(cat $scope/pids.max 2>/dev/null)" = 44 ]'
+  # pause and resume freeze and thaw the scope
+  out=$(as_user "$rt pause $a" 2>&1)
+  rc=$?
+  echo "pause: rc=$rc $out"
+  check '[ $rc -eq 0 ]'
+  check '[ "$(as_user "$rt state $a" | jq -r .status)" = paused ]'
+  check 'grep -qx "frozen 1" $scope/cgroup.events'
+  out=$(as_user "$rt resume $a" 2>&1)
+  rc=$?
+  echo "resume: rc=$rc $out"
+  [ -f "$scope/cgroup.freeze" ] && echo 0 >"$scope/cgroup.freeze"
+  check '[ $rc -eq 0 ]'
+  check '[ "$(as_user "$rt state $a" | jq -r .status)" = running ]'
+  check 'grep -qx "frozen 0" $scope/cgroup.events'
+  # kill: the init dies, the scope goes with its last process; delete removes the rest
+  out=$(as_user "$rt kill $a KILL" 2>&1)
+  rc=$?
+  echo "kill: rc=$rc $out"
+  check '[ $rc -eq 0 ]'
+  for _ in $(seq 100); do
+    [ "$(as_user "$rt state $a" | jq -r .status)" = stopped ] && break
+    sleep 0.1
+  done
+  check '[ "$(as_user "$rt state $a" | jq -r .status)" = stopped ]'
+  out=$(as_user "$rt delete $a" 2>&1)
+  rc=$?
+  echo "delete: rc=$rc $out"
+  check '[ $rc -eq 0 ]'
+  check '! as_user "systemctl --user is-active --quiet runc-$a.scope"'
+  check '[ ! -d $scope ]'
 
+  # no cgroupsPath: the user manager's user.slice, unit runc-ID.scope; delete -f of a
+  # running container stops its scope
+  echo "== $label: no cgroupsPath"
+  config ""
+  scope=$mgr/user.slice/runc-$b.scope
+  as_user "$rt run -d $b" >"$work/out" 2>&1
+  rc=$?
+  cat "$work/out"
+  check '[ $rc -eq 0 ]'
+  check 'as_user "systemctl --user is-active --quiet runc-$b.scope"'
+  check '[ "$(user_prop runc-$b.scope Slice)" = user.slice ]'
+  check '[ -d $scope ]'
+  out=$(as_user "$rt delete -f $b" 2>&1)
+  rc=$?
+  echo "delete -f: rc=$rc $out"
+  check '[ $rc -eq 0 ]'
+  check '! as_user "systemctl --user is-active --quiet runc-$b.scope"'
+  check '[ ! -d $scope ]'
+  check '! as_user "$rt state $b" >/dev/null 2>&1'
+}
+
+checks ocirun o1 o2
 if command -v runc >/dev/null; then
-  # runc beside it, the same way: the same unit in the same manager
-  sed 's/"user.slice:runc:rsd1"/"user.slice:runc:rsd2"/' "$work/bundle/config.json" >"$work/c" &&
-    cat "$work/c" >"$work/bundle/config.json"
-  as_user "runc --root $work/runc-state --systemd-cgroup run -d rsd2" >"$work/out" 2>&1
-  echo "runc: rc=$? $(cat "$work/out")"
-  echo "runc: active=$(as_user "systemctl --user is-active runc-rsd2.scope")" \
-    "slice=$(user_prop runc-rsd2.scope Slice) tasksmax=$(user_prop runc-rsd2.scope TasksMax)"
-  as_user "runc --root $work/runc-state --systemd-cgroup delete -f rsd2"
+  checks runc r1 r2
+  ok=0
+  for r in "${runc_results[@]}"; do [ "$r" = ok ] && ok=$((ok + 1)); done
+  echo "runc $(runc --version | head -n 1 | awk '{print $3}'): $ok of ${#runc_results[@]} checks ok"
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

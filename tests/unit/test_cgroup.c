@@ -235,22 +235,30 @@ static void test_systemd(void) {
   size_t nbits = 0;
   ocirun_error_t *err = NULL;
 
-  CHECK(cgroup_systemd_parse_path("machine.slice:docker:abc", "id", &slice, &unit, NULL) == 0);
+  CHECK(cgroup_systemd_parse_path("machine.slice:docker:abc", "id", false, &slice, &unit, NULL) ==
+        0);
   CHECK_STR_EQ(slice, "machine.slice");
   CHECK_STR_EQ(unit, "docker-abc.scope");
   free(slice), free(unit);
-  CHECK(cgroup_systemd_parse_path(NULL, "id1", &slice, &unit, NULL) == 0);
+  CHECK(cgroup_systemd_parse_path(NULL, "id1", false, &slice, &unit, NULL) == 0);
   CHECK_STR_EQ(slice, "system.slice");
   CHECK_STR_EQ(unit, "runc-id1.scope");
   free(slice), free(unit);
-  CHECK(cgroup_systemd_parse_path(":p:n", "id", &slice, &unit, NULL) == 0);
+  CHECK(cgroup_systemd_parse_path(":p:n", "id", false, &slice, &unit, NULL) == 0);
   CHECK_STR_EQ(slice, "system.slice");
   CHECK_STR_EQ(unit, "p-n.scope");
   free(slice), free(unit);
-  CHECK(cgroup_systemd_parse_path("a.slice::my.slice", "id", &slice, &unit, NULL) == 0);
+  CHECK(cgroup_systemd_parse_path(NULL, "id1", true, &slice, &unit, NULL) == 0);
+  CHECK_STR_EQ(slice, "user.slice");
+  CHECK_STR_EQ(unit, "runc-id1.scope");
+  free(slice), free(unit);
+  CHECK(cgroup_systemd_parse_path(":p:n", "id", true, &slice, &unit, NULL) == 0);
+  CHECK_STR_EQ(slice, "user.slice");
+  free(slice), free(unit);
+  CHECK(cgroup_systemd_parse_path("a.slice::my.slice", "id", false, &slice, &unit, NULL) == 0);
   CHECK_STR_EQ(unit, "my.slice");
   free(slice), free(unit);
-  CHECK(cgroup_systemd_parse_path("/a/b", "id", &slice, &unit, &err) < 0);
+  CHECK(cgroup_systemd_parse_path("/a/b", "id", false, &slice, &unit, &err) < 0);
   CHECK_CONTAINS(emsg(err), "slice:prefix:name");
   ocirun_error_free(&err);
 

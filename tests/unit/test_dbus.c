@@ -277,8 +277,8 @@ static void test_parse(void) {
 }
 
 /* An ERROR or METHOD_RETURN as a bus would send it, in our byte order. */
-static void reply_message(struct dbus_writer *out, uint8_t type, uint32_t serial, uint32_t reply_to,
-                          const char *error_name, const char *str) {
+static void message_named(struct dbus_writer *out, uint8_t type, uint32_t serial, uint32_t reply_to,
+                          const char *error_name, const char *str, const char *member) {
   struct dbus_writer body = {0};
   if (str)
     dbus_put_string(&body, str);
@@ -302,7 +302,7 @@ static void reply_message(struct dbus_writer *out, uint8_t type, uint32_t serial
     dbus_struct_begin(out);
     dbus_put_byte(out, 3);
     dbus_variant_begin(out, "s");
-    dbus_put_string(out, "NameAcquired");
+    dbus_put_string(out, member);
   } else {
     dbus_struct_begin(out);
     dbus_put_byte(out, 5);
@@ -325,6 +325,11 @@ static void reply_message(struct dbus_writer *out, uint8_t type, uint32_t serial
   dbus_pad(out, 8);
   dbus_put_raw(out, body.data, body.len);
   dbus_writer_clear(&body);
+}
+
+static void reply_message(struct dbus_writer *out, uint8_t type, uint32_t serial, uint32_t reply_to,
+                          const char *error_name, const char *str) {
+  message_named(out, type, serial, reply_to, error_name, str, "NameAcquired");
 }
 
 static void test_error_reply(void) {
@@ -431,13 +436,27 @@ static void fake_bus(int fd) {
         _exit(9);
       reply_message(&w, DBUS_METHOD_RETURN, 2, 1, NULL, ":1.9");
     } else {
-      reply_message(&w, DBUS_ERROR, 3, 2, "org.freedesktop.systemd1.NoSuchUnit",
+      /* a signal awaited next, before the reply: kept for dbus_wait_signal */
+      message_named(&w, DBUS_SIGNAL, 3, 0, NULL, "first", "JobRemoved");
+      if (write(fd, w.data, w.len) != (ssize_t)w.len)
+        _exit(9);
+      reply_message(&w, DBUS_ERROR, 4, 2, "org.freedesktop.systemd1.NoSuchUnit",
                     "Unit x.scope not loaded.");
     }
     /* in two pieces, to be reassembled */
     if (write(fd, w.data, 5) != 5 || write(fd, w.data + 5, w.len - 5) != (ssize_t)(w.len - 5))
       _exit(10);
   }
+  /* after the reply: another signal, passed over, then the awaited one */
+  message_named(&w, DBUS_SIGNAL, 5, 0, NULL, "other", "UnitNew");
+  if (write(fd, w.data, w.len) != (ssize_t)w.len)
+    _exit(11);
+  message_named(&w, DBUS_SIGNAL, 6, 0, NULL, "second", "JobRemoved");
+  if (write(fd, w.data, w.len) != (ssize_t)w.len)
+    _exit(11);
+  /* then nothing until the client closes */
+  if (read(fd, buf, sizeof(buf)) != 0)
+    _exit(12);
   dbus_writer_clear(&w);
   _exit(0);
 }
@@ -466,6 +485,7 @@ static void test_connection(void) {
   CHECK_STR_EQ(c.unique_name, ":1.9");
   struct dbus_writer body = {0};
   dbus_put_string(&body, "x.scope");
+  c.keep_member = "JobRemoved";
   char *msg = unit_error_message(
       dbus_call(&c, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                 "org.freedesktop.systemd1.Manager", "ResetFailedUnit", "s", &body, NULL, &err),
@@ -474,6 +494,22 @@ static void test_connection(void) {
                     "file or directory");
   free(msg);
   dbus_writer_clear(&body);
+  /* the one kept during the call first, then the one read after UnitNew, then none */
+  struct dbus_reply sig = {0};
+  const char *arg = NULL;
+  struct dbus_reader rd;
+  CHECK(c.nkept == 1);
+  CHECK(dbus_wait_signal(&c, 1000, &sig, &err) == 0);
+  dbus_reader_init(&rd, &sig.msg);
+  CHECK(dbus_read_string(&rd, 's', &arg) == 0 && arg && strcmp(arg, "first") == 0);
+  CHECK(dbus_wait_signal(&c, 5000, &sig, &err) == 0);
+  dbus_reader_init(&rd, &sig.msg);
+  CHECK(dbus_read_string(&rd, 's', &arg) == 0 && arg && strcmp(arg, "second") == 0);
+  msg = unit_error_message(dbus_wait_signal(&c, 50, &sig, &err), &err);
+  CHECK_CONTAINS(msg, "wait for the JobRemoved signal from unix:path=");
+  CHECK_CONTAINS(msg, "Connection timed out");
+  free(msg);
+  dbus_reply_clear(&sig);
   dbus_close(&c);
   CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
 

@@ -2,7 +2,7 @@
  * over D-Bus (StartTransientUnit with the process and the resource
  * properties, through our own client in dbus/); everything else goes through the cgroupfs
  * driver on the unit's directory.  Commands that do not start, change or stop a unit never
- * connect to the bus. */
+ * connect to the bus, but for an exec that may not move its process itself (join_existing). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +14,16 @@
 #include "cgroup/cgroup_systemd.h"
 #include "dbus/dbus.h"
 #include "util/cleanup.h"
-#include "util/userns.h"
 #include "util/fs.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/userns.h"
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 struct sd_state {
   const struct cgroup_driver *fs; /* the cgroupfs driver for the unit's directory */
@@ -150,6 +158,67 @@ const char *const cgroup_systemd_signatures[] = {
     [SD_RESET_FAILED] = "s",
 };
 
+#define JOB_REMOVED_RULE                                                                           \
+  "type='signal',sender='org.freedesktop.systemd1',path='/org/freedesktop/systemd1',"              \
+  "interface='org.freedesktop.systemd1.Manager',member='JobRemoved'"
+
+/* The start job of unit (the object path in the StartTransientUnit reply started) ends:
+ * JobRemoved (id, job, unit, result) with result "done" when the unit runs.  A manager that
+ * does not say within LIMIT_SYSTEMD_JOB_MS is warned about and trusted, as runc does; any
+ * other result fails the start with runc's words. */
+static int wait_job(const char *unit, struct dbus_conn *bus, const struct dbus_reply *started,
+                    ocirun_error_t **err) {
+  struct dbus_reader rd;
+  const char *job = NULL;
+  _cleanup_free_ char *want = NULL;
+  struct dbus_reply sig = {0};
+  int ret = -1;
+
+  dbus_reader_init(&rd, &started->msg);
+  if (started->msg.signature == NULL || strcmp(started->msg.signature, "o") != 0 ||
+      dbus_read_string(&rd, 'o', &job) < 0)
+    return ocirun_error_set(
+        err, EBADMSG, "systemd cgroup driver: StartTransientUnit %s: no job in the reply", unit);
+  want = strdup(job);
+  if (want == NULL)
+    return ocirun_error_set(err, ENOMEM, "systemd cgroup driver: StartTransientUnit %s", unit);
+  for (int64_t left = LIMIT_SYSTEMD_JOB_MS, start = now_ms(); left > 0;
+       left = LIMIT_SYSTEMD_JOB_MS - (now_ms() - start)) {
+    ocirun_error_t *werr = NULL;
+    const char *path, *name, *result;
+    uint32_t id;
+    if (dbus_wait_signal(bus, (int)left, &sig, &werr) < 0) {
+      if (werr->status != ETIMEDOUT) {
+        ocirun_error_move(err, &werr);
+        ocirun_error_prefix(err, "systemd cgroup driver: start %s", unit);
+        goto out;
+      }
+      ocirun_error_free(&werr);
+      break;
+    }
+    dbus_reader_init(&rd, &sig.msg);
+    if (sig.msg.interface == NULL ||
+        strcmp(sig.msg.interface, "org.freedesktop.systemd1.Manager") != 0 ||
+        sig.msg.signature == NULL || strcmp(sig.msg.signature, "uoss") != 0 ||
+        dbus_read_u32(&rd, &id) < 0 || dbus_read_string(&rd, 'o', &path) < 0 ||
+        dbus_read_string(&rd, 's', &name) < 0 || dbus_read_string(&rd, 's', &result) < 0 ||
+        strcmp(path, want) != 0)
+      continue;
+    if (strcmp(result, "done") != 0) {
+      ocirun_error_set(err, EIO, "error creating systemd unit `%s`: got `%s`", unit, result);
+      goto out;
+    }
+    ret = 0;
+    goto out;
+  }
+  log_warn("systemd cgroup driver: no end of the start job of %s within %d s: going on", unit,
+           LIMIT_SYSTEMD_JOB_MS / 1000);
+  ret = 0;
+out:
+  dbus_reply_clear(&sig);
+  return ret;
+}
+
 /* One systemd1.Manager call, on bus (connected first when it is not yet: the caller closes
  * it, so that calls in a row share one connection). */
 static int sd_call(struct cgroup *cg, enum cgroup_systemd_method kind, pid_t pid,
@@ -159,6 +228,7 @@ static int sd_call(struct cgroup *cg, enum cgroup_systemd_method kind, pid_t pid
   struct sd_state *st = cg->sd;
   struct cgroup_systemd_props props = {0}, annotated = {0};
   struct dbus_writer body = {0};
+  struct dbus_reply reply = {0};
   char desc[256];
   int ret = -1;
 
@@ -190,14 +260,26 @@ static int sd_call(struct cgroup *cg, enum cgroup_systemd_method kind, pid_t pid
                         st->user ? "user" : "system");
     goto out;
   }
+  /* as runc: the unit is there once its start job is done, which the manager says in a
+   * JobRemoved signal to the client that queued the job */
+  if (kind == SD_START) {
+    bus->keep_member = "JobRemoved";
+    if (dbus_add_match(bus, JOB_REMOVED_RULE, err) < 0) {
+      ocirun_error_prefix(err, "systemd cgroup driver: subscribe to the end of jobs");
+      goto out;
+    }
+  }
   if (dbus_call(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                 "org.freedesktop.systemd1.Manager", members[kind], cgroup_systemd_signatures[kind],
-                &body, NULL, err) < 0) {
+                &body, kind == SD_START ? &reply : NULL, err) < 0) {
     ocirun_error_prefix(err, "systemd cgroup driver: %s %s", members[kind], cg->unit);
     goto out;
   }
+  if (kind == SD_START && wait_job(cg->unit, bus, &reply, err) < 0)
+    goto out;
   ret = 0;
 out:
+  dbus_reply_clear(&reply);
   dbus_writer_clear(&body);
   cgroup_systemd_props_clear(&props);
   cgroup_systemd_props_clear(&annotated);
@@ -239,11 +321,75 @@ static int delegate_to_owner(struct cgroup *cg, ocirun_error_t **err) {
   return 0;
 }
 
+/* AttachProcessesToUnit (systemd 238): the manager moves pid into the unit's cgroup (or
+ * its sub-cgroup sub). */
+static int attach_by_manager(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err) {
+  struct sd_state *st = cg->sd;
+  struct dbus_conn bus = {.fd = -1};
+  struct dbus_writer body = {0};
+  _cleanup_free_ char *subcgroup = NULL;
+  int ret = -1;
+
+  if (asprintf(&subcgroup, "%s%s", sub ? "/" : "", sub ? sub : "") < 0) {
+    subcgroup = NULL;
+    return ocirun_error_set(err, ENOMEM, "systemd cgroup driver: AttachProcessesToUnit");
+  }
+  dbus_put_string(&body, cg->unit);
+  dbus_put_string(&body, subcgroup);
+  struct dbus_array a = dbus_array_begin(&body, 4);
+  dbus_put_u32(&body, (uint32_t)pid);
+  dbus_array_end(&body, a);
+  if (body.err) {
+    ocirun_error_set(err, body.err, "systemd cgroup driver: build AttachProcessesToUnit message");
+    goto out;
+  }
+  if (dbus_open(&bus, st->user, err) < 0) {
+    ocirun_error_prefix(err, "systemd cgroup driver: connect to the %s bus",
+                        st->user ? "user" : "system");
+    goto out;
+  }
+  if (dbus_call(&bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                "org.freedesktop.systemd1.Manager", "AttachProcessesToUnit", "ssau", &body, NULL,
+                err) < 0) {
+    ocirun_error_prefix(err, "systemd cgroup driver: AttachProcessesToUnit %s pid %d", cg->unit,
+                        (int)pid);
+    goto out;
+  }
+  ret = 0;
+out:
+  dbus_close(&bus);
+  dbus_writer_clear(&body);
+  return ret;
+}
+
+/* Into a unit that exists (exec): by hand.  A rootless runtime that runs outside its user
+ * manager's subtree (in a login session's scope) may not move a process from there: the
+ * common ancestor, user-UID.slice, is root's.  Its manager can, asking the system's (as for
+ * the PIDs of a new scope), so it is asked then. */
+static int join_existing(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err) {
+  struct sd_state *st = cg->sd;
+  ocirun_error_t *ferr = NULL;
+
+  if (st->fs->apply(cg, pid, sub, &ferr) == 0)
+    return 0;
+  if (!st->user || !st->v2 || ferr->status != EACCES) {
+    ocirun_error_move(err, &ferr);
+    return -1;
+  }
+  if (attach_by_manager(cg, pid, sub, err) < 0) {
+    ocirun_error_prefix(err, "%s; then", ferr->msg);
+    ocirun_error_free(&ferr);
+    return -1;
+  }
+  ocirun_error_free(&ferr);
+  return 0;
+}
+
 static int sd_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err) {
   struct sd_state *st = cg->sd;
   const char *dir = st->v2 ? cg->unified_path : (cg->nhier ? cg->hier[0].path : NULL);
   if (sub || cg->existing || (dir && access(dir, F_OK) == 0))
-    return st->fs->apply(cg, pid, sub, err);
+    return join_existing(cg, pid, sub, err);
   struct dbus_conn bus = {.fd = -1};
   int r = sd_call(cg, SD_START, pid, cg->resources, &bus, err);
   dbus_close(&bus);
@@ -343,18 +489,6 @@ int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, ocirun_erro
   if (access("/run/systemd/system", F_OK) != 0)
     return ocirun_error_set(
         err, 0, "systemd cgroup driver: systemd is not running (no /run/systemd/system)");
-  if (cgroup_systemd_parse_path(cgroups_path, cg->id, &cg->slice, &cg->unit, err) < 0)
-    return -1;
-  /* bad property annotations fail the create before anything exists */
-  if (cg->annotations) {
-    struct cgroup_systemd_props check = {0};
-    int r = cgroup_systemd_annotation_props(cg->annotations, &check, err);
-    cgroup_systemd_props_clear(&check);
-    if (r < 0)
-      return -1;
-  }
-  if (cgroup_systemd_expand_slice(cg->slice, &expanded, err) < 0)
-    return -1;
   /* As runc: a rootless runtime (an ordinary user, or root of a user namespace other than
    * the initial one, as under rootless podman) uses its user manager, whose units live
    * where systemd's user@.service puts them (Slice=user-UID.slice), UID being the id its
@@ -367,6 +501,18 @@ int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, ocirun_erro
                             "systemd cgroup driver: the user namespace maps no outside id to "
                             "uid %u (/proc/self/uid_map)",
                             (unsigned)geteuid());
+  if (cgroup_systemd_parse_path(cgroups_path, cg->id, user, &cg->slice, &cg->unit, err) < 0)
+    return -1;
+  /* bad property annotations fail the create before anything exists */
+  if (cg->annotations) {
+    struct cgroup_systemd_props check = {0};
+    int r = cgroup_systemd_annotation_props(cg->annotations, &check, err);
+    cgroup_systemd_props_clear(&check);
+    if (r < 0)
+      return -1;
+  }
+  if (cgroup_systemd_expand_slice(cg->slice, &expanded, err) < 0)
+    return -1;
   if ((user ? asprintf(&rel, "/user.slice/user-%u.slice/user@%u.service%s/%s", (unsigned)owner,
                        (unsigned)owner, expanded, cg->unit)
             : asprintf(&rel, "%s/%s", expanded, cg->unit)) < 0) {

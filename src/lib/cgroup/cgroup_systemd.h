@@ -40,9 +40,10 @@ struct cgroup_systemd_props {
 };
 
 /* "system.slice:runc:abc" -> slice "system.slice", unit "runc-abc.scope";
- * empty -> system.slice, runc-<id>.scope.  Errors name the expected format. */
-int cgroup_systemd_parse_path(const char *cgroups_path, const char *id, char **slice, char **unit,
-                              ocirun_error_t **err);
+ * empty -> system.slice (user.slice for the user's own manager, as runc), runc-<id>.scope.
+ * Errors name the expected format. */
+int cgroup_systemd_parse_path(const char *cgroups_path, const char *id, bool user, char **slice,
+                              char **unit, ocirun_error_t **err);
 /* "a-b-c.slice" -> "/a.slice/a-b.slice/a-b-c.slice"; "-.slice" -> "". */
 int cgroup_systemd_expand_slice(const char *slice, char **out, ocirun_error_t **err);
 /* "0-2,7" -> bitmask bytes, CPU 0 = bit 0 of byte 0 (AllowedCPUs). */

@@ -15,10 +15,10 @@
 #include "util/fs.h"
 #include "util/log.h"
 
-int cgroup_systemd_parse_path(const char *cgroups_path, const char *id, char **slice, char **unit,
-                              ocirun_error_t **err) {
+int cgroup_systemd_parse_path(const char *cgroups_path, const char *id, bool user, char **slice,
+                              char **unit, ocirun_error_t **err) {
   _cleanup_free_ char *copy = NULL;
-  const char *parts[3] = {"system.slice", "runc", id};
+  const char *parts[3] = {user ? "user.slice" : "system.slice", "runc", id};
   if (cgroups_path && cgroups_path[0]) {
     char *c1, *c2;
     copy = strdup(cgroups_path);

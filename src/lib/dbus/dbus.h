@@ -127,6 +127,7 @@ int dbus_address_unix(const char *address, size_t idx, char *path, size_t size, 
                       ocirun_error_t **err);
 
 /* ---- dbus_conn.c ---- */
+struct dbus_reply;
 struct dbus_conn {
   int fd;
   uint32_t serial;
@@ -134,6 +135,11 @@ struct dbus_conn {
   uint8_t *buf; /* received bytes not yet consumed */
   size_t buf_len, buf_cap;
   char *address;
+  /* Signals named keep_member that arrive while a call waits for its reply are kept for
+   * dbus_wait_signal (at most LIMIT_DBUS_KEPT_SIGNALS); other signals are passed over. */
+  const char *keep_member;
+  struct dbus_reply *kept;
+  size_t nkept;
 };
 /* Connects to the bus (user: the user's bus, else the system bus), authenticates (SASL
  * EXTERNAL, the caller's uid) and says Hello, within LIMIT_DBUS_TIMEOUT_MS. */
@@ -153,5 +159,11 @@ void dbus_reply_clear(struct dbus_reply *r);
 int dbus_call(struct dbus_conn *c, const char *dest, const char *path, const char *iface,
               const char *member, const char *sig, const struct dbus_writer *body,
               struct dbus_reply *reply, ocirun_error_t **err);
+/* The bus delivers the signals that rule matches (AddMatch, "type='signal',..."). */
+int dbus_add_match(struct dbus_conn *c, const char *rule, ocirun_error_t **err);
+/* The next signal named c->keep_member (a kept one first) within timeout_ms, into out;
+ * other messages are passed over.  -1 with an error (ETIMEDOUT when none came). */
+int dbus_wait_signal(struct dbus_conn *c, int timeout_ms, struct dbus_reply *out,
+                     ocirun_error_t **err);
 
 #endif

@@ -151,10 +151,22 @@ static int call(struct dbus_conn *c, const char *dest, const char *path, const c
       ocirun_error_set(err, errno, "D-Bus %s: read the reply from %s", member, c->address);
       goto out;
     }
-    /* signals (NameAcquired after Hello) and anything else not ours are passed over */
     if ((got.msg.type == DBUS_METHOD_RETURN || got.msg.type == DBUS_ERROR) &&
         got.msg.reply_serial == serial)
       break;
+    /* a signal awaited next (a job's end may come before the reply that names the job) is
+     * kept; others (NameAcquired after Hello) and anything else not ours are passed over */
+    if (got.msg.type == DBUS_SIGNAL && c->keep_member && got.msg.member &&
+        strcmp(got.msg.member, c->keep_member) == 0 && c->nkept < LIMIT_DBUS_KEPT_SIGNALS) {
+      struct dbus_reply *k = realloc(c->kept, (c->nkept + 1) * sizeof(*k));
+      if (k == NULL) {
+        ocirun_error_set(err, ENOMEM, "D-Bus %s: keep a %s signal", member, c->keep_member);
+        goto out;
+      }
+      c->kept = k;
+      c->kept[c->nkept++] = got;
+      memset(&got, 0, sizeof(got));
+    }
   }
   if (got.msg.type == DBUS_ERROR) {
     dbus_error_from_reply(&got.msg, err);
@@ -176,6 +188,36 @@ int dbus_call(struct dbus_conn *c, const char *dest, const char *path, const cha
               const char *member, const char *sig, const struct dbus_writer *body,
               struct dbus_reply *reply, ocirun_error_t **err) {
   return call(c, dest, path, iface, member, sig, body, NULL, 0, reply, err);
+}
+
+int dbus_add_match(struct dbus_conn *c, const char *rule, ocirun_error_t **err) {
+  struct dbus_writer body = {0};
+  dbus_put_string(&body, rule);
+  int r = body.err ? ocirun_error_set(err, body.err, "D-Bus AddMatch %s", rule)
+                   : dbus_call(c, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                               "org.freedesktop.DBus", "AddMatch", "s", &body, NULL, err);
+  dbus_writer_clear(&body);
+  return r;
+}
+
+int dbus_wait_signal(struct dbus_conn *c, int timeout_ms, struct dbus_reply *out,
+                     ocirun_error_t **err) {
+  int64_t deadline = now_ms() + timeout_ms;
+  if (c->nkept > 0) {
+    dbus_reply_clear(out);
+    *out = c->kept[0];
+    memmove(c->kept, c->kept + 1, (c->nkept - 1) * sizeof(*c->kept));
+    c->nkept--;
+    return 0;
+  }
+  for (;;) {
+    if (recv_message(c, out, deadline) < 0)
+      return ocirun_error_set(err, errno, "D-Bus: wait for the %s signal from %s",
+                              c->keep_member ? c->keep_member : "", c->address);
+    if (out->msg.type == DBUS_SIGNAL && c->keep_member && out->msg.member &&
+        strcmp(out->msg.member, c->keep_member) == 0)
+      return 0;
+  }
 }
 
 static int connect_unix(struct dbus_conn *c, const char *path, size_t plen, int64_t deadline) {
@@ -303,6 +345,9 @@ int dbus_open(struct dbus_conn *c, bool user, ocirun_error_t **err) {
 void dbus_close(struct dbus_conn *c) {
   if (c->fd >= 0)
     close(c->fd);
+  for (size_t i = 0; i < c->nkept; i++)
+    dbus_reply_clear(&c->kept[i]);
+  free(c->kept);
   free(c->unique_name);
   free(c->buf);
   free(c->address);

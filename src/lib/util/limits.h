@@ -35,6 +35,10 @@
 #define LIMIT_DBUS_MESSAGE (1u << 20)
 #define LIMIT_DBUS_DEPTH 64
 #define LIMIT_DBUS_TIMEOUT_MS 25000
+/* The awaited signals (JobRemoved) a connection keeps while a call waits for its reply, and
+ * how long a systemd start job may take before the runtime goes on (runc's 30 s). */
+#define LIMIT_DBUS_KEPT_SIGNALS 64
+#define LIMIT_SYSTEMD_JOB_MS 30000
 /* The longest SASL line the bus may send (the D-Bus reference implementation's is 16 KiB). */
 #define LIMIT_DBUS_AUTH_LINE 16384
 
