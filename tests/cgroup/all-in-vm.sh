@@ -4,9 +4,9 @@
 # cgroupfs (bash PID 1, pure cgroup v2): the driver's unit test on the real hierarchy, real
 # containers, rootless, runc's suite; systemd (systemd PID 1): the systemd driver, real
 # containers with the cgroupfs driver beside systemd, a rootless runtime's scope in the user's
-# own manager, containerd's CRI with SystemdCgroup (a Kubernetes node's pod and container
-# scopes, runc 1.1.5 beside), runc's suite in its systemd mode (this boot has the clients
-# image of tests/vm-images.bash).
+# own manager (by hand and under rootless podman), containerd's CRI with SystemdCgroup (a
+# Kubernetes node's pod and container scopes, runc 1.1.5 beside), runc's suite in its systemd
+# mode (this boot has the clients image of tests/vm-images.bash).
 # SUITE_FILES overrides the suite's files.  Each step's "N passed, M failed" (or its exit
 # status as one check) adds up to the last line, "N passed, M failed".
 set -uo pipefail
@@ -44,6 +44,7 @@ systemd)
   step bash "$here/systemd-in-vm.sh" "$build"
   step bash "$here/v2-containers-in-vm.sh" "$build"
   step bash "$here/rootless-systemd-in-vm.sh" "$build"
+  step bash "$here/rootless-podman-systemd-in-vm.sh" "$build"
   step bash "$here/cri-systemd-in-vm.sh" "$build"
   # shellcheck disable=SC2086
   step bash "$here/suite-in-vm.sh" "$build" systemd ${SUITE_FILES:-cgroups update}
