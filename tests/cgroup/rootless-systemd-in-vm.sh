@@ -9,8 +9,9 @@
 # slice (user.slice when the config names none), delegated, with the container's init in
 # its cgroup and the pids limit as a unit property; exec joins the scope, update changes
 # the unit's property and the file, pause/resume freeze the scope, kill and delete stop
-# it, delete -f of a running one too.  runc (when installed) goes through the same checks
-# beside it: its results are printed, ocirun's are counted.
+# it, delete -f of a running one too; without a user bus the start fails cleanly.  runc
+# (when installed) goes through the same checks beside it: its results are printed,
+# ocirun's are counted.
 # Without a user bus (dbus-user-session missing) the script says so and stops
 # ("0 passed, 0 failed, 1 skipped").
 set -uo pipefail
@@ -49,6 +50,7 @@ mkdir -p "$work/bundle/rootfs/bin" "$work/bundle/rootfs/proc" "$work/bundle/root
   "$work/bundle/rootfs/sys" "$work/bundle/rootfs/tmp"
 cp "$(command -v busybox)" "$work/bundle/rootfs/bin/"
 for c in sh sleep cat; do ln -s busybox "$work/bundle/rootfs/bin/$c"; done
+mkdir -p "$work/nobus"
 chown -R rsd:rsd "$work"
 chmod 755 "$work"
 
@@ -166,6 +168,20 @@ checks() {
   check '! as_user "systemctl --user is-active --quiet runc-$b.scope"'
   check '[ ! -d $scope ]'
   check '! as_user "$rt state $b" >/dev/null 2>&1'
+
+  # no user bus where the environment points: the start fails, saying where it looked, and
+  # leaves neither a container nor a unit behind
+  echo "== $label: no user bus"
+  as_user "env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR=$work/nobus $rt run -d $b" \
+    >"$work/out" 2>&1 </dev/null
+  rc=$?
+  cat "$work/out"
+  check '[ $rc -ne 0 ]'
+  check 'grep -q "$work/nobus/bus" "$work/out"'
+  check 'grep -q dbus-user-session "$work/out"'
+  check '! as_user "$rt state $b" >/dev/null 2>&1'
+  check '! as_user "systemctl --user is-active --quiet runc-$b.scope"'
+  check '[ ! -d $scope ]'
 }
 
 checks ocirun o1 o2

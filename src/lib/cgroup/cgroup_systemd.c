@@ -158,6 +158,17 @@ const char *const cgroup_systemd_signatures[] = {
     [SD_RESET_FAILED] = "s",
 };
 
+/* As runc: a rootless runtime talks to the user's own manager, whose bus comes with
+ * dbus-user-session (runc's hint too). */
+static int open_bus(const struct sd_state *st, struct dbus_conn *bus, ocirun_error_t **err) {
+  if (dbus_open(bus, st->user, err) == 0)
+    return 0;
+  if (st->user)
+    return ocirun_error_prefix(err, "systemd cgroup driver: connect to the user manager's bus "
+                                    "(rootless; it comes with dbus-user-session)");
+  return ocirun_error_prefix(err, "systemd cgroup driver: connect to the system bus");
+}
+
 #define JOB_REMOVED_RULE                                                                           \
   "type='signal',sender='org.freedesktop.systemd1',path='/org/freedesktop/systemd1',"              \
   "interface='org.freedesktop.systemd1.Manager',member='JobRemoved'"
@@ -254,12 +265,8 @@ static int sd_call(struct cgroup *cg, enum cgroup_systemd_method kind, pid_t pid
     ocirun_error_set(err, body.err, "systemd cgroup driver: build %s message", members[kind]);
     goto out;
   }
-  /* as runc: a rootless runtime talks to the user's own manager */
-  if (bus->fd < 0 && dbus_open(bus, st->user, err) < 0) {
-    ocirun_error_prefix(err, "systemd cgroup driver: connect to the %s bus",
-                        st->user ? "user" : "system");
+  if (bus->fd < 0 && open_bus(st, bus, err) < 0)
     goto out;
-  }
   /* as runc: the unit is there once its start job is done, which the manager says in a
    * JobRemoved signal to the client that queued the job */
   if (kind == SD_START) {
@@ -343,11 +350,8 @@ static int attach_by_manager(struct cgroup *cg, pid_t pid, const char *sub, ocir
     ocirun_error_set(err, body.err, "systemd cgroup driver: build AttachProcessesToUnit message");
     goto out;
   }
-  if (dbus_open(&bus, st->user, err) < 0) {
-    ocirun_error_prefix(err, "systemd cgroup driver: connect to the %s bus",
-                        st->user ? "user" : "system");
+  if (open_bus(st, &bus, err) < 0)
     goto out;
-  }
   if (dbus_call(&bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                 "org.freedesktop.systemd1.Manager", "AttachProcessesToUnit", "ssau", &body, NULL,
                 err) < 0) {
