@@ -5,7 +5,8 @@
 # transient scope (Delegate=yes, in its slice), its limits as unit properties and in
 # the cgroup files (resources.unified winning over the converted values), properties
 # from "org.systemd.property.*" annotations, the cgroup namespace of run and exec,
-# pause/resume, stats, update through systemd, and that delete removes the unit.
+# pause/resume, stats, update through systemd, that delete removes the unit, and that a
+# start job that fails fails the start.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$here/build-cg}
@@ -115,5 +116,32 @@ jq '.mounts |= map(if .destination == "/sys/fs/cgroup" then .options += ["ro"] e
 $ocirun run -d -b deleg "${id}d" </dev/null >/dev/null
 check "[ \"\$(owner .)\" = 0 ] && [ \"\$(owner cgroup.procs)\" = 0 ]"
 $ocirun delete -f "${id}d"
+
+# A start job that fails (the scope requires a service, ordered before it, that fails): the
+# start fails with the job's result in runc's words and leaves no container, unit or cgroup.
+# runc, when installed, is run the same way: its output is printed.
+printf '[Service]\nType=oneshot\nExecStart=/bin/false\n' >/run/systemd/system/ocirun-fails.service
+systemctl daemon-reload
+mkdir -p fails
+jq '.linux.cgroupsPath = "machine.slice:runc:'"$id"'f" | .root.path = "'"$bundle"'/rootfs" |
+  .annotations = {"org.systemd.property.Requires": "['"'ocirun-fails.service'"']",
+                  "org.systemd.property.After": "['"'ocirun-fails.service'"']"}' \
+  config.json >fails/config.json
+$ocirun run -d -b fails "${id}f" </dev/null >out 2>&1
+rc=$?
+cat out
+check "[ $rc -ne 0 ]"
+check "grep -qF 'error creating systemd unit \`runc-${id}f.scope\`: got \`dependency\`' out"
+check "! $ocirun state ${id}f >/dev/null 2>&1"
+check "[ -z \"\$(systemctl list-units --all --no-legend runc-${id}f.scope)\" ]"
+check "[ ! -d /sys/fs/cgroup/machine.slice/runc-${id}f.scope ]"
+if command -v runc >/dev/null; then
+  runc --root /run/runc-sd-test --systemd-cgroup run -d -b fails "${id}f" </dev/null >out 2>&1
+  echo "runc: rc=$? $(cat out)"
+  echo "runc: unit after it: $(systemctl list-units --all --no-legend "runc-${id}f.scope")"
+  runc --root /run/runc-sd-test --systemd-cgroup delete -f "${id}f" >/dev/null 2>&1
+fi
+rm -f /run/systemd/system/ocirun-fails.service
+systemctl daemon-reload
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -216,7 +216,7 @@ static int wait_job(const char *unit, struct dbus_conn *bus, const struct dbus_r
         strcmp(path, want) != 0)
       continue;
     if (strcmp(result, "done") != 0) {
-      ocirun_error_set(err, EIO, "error creating systemd unit `%s`: got `%s`", unit, result);
+      ocirun_error_set(err, 0, "error creating systemd unit `%s`: got `%s`", unit, result);
       goto out;
     }
     ret = 0;
