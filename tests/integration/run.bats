@@ -94,3 +94,18 @@ load helpers
 	[[ "$output" == *"exec /bad.sh: no such file or directory" ]] || fail "$output"
 	[ "${#lines[@]}" -eq 1 ]
 }
+
+@test "run: --debug reports the init's set-up with runc's phrases, to stderr or the --log file, never into the container's output" {
+	set_args echo hello
+	runtime --debug run "$ID"
+	[ "$status" -eq 0 ]
+	output_has "nsexec container setup" "child process in init()" \
+		"init: closing the pipe to signal completion" hello
+	runtime --debug --log "$BATS_TEST_TMPDIR/log.json" --log-format json run "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = hello ] || fail "more than the container's output on stdout/stderr: $output"
+	for phrase in "nsexec container setup" "child process in init()" "init: closing the pipe to signal completion"; do
+		grep -F '"level":"debug"' "$BATS_TEST_TMPDIR/log.json" | grep -qF "$phrase" ||
+			fail "no debug line with '$phrase' in the log: $(cat "$BATS_TEST_TMPDIR/log.json")"
+	done
+}

@@ -110,6 +110,9 @@ static int record_created(void *arg, ocirun_error_t **err) {
   struct create_ctx *ctx = arg;
   const struct create_options *o = ctx->opts;
 
+  /* runc's phrase for its init's end of set-up, for --debug readers (and runc's suite):
+   * logged here, as our init's stderr may be the container's terminal by now. */
+  log_debug("init: closing the pipe to signal completion");
   ctx->c->state.created_done = true;
   if (o->for_run && o->pid_file == NULL && o->pidfd_socket == NULL) {
     ctx->c->state_unsaved = true;
@@ -370,6 +373,8 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
       0)
     return ocirun_error_set(err, ENOMEM, "container state for the hooks");
   ctx->init.state = (struct hook_state){ctx->state_head, ctx->state_tail};
+  /* runc's phrase for the start of its init, for --debug readers (and runc's suite). */
+  log_debug("nsexec container setup: starting the init of container %s", ctx->opts->id);
   l->name = "init";
   l->what = "container init";
   l->child = child_entry;

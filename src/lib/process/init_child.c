@@ -32,6 +32,7 @@
 #include "process/sync.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/log.h"
 #include "util/syscalls.h"
 #include "util/trace.h"
 
@@ -282,6 +283,7 @@ int init_child_run(struct init_config *cfg) {
   char **env = NULL;
   pid_t host_pid = 0; /* our pid as the runtime sees it: in GO, or else in RUN */
 
+  log_debug("child process in init(): setting up container %s", cfg->id);
   /* Into the container's cgroups before anything else runs here. */
   if (cgroup_self_join(cfg->cgroup_join_fds, cfg->cgroup_join_len, &err) < 0)
     goto fail;
