@@ -107,7 +107,11 @@ int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...) {
 
 void cli_print_command_help(const struct cli_command *cmd, const struct option *opts,
                             const char *const *descriptions) {
-  printf("NAME:\n   ocirun %s - %s\n\nUSAGE:\n   ocirun %s\n", cmd->name, cmd->summary, cmd->usage);
+  /* As runc's: a command's help names the program as it was called (a `runc` link to us
+   * says runc), the main help names the runtime. */
+  const char *self = program_invocation_short_name;
+  printf("NAME:\n   %s %s - %s\n\nUSAGE:\n   %s %s\n", self, cmd->name, cmd->summary, self,
+         cmd->usage);
   if (opts && opts[0].name) {
     printf("\nOPTIONS:\n");
     for (size_t i = 0; opts[i].name; i++) {

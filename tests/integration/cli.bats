@@ -159,6 +159,16 @@ host_cgroupns() {
 	done
 }
 
+@test "cli: a command's help names the program as it was called (a runc link to it says runc)" {
+	skip_if_runc "the link is made to the runtime under test"
+	ln -s "$OCIRUN" "$BATS_TEST_TMPDIR/runc"
+	run "$BATS_TEST_TMPDIR/runc" state -h
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "   runc state - output the state of a container" ] || fail "$output"
+	run "$BATS_TEST_TMPDIR/runc" -h
+	[[ "${lines[1]}" == "   ocirun - "* ]] || fail "the main help names the runtime: $output"
+}
+
 @test "cli: flags may follow the container id (not for exec's process arguments)" {
 	set_args sleep 100
 	start_detached
