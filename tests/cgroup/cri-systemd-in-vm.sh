@@ -32,8 +32,14 @@ check() {
     echo "ok - $rt: $what"
     if [ "$rt" = ocirun ]; then pass=$((pass + 1)); else runc_pass=$((runc_pass + 1)); fi
   else
-    echo "not ok - $rt: $what${why:+ ($why)}"
-    if [ "$rt" = ocirun ]; then fail=$((fail + 1)); else runc_fail=$((runc_fail + 1)); fi
+    # runc's results are a comparison, not checks of ours: "#" keeps them out of failure lists
+    if [ "$rt" = ocirun ]; then
+      echo "not ok - $rt: $what${why:+ ($why)}"
+      fail=$((fail + 1))
+    else
+      echo "# not ok - $rt: $what${why:+ ($why)}"
+      runc_fail=$((runc_fail + 1))
+    fi
   fi
 }
 is() { [ "$1" = "$2" ] || { echo "'$1' is not '$2'" >&2; return 1; }; }
