@@ -17,21 +17,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$here/build}
-fail=0
-pass=0
-runc_results=()
-label=ocirun
-check() {
-  local r
-  if eval "$1"; then r=ok; else r="not ok"; fi
-  if [ "$label" = ocirun ]; then
-    echo "$r - $1"
-    if [ "$r" = ok ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
-  else
-    echo "runc: $r - $1"
-    runc_results+=("$r")
-  fi
-}
+. "$here/tests/cgroup/side-by-side.bash"
 
 [ -d /run/systemd/system ] || { echo "systemd is not PID 1"; echo "0 passed, 1 failed"; exit 1; }
 id rsd >/dev/null 2>&1 || useradd -m -s /bin/bash rsd
@@ -187,9 +173,7 @@ checks() {
 checks ocirun o1 o2
 if command -v runc >/dev/null; then
   checks runc r1 r2
-  ok=0
-  for r in "${runc_results[@]}"; do [ "$r" = ok ] && ok=$((ok + 1)); done
-  echo "runc $(runc --version | head -n 1 | awk '{print $3}'): $ok of ${#runc_results[@]} checks ok"
+  runc_summary
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
