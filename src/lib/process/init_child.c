@@ -266,14 +266,12 @@ static int make_own_namespaces(struct init_config *cfg, ocirun_error_t **err) {
 /* join_after_go (init.h): the v1 hierarchies of the cgroup the parent made while we made
  * our namespaces (clone3 placed us in a hybrid host's cgroup2 one). */
 static int join_cgroup_late(struct init_config *cfg, ocirun_error_t **err) {
-  if (cgroup_self_join_fds(cfg->join_after_go, &cfg->cgroup_join_fds, &cfg->cgroup_join_len, err) <
-      0)
+  _cleanup_free_ int *fds = NULL;
+  size_t n = 0;
+
+  if (cgroup_self_join_fds(cfg->join_after_go, &fds, &n, err) < 0)
     return -1;
-  int r = cgroup_self_join(cfg->cgroup_join_fds, cfg->cgroup_join_len, err);
-  free(cfg->cgroup_join_fds);
-  cfg->cgroup_join_fds = NULL;
-  cfg->cgroup_join_len = 0;
-  return r;
+  return cgroup_self_join(fds, n, err); /* closes them */
 }
 
 int init_child_run(struct init_config *cfg) {
