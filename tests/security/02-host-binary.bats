@@ -196,3 +196,24 @@ PY
 	rm -rf "$dir"
 	[ "$sealed" = 1 ] || fail "an ordinary user's runtime runs from a writable binary"
 }
+
+# The static binary (the default build) has ocirun_entry as its ELF entry point
+# (linux/sealed_binary_entry.c) and re-executes before libc's start: nothing of libc (its
+# first brk, arch_prctl for TLS) happens in the first image. Dynamic builds (and so sanitizer
+# builds) make the re-exec from main().
+@test "host binary: the default build re-executes from the read-only bind before libc starts, and only for container commands" {
+	command -v strace >/dev/null || skip "no strace"
+	entry=$(readelf -h "$OCIRUN" | awk '/Entry point/{print $NF}')
+	nm "$OCIRUN" 2>/dev/null | grep -q "^0*${entry#0x} T ocirun_entry$" || skip "built without the early entry point"
+	set_args true
+	strace -f -o "$BATS_TEST_TMPDIR/run.trace" -e trace=execve,execveat,brk,arch_prctl,open_tree \
+		"$OCIRUN" --root "$ROOT" run --bundle "$BUNDLE" "$ID"
+	first=$(grep -v -e '^[0-9]* *+++' -e 'resumed>' "$BATS_TEST_TMPDIR/run.trace" | sed -n 1,3p)
+	echo "$first" >&2
+	[[ "$(sed -n 1p <<<"$first")" == *"execve("* ]] || fail "no execve first"
+	[[ "$(sed -n 2p <<<"$first")" == *"open_tree("*"/proc/self/exe"* ]] || fail "the first image did more than the re-exec"
+	[[ "$(sed -n 3p <<<"$first")" == *"execveat("* ]] || fail "no execveat after open_tree"
+	strace -f -o "$BATS_TEST_TMPDIR/state.trace" -e trace=execveat,open_tree \
+		"$OCIRUN" --root "$ROOT" list >/dev/null
+	! grep -q -e execveat -e open_tree "$BATS_TEST_TMPDIR/state.trace" || fail "list re-executed: $(cat "$BATS_TEST_TMPDIR/state.trace")"
+}
