@@ -161,7 +161,7 @@ int container_make_shell(const struct create_options *opts, struct container *c,
 
   if (fill_state(opts, c, rootfs, err) < 0)
     return -1;
-  if (state_root_ensure(opts->root, err) < 0 || state_dir_create(opts->root, opts->id, err) < 0)
+  if (state_dir_create(opts->root, opts->id, err) < 0) /* the root included */
     return -1;
   *state_dir_made = true;
   c->state_dir = state_dir_path(opts->root, opts->id);

@@ -132,6 +132,11 @@ int fs_mkdir_p(const char *path, mode_t mode, ocirun_error_t **err) {
 
   if (len == 0 || len >= sizeof(buf))
     return ocirun_error_set(err, ENAMETOOLONG, "mkdir %s", path);
+  /* Mostly the directory is there already: one call then. */
+  if (mkdir(path, mode) == 0 || errno == EEXIST)
+    return 0;
+  if (errno != ENOENT)
+    return ocirun_error_set(err, errno, "mkdir %s", path);
   memcpy(buf, path, len + 1);
   for (char *p = buf + 1; *p; p++) {
     if (*p != '/')

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 void timestamp_format_buf(const struct timespec *ts, char buf[TIMESTAMP_SIZE]) {
   struct tm tm;
@@ -11,7 +12,10 @@ void timestamp_format_buf(const struct timespec *ts, char buf[TIMESTAMP_SIZE]) {
   buf[0] = '\0';
   if (gmtime_r(&secs, &tm) == NULL)
     return;
-  n = strftime(buf, TIMESTAMP_SIZE, "%Y-%m-%dT%H:%M:%S", &tm);
+  /* Not strftime(): POSIX has it load the time zone (/etc/localtime) on every call, for a
+   * UTC time that needs none. */
+  n = (size_t)snprintf(buf, TIMESTAMP_SIZE, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   if (n == 0 || n + 12 > TIMESTAMP_SIZE) {
     buf[0] = '\0';
     return;
