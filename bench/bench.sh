@@ -13,7 +13,8 @@
 #   state     `state ID` of that running container
 #   list      `list` with that container running
 # plus the kernel's floor for such a start (`unshare` of the same namespaces + chroot + exec
-# of /bin/true, timed in the same loop as run), peak RSS (/usr/bin/time -f %M, KiB, median of 5 `run`s) and the number of syscalls
+# of /bin/true, timed in the same loop as run), the floor of any command (an empty static
+# program, with glibc and without any libc, timed in the same loop as state), peak RSS (/usr/bin/time -f %M, KiB, median of 5 `run`s) and the number of syscalls
 # of one `run` (strace -f -c, every process of the runtime and the container).
 # Runtimes are interleaved (the order rotates every round) so drift hits all alike. Prints
 # medians in ms and the ratios ocirun/crun and ocirun/runc (crun/runc when ocirun cannot
@@ -147,6 +148,19 @@ for ((i = 0; i < N + 2; i++)); do
 	done
 done
 
+# --- the host's floor for any command: an empty static program, with and without glibc ---------
+# (glibc's start-up probes the CPU with cpuid, which traps to the hypervisor on a VM: that
+# start is part of every command of every runtime written against glibc).
+empties=()
+if command -v cc >/dev/null; then
+	printf 'int main(void) { return 0; }\n' >"$W/empty.c"
+	cc -O2 -static -o "$W/empty-glibc" "$W/empty.c" 2>/dev/null && empties+=(glibc)
+	if [ "$(uname -m)" = x86_64 ]; then
+		printf 'void _start(void) { __asm__ volatile("mov $60, %%eax; xor %%edi, %%edi; syscall"); }\n' >"$W/nolibc.c"
+		cc -O2 -static -nostdlib -o "$W/empty-nolibc" "$W/nolibc.c" 2>/dev/null && empties+=(nolibc)
+	fi
+fi
+
 # --- exec and state on a running container ----------------------------------------------------
 for n in "${runnable[@]}"; do
 	R "$n" run -d --bundle "$W/sleep" $n-long </dev/null >/dev/null 2>>"$W/errors" ||
@@ -158,6 +172,7 @@ for ((i = 0; i < N + 2; i++)); do
 		timed R "$n" state $n-long && [ $i -ge 2 ] && rec state "$n" $T
 		timed R "$n" list && [ $i -ge 2 ] && rec list "$n" $T
 	done
+	for e in "${empties[@]}"; do timed "$W/empty-$e" && [ $i -ge 2 ] && rec empty "$e" $T; done
 done
 for n in "${runnable[@]}"; do R "$n" delete -f $n-long >/dev/null 2>&1; done
 
@@ -222,6 +237,14 @@ fl=$(median "$W/res.floor.kernel" 2>/dev/null || echo n/a)
 line="floor (unshare + chroot + exec of /bin/true): $fl ms; run / floor:"
 for n in "${runnable[@]}"; do line+=" $n $(ratio "$(median "$W/res.run.$n" 2>/dev/null || echo n/a)" "$fl")"; done
 echo "$line"
+if [ ${#empties[@]} -gt 0 ]; then
+	eg=$(median "$W/res.empty.glibc" 2>/dev/null || echo n/a)
+	line="an empty static program (timed like state):"
+	for e in "${empties[@]}"; do line+=" $e $(median "$W/res.empty.$e" 2>/dev/null || echo n/a) ms"; done
+	line+="; state / empty glibc program:"
+	for n in "${runnable[@]}"; do line+=" $n $(ratio "$(median "$W/res.state.$n" 2>/dev/null || echo n/a)" "$eg")"; done
+	echo "$line"
+fi
 line="run-userns / run:"
 for n in "${runnable[@]}"; do line+=" $n $(ratio "$(median "$W/res.run-userns.$n" 2>/dev/null || echo n/a)" "$(median "$W/res.run.$n" 2>/dev/null || echo n/a)")"; done
 echo "$line"
