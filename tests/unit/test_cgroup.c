@@ -24,6 +24,7 @@
 #include "cgroup/cgroup_stats.h"
 #include "cgroup/cgroup_systemd.h"
 #include "cgroup/cgroup_units.h"
+#include "dbus/dbus.h"
 #include "unit.h"
 
 static const char *emsg(const ocirun_error_t *e) {
@@ -227,6 +228,69 @@ static const struct cgroup_systemd_prop *find_prop(const struct cgroup_systemd_p
     if (strcmp(p->items[i].name, name) == 0)
       return &p->items[i];
   return NULL;
+}
+
+/* A user manager's placement: its ControlGroup from the Properties.Get reply, the unit's
+ * directory below it. */
+static void test_systemd_user_manager(void) {
+  struct dbus_writer body = {0};
+  struct dbus_message m = {.signature = "v"};
+  ocirun_error_t *err = NULL;
+  char *value = NULL, *dir;
+
+  dbus_variant_begin(&body, "s");
+  dbus_put_string(&body, "/system.slice/mgr.service");
+  m.body = body.data;
+  m.body_len = body.len;
+  CHECK(cgroup_systemd_string_property(&m, &value, &err) == 0);
+  CHECK_STR_EQ(value, "/system.slice/mgr.service");
+  free(value);
+  value = NULL;
+  /* a truncated string */
+  m.body_len = body.len - 3;
+  CHECK(cgroup_systemd_string_property(&m, &value, &err) < 0);
+  CHECK(err && err->status == EBADMSG && value == NULL);
+  CHECK_CONTAINS(emsg(err), "bad string");
+  ocirun_error_free(&err);
+  dbus_writer_clear(&body);
+  /* a variant of another type, a reply that is no variant */
+  dbus_variant_begin(&body, "u");
+  dbus_put_u32(&body, 7);
+  m.body = body.data;
+  m.body_len = body.len;
+  CHECK(cgroup_systemd_string_property(&m, &value, &err) < 0);
+  CHECK_CONTAINS(emsg(err), "the variant holds \"u\", not a string");
+  ocirun_error_free(&err);
+  m.signature = "s";
+  CHECK(cgroup_systemd_string_property(&m, &value, &err) < 0);
+  CHECK_CONTAINS(emsg(err), "holds \"s\", not a variant");
+  ocirun_error_free(&err);
+  m.signature = NULL;
+  CHECK(cgroup_systemd_string_property(&m, &value, &err) < 0);
+  ocirun_error_free(&err);
+  dbus_writer_clear(&body);
+
+  dir = cgroup_systemd_unit_dir("/user.slice/user-1000.slice/user@1000.service", "/user.slice",
+                                "runc-a.scope");
+  CHECK_STR_EQ(dir, "/user.slice/user-1000.slice/user@1000.service/user.slice/runc-a.scope");
+  free(dir);
+  dir = cgroup_systemd_unit_dir("/system.slice/mgr.service/", "/a.slice/a-b.slice", "x.scope");
+  CHECK_STR_EQ(dir, "/system.slice/mgr.service/a.slice/a-b.slice/x.scope");
+  free(dir);
+  /* the root slice "-.slice", a manager at the root of its cgroup namespace */
+  dir = cgroup_systemd_unit_dir("/", "", "runc-a.scope");
+  CHECK_STR_EQ(dir, "/runc-a.scope");
+  free(dir);
+  dir = cgroup_systemd_unit_dir("", "/user.slice", "runc-a.scope");
+  CHECK_STR_EQ(dir, "/user.slice/runc-a.scope");
+  free(dir);
+  /* relative: from the root; ".." stays below it */
+  dir = cgroup_systemd_unit_dir("mgr.service", "/user.slice", "runc-a.scope");
+  CHECK_STR_EQ(dir, "/mgr.service/user.slice/runc-a.scope");
+  free(dir);
+  dir = cgroup_systemd_unit_dir("/../../x", "/user.slice", "runc-a.scope");
+  CHECK_STR_EQ(dir, "/x/user.slice/runc-a.scope");
+  free(dir);
 }
 
 static void test_systemd(void) {
@@ -901,7 +965,7 @@ static void test_real_v1(void) {
   if (again) {
     uint64_t ooms = 99;
     CHECK(cgroup_oom_kill_count(again, &ooms, &err) == 0 && ooms == 0);
-    CHECK(!cgroup_path_is_frozen(cgroup_recorded_path(cg), NULL, false));
+    CHECK(!cgroup_path_is_frozen(cgroup_recorded_path(cg), NULL, NULL, false));
     cgroup_close(again);
   }
   /* ... and with the mounts recorded at create: the same directories, no mountinfo */
@@ -913,11 +977,11 @@ static void test_real_v1(void) {
     const char *rc = i == 0 ? mounts : records[i];
     struct cgroup *rec = NULL;
     bool v2a = true, v2b = true;
-    CHECK(cgroup_open_recorded(id, cgroup_recorded_path(cg), rc, false, &rec, &err) == 0);
+    CHECK(cgroup_open_recorded(id, cgroup_recorded_path(cg), rc, NULL, false, &rec, &err) == 0);
     if (rec) {
       CHECK_STR_EQ(cgroup_memory_dir(rec, &v2a), cgroup_memory_dir(cg, &v2b));
       CHECK(!v2a && !v2b);
-      CHECK(!cgroup_path_is_frozen(cgroup_recorded_path(cg), rc, false));
+      CHECK(!cgroup_path_is_frozen(cgroup_recorded_path(cg), rc, NULL, false));
       cgroup_close(rec);
     }
   }
@@ -1099,6 +1163,7 @@ int main(int argc, char **argv) {
   test_convert();
   test_units();
   test_systemd();
+  test_systemd_user_manager();
   test_systemd_annotations();
   test_bpf_program();
   test_fake_v2();

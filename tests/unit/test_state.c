@@ -93,7 +93,8 @@ static void test_round_trip_and_permissions(void) {
   st.init_pid = 4242;
   st.init_start_time = 123456789012ULL;
   st.created_done = true;
-  st.cgroup_path = strdup("/ocirun/rt");
+  st.cgroup_path = strdup("user.slice:runc:rt");
+  st.cgroup_unit_dir = strdup("/system.slice/mgr.service/user.slice/runc-rt.scope");
   st.systemd_cgroup = true;
   st.no_new_keyring = true;
   st.owner = 1000;
@@ -111,7 +112,8 @@ static void test_round_trip_and_permissions(void) {
   CHECK_STR_EQ(back.bundle, "/tmp/bundle");
   CHECK_STR_EQ(back.rootfs, "/tmp/bundle/rootfs");
   CHECK_STR_EQ(back.created, st.created);
-  CHECK_STR_EQ(back.cgroup_path, "/ocirun/rt");
+  CHECK_STR_EQ(back.cgroup_path, "user.slice:runc:rt");
+  CHECK_STR_EQ(back.cgroup_unit_dir, "/system.slice/mgr.service/user.slice/runc-rt.scope");
   CHECK(back.owner == 1000);
   CHECK(back.init_pid == 4242);
   CHECK(back.init_start_time == 123456789012ULL);

@@ -37,6 +37,7 @@ void cgroup_close(struct cgroup *cg) {
   free(cg->unified_rel);
   free(cg->unit);
   free(cg->slice);
+  free(cg->unit_dir);
   free(cg->sd);
   if (cg->clone_fd >= 0)
     close(cg->clone_fd);
@@ -301,7 +302,7 @@ int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_e
   cg->has_owner = opts->has_owner;
   cg->owner_uid = opts->owner_uid;
   if (opts->systemd)
-    r = cgroup_systemd_open(cg, opts->cgroups_path, err);
+    r = cgroup_systemd_open(cg, opts->cgroups_path, NULL, err);
   else
     r = cgroup_setup_fs(cg, opts->cgroups_path, NULL, NULL, err);
   /* A process cloned into a frozen cgroup never runs: the create would wait for it
@@ -318,11 +319,12 @@ int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_e
 
 int cgroup_open_existing(const char *id, const char *recorded_path, bool systemd,
                          struct cgroup **out, ocirun_error_t **err) {
-  return cgroup_open_recorded(id, recorded_path, NULL, systemd, out, err);
+  return cgroup_open_recorded(id, recorded_path, NULL, NULL, systemd, out, err);
 }
 
 int cgroup_open_recorded(const char *id, const char *recorded_path, const char *mounts,
-                         bool systemd, struct cgroup **out, ocirun_error_t **err) {
+                         const char *unit_dir, bool systemd, struct cgroup **out,
+                         ocirun_error_t **err) {
   struct cgroup *cg;
   int r;
   if (recorded_path == NULL || recorded_path[0] == '\0')
@@ -333,7 +335,7 @@ int cgroup_open_recorded(const char *id, const char *recorded_path, const char *
   cg->systemd = systemd;
   cg->existing = true;
   if (systemd)
-    r = cgroup_systemd_open(cg, recorded_path, err);
+    r = cgroup_systemd_open(cg, recorded_path, unit_dir, err);
   else
     r = cgroup_setup_fs(cg, NULL, recorded_path, mounts, err);
   if (r < 0) {
@@ -363,6 +365,10 @@ int cgroup_v2_open_at(const char *root, const char *rel, const char *id, struct 
 
 const char *cgroup_recorded_path(const struct cgroup *cg) {
   return cg->recorded;
+}
+
+const char *cgroup_unit_dir(const struct cgroup *cg) {
+  return cg->unit_dir;
 }
 
 const char *cgroup_freezer_dir(struct cgroup *cg) {
@@ -643,11 +649,12 @@ int cgroup_destroy(struct cgroup *cg, ocirun_error_t **err) {
   return cg->drv->destroy(cg, err);
 }
 
-bool cgroup_path_is_frozen(const char *recorded_path, const char *mounts, bool systemd) {
+bool cgroup_path_is_frozen(const char *recorded_path, const char *mounts, const char *unit_dir,
+                           bool systemd) {
   struct cgroup *cg = NULL;
   ocirun_error_t *err = NULL;
   bool frozen;
-  if (cgroup_open_recorded("", recorded_path, mounts, systemd, &cg, &err) < 0) {
+  if (cgroup_open_recorded("", recorded_path, mounts, unit_dir, systemd, &cg, &err) < 0) {
     ocirun_error_free(&err);
     return false;
   }

@@ -41,13 +41,19 @@ int cgroup_open_existing(const char *id, const char *recorded_path, bool systemd
  * reopening with it reads no /proc/self/mountinfo.  malloc'd. */
 char *cgroup_mounts_record(const struct cgroup *cg);
 /* cgroup_open_existing with the string of cgroup_mounts_record (NULL, or a string that does
- * not parse: the mounts are read from /proc/self/mountinfo). */
+ * not parse: the mounts are read from /proc/self/mountinfo) and that of cgroup_unit_dir
+ * (NULL: none was recorded). */
 int cgroup_open_recorded(const char *id, const char *recorded_path, const char *mounts,
-                         bool systemd, struct cgroup **out, ocirun_error_t **err);
+                         const char *unit_dir, bool systemd, struct cgroup **out,
+                         ocirun_error_t **err);
 void cgroup_close(struct cgroup *cg);
 
 /* The path to record in state.json (stable across commands). */
 const char *cgroup_recorded_path(const struct cgroup *cg);
+/* systemd with a rootless runtime's user manager: the unit's directory below the hierarchy
+ * root, where the manager's ControlGroup placed it, to record beside the path (reopening
+ * with it asks the manager nothing); NULL for every other driver and manager. */
+const char *cgroup_unit_dir(const struct cgroup *cg);
 
 /* Create the cgroup directories (all controllers). */
 int cgroup_create(struct cgroup *cg, ocirun_error_t **err);
@@ -136,7 +142,8 @@ const char *cgroup_freezer_dir(struct cgroup *cg);
 const char *cgroup_driver_name(const struct cgroup *cg);
 
 /* Paused detection for the state store, from the path (and mounts) recorded in state.json. */
-bool cgroup_path_is_frozen(const char *recorded_path, const char *mounts, bool systemd);
+bool cgroup_path_is_frozen(const char *recorded_path, const char *mounts, const char *unit_dir,
+                           bool systemd);
 
 /* For tests: a cgroup v2 driver whose hierarchy is mounted at root (any
  * directory tree); rel is the container's path below it ("/x").  Device

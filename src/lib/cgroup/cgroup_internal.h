@@ -69,8 +69,9 @@ struct cgroup {
   /* systemd */
   char *unit;
   char *slice;
-  void *sd;     /* systemd driver state */
-  int clone_fd; /* cached cgroup_clone_fd, -1 until opened */
+  char *unit_dir; /* the user manager's unit: its directory as placed at create, or NULL */
+  void *sd;       /* systemd driver state */
+  int clone_fd;   /* cached cgroup_clone_fd, -1 until opened */
 };
 
 extern const struct cgroup_driver cgroup_v1_driver;
@@ -135,8 +136,11 @@ int cgroup_rdma_line(const struct spec_rdma_limit *l, char *buf, size_t len);
 int cgroup_setup_fs(struct cgroup *cg, const char *cgroups_path, const char *recorded,
                     const char *mounts_record, ocirun_error_t **err);
 
-/* systemd */
-int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, ocirun_error_t **err);
+/* systemd: for a new container (cgroups_path as configured) or one reopened from its state
+ * (the recorded slice:prefix:name, and for a user manager's unit the recorded directory,
+ * unit_dir, when there is one). */
+int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, const char *unit_dir,
+                        ocirun_error_t **err);
 extern const struct cgroup_driver cgroup_systemd_driver;
 
 #endif

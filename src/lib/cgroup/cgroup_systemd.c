@@ -2,7 +2,9 @@
  * over D-Bus (StartTransientUnit with the process and the resource
  * properties, through our own client in dbus/); everything else goes through the cgroupfs
  * driver on the unit's directory.  Commands that do not start, change or stop a unit never
- * connect to the bus, but for an exec that may not move its process itself (join_existing). */
+ * connect to the bus, but for an exec that may not move its process itself (join_existing);
+ * a user manager is asked where its units live once, at create, and the unit's directory is
+ * recorded in the state for the commands after it. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,8 +370,8 @@ out:
 
 /* Into a unit that exists (exec): by hand.  A rootless runtime that runs outside its user
  * manager's subtree (in a login session's scope) may not move a process from there: the
- * common ancestor, user-UID.slice, is root's.  Its manager can, asking the system's (as for
- * the PIDs of a new scope), so it is asked then. */
+ * common ancestor (user-UID.slice for user@UID.service) is root's.  Its manager can, asking the
+ * system's (as for the PIDs of a new scope), so it is asked then. */
 static int join_existing(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err) {
   struct sd_state *st = cg->sd;
   ocirun_error_t *ferr = NULL;
@@ -487,24 +489,80 @@ const struct cgroup_driver cgroup_systemd_driver = {
     .destroy = sd_destroy,
 };
 
-int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, ocirun_error_t **err) {
-  _cleanup_free_ char *expanded = NULL, *rel = NULL, *canon = NULL;
+int cgroup_systemd_string_property(const struct dbus_message *m, char **out, ocirun_error_t **err) {
+  struct dbus_reader rd;
+  const char *sig, *value;
+
+  dbus_reader_init(&rd, m);
+  if (m->signature == NULL || strcmp(m->signature, "v") != 0)
+    return ocirun_error_set(err, EBADMSG, "the reply holds \"%s\", not a variant",
+                            m->signature ? m->signature : "");
+  if (dbus_read_signature(&rd, &sig) < 0)
+    return ocirun_error_set(err, EBADMSG, "bad variant in the reply");
+  if (strcmp(sig, "s") != 0)
+    return ocirun_error_set(err, EBADMSG, "the variant holds \"%s\", not a string", sig);
+  if (dbus_read_string(&rd, 's', &value) < 0)
+    return ocirun_error_set(err, EBADMSG, "bad string in the reply");
+  *out = strdup(value);
+  if (*out == NULL)
+    return ocirun_error_set(err, ENOMEM, "the property's value");
+  return 0;
+}
+
+char *cgroup_systemd_unit_dir(const char *manager_cg, const char *expanded_slice,
+                              const char *unit) {
+  _cleanup_free_ char *joined = NULL;
+  /* rooted first, as runc's join below the cgroup mount: a relative ControlGroup is taken
+   * from the root too */
+  if (asprintf(&joined, "/%s/%s/%s", manager_cg, expanded_slice, unit) < 0)
+    return NULL;
+  return cgroup_clean_path(joined);
+}
+
+/* As runc: the user manager says where its units live, its ControlGroup property
+ * (typically /user.slice/user-UID.slice/user@UID.service, but not for a manager started
+ * another way: nested in a container, as a system service).  Asked once, at create. */
+static int user_manager_cgroup(const struct sd_state *st, char **out, ocirun_error_t **err) {
+  struct dbus_conn bus = {.fd = -1};
+  struct dbus_writer body = {0};
+  struct dbus_reply reply = {0};
+  int ret = -1;
+
+  dbus_put_string(&body, "org.freedesktop.systemd1.Manager");
+  dbus_put_string(&body, "ControlGroup");
+  if (body.err) {
+    ocirun_error_set(err, body.err, "systemd cgroup driver: build the Properties.Get message");
+    goto out;
+  }
+  if (open_bus(st, &bus, err) < 0)
+    goto out;
+  if (dbus_call(&bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                "org.freedesktop.DBus.Properties", "Get", "ss", &body, &reply, err) < 0 ||
+      cgroup_systemd_string_property(&reply.msg, out, err) < 0) {
+    ocirun_error_prefix(err,
+                        "systemd cgroup driver: get property ControlGroup of "
+                        "org.freedesktop.systemd1.Manager from the user manager on the bus %s",
+                        bus.address);
+    goto out;
+  }
+  ret = 0;
+out:
+  dbus_reply_clear(&reply);
+  dbus_writer_clear(&body);
+  dbus_close(&bus);
+  return ret;
+}
+
+int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, const char *unit_dir,
+                        ocirun_error_t **err) {
+  _cleanup_free_ char *expanded = NULL, *rel = NULL, *canon = NULL, *manager_cg = NULL;
   struct sd_state *st;
   if (access("/run/systemd/system", F_OK) != 0)
     return ocirun_error_set(
         err, 0, "systemd cgroup driver: systemd is not running (no /run/systemd/system)");
   /* As runc: a rootless runtime (an ordinary user, or root of a user namespace other than
-   * the initial one, as under rootless podman) uses its user manager, whose units live
-   * where systemd's user@.service puts them (Slice=user-UID.slice), UID being the id its
-   * euid maps to outside. */
-  uint32_t owner = (uint32_t)geteuid();
-  bool nested = userns_running_in_nested();
-  bool user = owner != 0 || nested;
-  if (nested && userns_outer_euid(&owner) < 0)
-    return ocirun_error_set(err, EINVAL,
-                            "systemd cgroup driver: the user namespace maps no outside id to "
-                            "uid %u (/proc/self/uid_map)",
-                            (unsigned)geteuid());
+   * the initial one, as under rootless podman) uses its user manager. */
+  bool user = geteuid() != 0 || userns_running_in_nested();
   if (cgroup_systemd_parse_path(cgroups_path, cg->id, user, &cg->slice, &cg->unit, err) < 0)
     return -1;
   /* bad property annotations fail the create before anything exists */
@@ -515,25 +573,36 @@ int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, ocirun_erro
     if (r < 0)
       return -1;
   }
-  if (cgroup_systemd_expand_slice(cg->slice, &expanded, err) < 0)
-    return -1;
-  if ((user ? asprintf(&rel, "/user.slice/user-%u.slice/user@%u.service%s/%s", (unsigned)owner,
-                       (unsigned)owner, expanded, cg->unit)
-            : asprintf(&rel, "%s/%s", expanded, cg->unit)) < 0) {
-    rel = NULL;
-    return ocirun_error_set(err, ENOMEM, "systemd cgroup path");
-  }
-  /* The unit's directory is at the same place in every hierarchy. */
-  if (cgroup_setup_fs(cg, rel, NULL, NULL, err) < 0)
-    return -1;
   st = calloc(1, sizeof(*st));
   if (st == NULL)
     return ocirun_error_set(err, ENOMEM, "systemd cgroup driver");
-  st->fs = cg->drv;
-  st->v2 = cg->nhier == 0;
   st->user = user;
   cg->sd = st;
+  if (cgroup_systemd_expand_slice(cg->slice, &expanded, err) < 0)
+    return -1;
+  if (user && unit_dir) {
+    /* reopened: where the manager placed the unit at create, as recorded */
+    rel = strdup(unit_dir);
+  } else if (user) {
+    /* create, or a state that records no directory (written by an older ocirun) */
+    if (user_manager_cgroup(st, &manager_cg, err) < 0)
+      return -1;
+    rel = cgroup_systemd_unit_dir(manager_cg, expanded, cg->unit);
+  } else if (asprintf(&rel, "%s/%s", expanded, cg->unit) < 0) {
+    rel = NULL;
+  }
+  if (rel == NULL)
+    return ocirun_error_set(err, ENOMEM, "systemd cgroup path");
+  /* The unit's directory is at the same place in every hierarchy. */
+  if (cgroup_setup_fs(cg, rel, NULL, NULL, err) < 0)
+    return -1;
+  st->fs = cg->drv;
+  st->v2 = cg->nhier == 0;
   cg->drv = &cgroup_systemd_driver;
+  if (user) {
+    free(cg->unit_dir);
+    cg->unit_dir = steal_pointer(&rel);
+  }
   /* Recorded as slice:prefix:name so that reopening finds the same unit. */
   if (cgroups_path && cgroups_path[0])
     canon = strdup(cgroups_path);

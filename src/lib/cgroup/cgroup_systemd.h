@@ -88,4 +88,14 @@ int cgroup_systemd_marshal(enum cgroup_systemd_method kind, const char *unit,
                            const struct cgroup_systemd_props *annotated,
                            const struct cgroup_systemd_props *props, struct dbus_writer *w);
 
+/* The string in the reply m of org.freedesktop.DBus.Properties.Get (a variant holding a
+ * string), malloc'd into *out; any other reply is an error (EBADMSG) that says what the
+ * reply held (the caller names the property). */
+struct dbus_message;
+int cgroup_systemd_string_property(const struct dbus_message *m, char **out, ocirun_error_t **err);
+/* The unit's cgroup below a user manager whose ControlGroup is manager_cg, joined as runc
+ * joins them: manager_cg, the expanded slice ("/user.slice"), the unit, cleaned ("" and "/"
+ * are the root; ".." never climbs above it).  malloc'd; NULL when out of memory. */
+char *cgroup_systemd_unit_dir(const char *manager_cg, const char *expanded_slice, const char *unit);
+
 #endif

@@ -113,7 +113,8 @@ static int build_request(struct dump_ctx *d, const struct spec *spec, CriuOpts *
     return -1;
   /* CRIU freezes through the cgroup (else with ptrace); v2 since CRIU 3.14. */
   if (st->cgroup_path &&
-      cgroup_open_existing(st->id, st->cgroup_path, st->systemd_cgroup, &cg, NULL) == 0) {
+      cgroup_open_recorded(st->id, st->cgroup_path, st->cgroup_mounts, st->cgroup_unit_dir,
+                           st->systemd_cgroup, &cg, NULL) == 0) {
     const char *dir = cgroup_freezer_dir(cg);
     bool v1 = dir && access(dir, F_OK) == 0 && strstr(dir, "/freezer") != NULL;
     if (dir && (v1 || version >= CRIU_V2_FREEZER_VERSION))

@@ -20,7 +20,8 @@ int container_cgroup_open(const char *root, const char *id, bool lock, unsigned 
     goto fail;
   }
   if (cgroup_open_recorded(id, out->state.cgroup_path, out->state.cgroup_mounts,
-                           out->state.systemd_cgroup, &out->cgroup, err) < 0)
+                           out->state.cgroup_unit_dir, out->state.systemd_cgroup, &out->cgroup,
+                           err) < 0)
     goto fail;
   return 0;
 fail:

@@ -190,6 +190,9 @@ int container_make_shell(const struct create_options *opts, struct container *c,
   }
   c->state.cgroup_path = strdup(cgroup_recorded_path(c->cgroup));
   c->state.cgroup_mounts = cgroup_mounts_record(c->cgroup);
+  if (cgroup_unit_dir(c->cgroup) &&
+      (c->state.cgroup_unit_dir = strdup(cgroup_unit_dir(c->cgroup))) == NULL)
+    return ocirun_error_set(err, ENOMEM, "record the cgroup");
   if (state_write(opts->root, &c->state, err) < 0)
     return -1;
   trace_point("state write (creating)");

@@ -81,8 +81,8 @@ int container_destroy(const char *root, struct container_state *st, const struct
   int r = 0;
 
   if (st->cgroup_path) {
-    if (cgroup_open_recorded(st->id, st->cgroup_path, st->cgroup_mounts, st->systemd_cgroup, &cg,
-                             err) < 0)
+    if (cgroup_open_recorded(st->id, st->cgroup_path, st->cgroup_mounts, st->cgroup_unit_dir,
+                             st->systemd_cgroup, &cg, err) < 0)
       return -1;
     trace_point("cgroup open");
     if (kill_init(st, cg, err) < 0 || wait_cgroup_empty(cg, err) < 0 ||

@@ -146,8 +146,8 @@ static int open_cgroup(struct exec_ctx *ctx, const struct exec_options *o,
                        const struct container_state *st, ocirun_error_t **err) {
   if (st->cgroup_path == NULL)
     return 0;
-  if (cgroup_open_recorded(st->id, st->cgroup_path, st->cgroup_mounts, st->systemd_cgroup,
-                           &ctx->cgroup, err) < 0)
+  if (cgroup_open_recorded(st->id, st->cgroup_path, st->cgroup_mounts, st->cgroup_unit_dir,
+                           st->systemd_cgroup, &ctx->cgroup, err) < 0)
     return -1;
   trace_point("cgroup open");
   if (o->cgroup_subs_len > 0 || o->process->exec_cpu_affinity.initial != NULL)

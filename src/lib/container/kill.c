@@ -50,8 +50,8 @@ int container_kill(const char *root, const char *id, int signo, bool all, ocirun
   }
   /* Without a cgroup (rootless, none could be made) --all reaches the init only. */
   if (all && st.cgroup_path != NULL) {
-    if (cgroup_open_recorded(id, st.cgroup_path, st.cgroup_mounts, st.systemd_cgroup, &cg, err) <
-            0 ||
+    if (cgroup_open_recorded(id, st.cgroup_path, st.cgroup_mounts, st.cgroup_unit_dir,
+                             st.systemd_cgroup, &cg, err) < 0 ||
         cgroup_kill_all(cg, signo, err) < 0)
       goto out;
     r = 0;

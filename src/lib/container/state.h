@@ -40,6 +40,7 @@ struct container_state {
   bool created_done;        /* false while `creating` */
   char *cgroup_path;        /* driver-relative cgroup path, NULL until the cgroup is made */
   char *cgroup_mounts;      /* cgroup_mounts_record at create (NULL: read mountinfo) */
+  char *cgroup_unit_dir;    /* cgroup_unit_dir at create: a user manager's unit (or NULL) */
   bool systemd_cgroup;
   bool no_new_keyring;
   char *intel_rdt_path;     /* the resctrl group joined, recorded before it is made; or NULL */

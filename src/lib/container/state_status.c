@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 
 static bool paused_in_cgroup(const struct container_state *st) {
-  return st->cgroup_path != NULL &&
-         cgroup_path_is_frozen(st->cgroup_path, st->cgroup_mounts, st->systemd_cgroup);
+  return st->cgroup_path != NULL && cgroup_path_is_frozen(st->cgroup_path, st->cgroup_mounts,
+                                                          st->cgroup_unit_dir, st->systemd_cgroup);
 }
 
 bool (*state_is_paused_hook)(const struct container_state *st) = paused_in_cgroup;

@@ -81,12 +81,3 @@ bool userns_running_in_nested(void) {
   /* the identity map, alone */
   return !(in == 0 && out == 0 && count == UINT32_MAX && p == end);
 }
-
-int userns_outer_euid(uint32_t *outer) {
-  char buf[4096];
-  ssize_t n = read_uid_map(buf, sizeof(buf));
-
-  if (n <= 0)
-    return -1;
-  return userns_outer_id(buf, (size_t)n, (uint32_t)geteuid(), outer);
-}

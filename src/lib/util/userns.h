@@ -15,7 +15,4 @@ bool userns_running_in_nested(void);
  * does not parse. */
 int userns_outer_id(const char *map, size_t len, uint32_t id, uint32_t *outer);
 
-/* userns_outer_id() of the runtime's own euid, through /proc/self/uid_map. */
-int userns_outer_euid(uint32_t *outer);
-
 #endif
