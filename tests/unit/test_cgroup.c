@@ -961,7 +961,7 @@ static void test_real_v1(void) {
 
   /* the same cgroup reopened from its recorded path */
   struct cgroup *again = NULL;
-  CHECK(cgroup_open_existing(id, cgroup_recorded_path(cg), false, &again, &err) == 0);
+  CHECK(cgroup_open_recorded(id, cgroup_recorded_path(cg), NULL, NULL, false, &again, &err) == 0);
   if (again) {
     uint64_t ooms = 99;
     CHECK(cgroup_oom_kill_count(again, &ooms, &err) == 0 && ooms == 0);

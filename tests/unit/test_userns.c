@@ -176,27 +176,27 @@ static void test_cgroup_owner(void) {
         -1);
 }
 
-/* The outside id of an inside one, from uid_map text as the kernel prints it. */
-static void test_outer_id(void) {
+/* The identity map, as the kernel prints it, alone; anything else is a nested namespace. */
+static void test_identity_map(void) {
+  static const char identity[] = "         0          0 4294967295\n";
   static const char podman[] = "         0       1000          1\n"
                                "         1     100000      65536\n";
-  static const char identity[] = "         0          0 4294967295\n";
-  uint32_t out = 7;
+  static const char two[] = "         0          0 4294967295\n         0          0          1\n";
 
-  CHECK(userns_outer_id(podman, strlen(podman), 0, &out) == 0 && out == 1000);
-  CHECK(userns_outer_id(podman, strlen(podman), 1, &out) == 0 && out == 100000);
-  CHECK(userns_outer_id(podman, strlen(podman), 65536, &out) == 0 && out == 165535);
-  CHECK(userns_outer_id(podman, strlen(podman), 65537, &out) < 0);
-  CHECK(userns_outer_id(identity, strlen(identity), 4294967294u, &out) == 0 && out == 4294967294u);
-  /* not numbers, a number too large, a short line */
-  CHECK(userns_outer_id("0 x 1\n", 6, 0, &out) < 0);
-  CHECK(userns_outer_id("0 4294967296 1\n", 15, 0, &out) < 0);
-  CHECK(userns_outer_id("0 1000\n", 7, 0, &out) < 0);
-  CHECK(userns_outer_id("", 0, 0, &out) < 0);
+  CHECK(userns_map_is_identity(identity, strlen(identity)));
+  CHECK(userns_map_is_identity("0 0 4294967295", 14));
+  CHECK(!userns_map_is_identity(podman, strlen(podman)));
+  CHECK(!userns_map_is_identity(two, strlen(two)));
+  CHECK(!userns_map_is_identity("0 0 4294967294\n", 15));
+  /* not numbers, a number too large, a short line, nothing */
+  CHECK(!userns_map_is_identity("0 x 1\n", 6));
+  CHECK(!userns_map_is_identity("0 0 4294967296\n", 15));
+  CHECK(!userns_map_is_identity("0 0\n", 4));
+  CHECK(!userns_map_is_identity("", 0));
 }
 
 int main(void) {
-  test_outer_id();
+  test_identity_map();
   test_format();
   test_cgroup_owner();
   test_plan();

@@ -317,11 +317,6 @@ int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_e
   return 0;
 }
 
-int cgroup_open_existing(const char *id, const char *recorded_path, bool systemd,
-                         struct cgroup **out, ocirun_error_t **err) {
-  return cgroup_open_recorded(id, recorded_path, NULL, NULL, systemd, out, err);
-}
-
 int cgroup_open_recorded(const char *id, const char *recorded_path, const char *mounts,
                          const char *unit_dir, bool systemd, struct cgroup **out,
                          ocirun_error_t **err) {

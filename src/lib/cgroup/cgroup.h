@@ -33,16 +33,13 @@ struct cgroup_options {
 /* Choose the driver for this host and compute the container's cgroup path(s);
  * nothing is created yet.  An existing cgroup that is frozen is refused. */
 int cgroup_open(const struct cgroup_options *opts, struct cgroup **out, ocirun_error_t **err);
-/* Reopen the cgroup of an existing container from the path recorded in its state. */
-int cgroup_open_existing(const char *id, const char *recorded_path, bool systemd,
-                         struct cgroup **out, ocirun_error_t **err);
 /* The mount points of the hierarchies in use, as one string to record beside the cgroup
  * path (cgroupfs drivers; NULL for systemd, or when a mount point cannot be written so):
  * reopening with it reads no /proc/self/mountinfo.  malloc'd. */
 char *cgroup_mounts_record(const struct cgroup *cg);
-/* cgroup_open_existing with the string of cgroup_mounts_record (NULL, or a string that does
- * not parse: the mounts are read from /proc/self/mountinfo) and that of cgroup_unit_dir
- * (NULL: none was recorded). */
+/* Reopen the cgroup of an existing container from the path recorded in its state, with the
+ * string of cgroup_mounts_record (NULL, or a string that does not parse: the mounts are read
+ * from /proc/self/mountinfo) and that of cgroup_unit_dir (NULL: none was recorded). */
 int cgroup_open_recorded(const char *id, const char *recorded_path, const char *mounts,
                          const char *unit_dir, bool systemd, struct cgroup **out,
                          ocirun_error_t **err);

@@ -27,27 +27,17 @@ static const char *read_u32(const char *p, const char *end, uint32_t *out) {
   return p;
 }
 
-int userns_outer_id(const char *map, size_t len, uint32_t id, uint32_t *outer) {
+bool userns_map_is_identity(const char *map, size_t len) {
   const char *p = map, *end = map + len;
+  uint32_t in, out, count;
 
-  while (p < end) {
-    const char *eol = memchr(p, '\n', (size_t)(end - p));
-    const char *line_end = eol ? eol : end;
-    uint32_t in, out, count;
-    const char *q = read_u32(p, line_end, &in);
-    if (q)
-      q = read_u32(q, line_end, &out);
-    if (q)
-      q = read_u32(q, line_end, &count);
-    if (q == NULL)
-      return -1;
-    if (id >= in && (uint64_t)id - in < count) {
-      *outer = out + (id - in);
-      return 0;
-    }
-    p = eol ? eol + 1 : end;
-  }
-  return -1;
+  if ((p = read_u32(p, end, &in)) == NULL || (p = read_u32(p, end, &out)) == NULL ||
+      (p = read_u32(p, end, &count)) == NULL)
+    return false;
+  while (p < end && (*p == ' ' || *p == '\n'))
+    p++;
+  /* the identity map, alone */
+  return in == 0 && out == 0 && count == UINT32_MAX && p == end;
 }
 
 /* The first 4 KiB of /proc/self/uid_map (the kernel allows 340 lines of at most 33 bytes,
@@ -67,17 +57,6 @@ static ssize_t read_uid_map(char *buf, size_t size) {
 bool userns_running_in_nested(void) {
   char buf[4096];
   ssize_t n = read_uid_map(buf, sizeof(buf));
-  const char *p = buf, *end;
-  uint32_t in, out, count;
 
-  if (n <= 0)
-    return false;
-  end = buf + n;
-  if ((p = read_u32(p, end, &in)) == NULL || (p = read_u32(p, end, &out)) == NULL ||
-      (p = read_u32(p, end, &count)) == NULL)
-    return true;
-  while (p < end && (*p == ' ' || *p == '\n'))
-    p++;
-  /* the identity map, alone */
-  return !(in == 0 && out == 0 && count == UINT32_MAX && p == end);
+  return n > 0 && !userns_map_is_identity(buf, (size_t)n);
 }

@@ -10,9 +10,8 @@
  * identity "0 0 4294967295"), as under rootless podman. */
 bool userns_running_in_nested(void);
 
-/* The id of the parent user namespace that id of this one maps to, from the text of a
- * uid_map or gid_map ("inside outside count" lines).  -1 when no line maps it or the text
- * does not parse. */
-int userns_outer_id(const char *map, size_t len, uint32_t id, uint32_t *outer);
+/* Whether the text of a uid_map is the initial namespace's identity map, alone
+ * ("0 0 4294967295"); false for anything else, text that does not parse included. */
+bool userns_map_is_identity(const char *map, size_t len);
 
 #endif
