@@ -566,6 +566,19 @@ bool cgroup_is_frozen(struct cgroup *cg) {
   return cg->drv->is_frozen(cg);
 }
 
+char *cgroup_freeze_probe(struct cgroup *cg) {
+  /* Every driver's is_frozen in one rule: a v1 freezer hierarchy first, else the cgroup2
+   * directory (pure v2, a hybrid host without a v1 freezer, systemd over either). */
+  struct cgroup_hier *h = cgroup_v1_find(cg, "freezer");
+  char *probe = NULL;
+
+  if (h)
+    return asprintf(&probe, "v1:%s/freezer.state", h->path) < 0 ? NULL : probe;
+  if (cg->unified_path)
+    return asprintf(&probe, "v2:%s/cgroup.events", cg->unified_path) < 0 ? NULL : probe;
+  return strdup("none");
+}
+
 int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *count, ocirun_error_t **err) {
   const char *dir = cg->drv->procs_dir(cg);
   if (dir == NULL)

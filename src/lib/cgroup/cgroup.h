@@ -107,6 +107,11 @@ int cgroup_set_resources(struct cgroup *cg, const struct spec_resources *res, oc
 int cgroup_freeze(struct cgroup *cg, ocirun_error_t **err);
 int cgroup_thaw(struct cgroup *cg, ocirun_error_t **err);
 bool cgroup_is_frozen(struct cgroup *cg);
+/* Where the freezer state of this cgroup is read, for readers that have no cgroup object
+ * (the state view, state_view.h): "v1:<dir>/freezer.state" (frozen when it says FROZEN),
+ * "v2:<dir>/cgroup.events" (frozen when its "frozen" key is 1), or "none" (no freezer: never
+ * frozen), the same file cgroup_is_frozen reads.  malloc'd; NULL when out of memory. */
+char *cgroup_freeze_probe(struct cgroup *cg);
 /* Before create: a cgroup that already exists must hold no process ("container's cgroup is
  * not empty"), as runc (a frozen one is refused by cgroup_open). */
 int cgroup_check_unused(struct cgroup *cg, ocirun_error_t **err);

@@ -190,6 +190,8 @@ int container_make_shell(const struct create_options *opts, struct container *c,
   }
   c->state.cgroup_path = strdup(cgroup_recorded_path(c->cgroup));
   c->state.cgroup_mounts = cgroup_mounts_record(c->cgroup);
+  if ((c->state.freeze_probe = cgroup_freeze_probe(c->cgroup)) == NULL)
+    return ocirun_error_set(err, ENOMEM, "record the cgroup");
   if (cgroup_unit_dir(c->cgroup) &&
       (c->state.cgroup_unit_dir = strdup(cgroup_unit_dir(c->cgroup))) == NULL)
     return ocirun_error_set(err, ENOMEM, "record the cgroup");

@@ -41,6 +41,7 @@ struct container_state {
   char *cgroup_path;        /* driver-relative cgroup path, NULL until the cgroup is made */
   char *cgroup_mounts;      /* cgroup_mounts_record at create (NULL: read mountinfo) */
   char *cgroup_unit_dir;    /* cgroup_unit_dir at create: a user manager's unit (or NULL) */
+  char *freeze_probe;       /* cgroup_freeze_probe at create (NULL: none recorded) */
   bool systemd_cgroup;
   bool no_new_keyring;
   char *intel_rdt_path;     /* the resctrl group joined, recorded before it is made; or NULL */
@@ -112,6 +113,15 @@ char *state_to_oci_json(const struct container_state *st, enum container_status 
 /* The same object, compact (`list --format json`), with the given owner name. */
 char *state_to_oci_json_compact(const struct container_state *st, enum container_status status,
                                 const char *owner);
+/* Where the values of pid, status and owner are in a state_to_oci_json_cut text: byte
+ * offsets [start, end), quotes included for the strings. */
+struct state_json_cuts {
+  size_t pid[2], status[2], owner[2];
+};
+/* The object of state_to_oci_json (pretty) or of state_to_oci_json_compact, rendered as
+ * for a running container owned by "", and where its live values are (state_view.h). */
+char *state_to_oci_json_cut(const struct container_state *st, bool pretty,
+                            struct state_json_cuts *cuts);
 /* The runtime-spec state given to hooks on stdin: compact, keys ociVersion, id,
  * status, pid (omitted when 0), bundle, annotations (omitted when empty). */
 char *state_to_hook_json(const struct container_state *st, enum container_status status);

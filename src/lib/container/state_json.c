@@ -23,6 +23,7 @@ void state_clear(struct container_state *st) {
   free(st->intel_rdt_mon_path);
   free(st->cgroup_mounts);
   free(st->cgroup_unit_dir);
+  free(st->freeze_probe);
   for (size_t i = 0; i < st->annotations.len; i++) {
     free(st->annotations.items[i].key);
     free(st->annotations.items[i].value);
@@ -61,6 +62,7 @@ char *state_format_json(const struct container_state *st) {
   rc |= set_str(obj, "cgroup_path", st->cgroup_path);
   rc |= set_str(obj, "cgroup_mounts", st->cgroup_mounts);
   rc |= set_str(obj, "cgroup_unit_dir", st->cgroup_unit_dir);
+  rc |= set_str(obj, "freeze_probe", st->freeze_probe);
   rc |= json_object_set_new(obj, "systemd_cgroup", json_boolean(st->systemd_cgroup));
   rc |= json_object_set_new(obj, "no_new_keyring", json_boolean(st->no_new_keyring));
   if (st->intel_rdt_path) {
@@ -190,7 +192,8 @@ static int parse_fields(struct parse_ctx *c, struct container_state *st) {
       get_str(c, "intel_rdt_path", &st->intel_rdt_path) < 0 ||
       get_str(c, "intel_rdt_mon_path", &st->intel_rdt_mon_path) < 0 ||
       get_str(c, "cgroup_mounts", &st->cgroup_mounts) < 0 ||
-      get_str(c, "cgroup_unit_dir", &st->cgroup_unit_dir) < 0)
+      get_str(c, "cgroup_unit_dir", &st->cgroup_unit_dir) < 0 ||
+      get_str(c, "freeze_probe", &st->freeze_probe) < 0)
     return -1;
   if (get_uint(c, "owner", UINT32_MAX, &owner) < 0 ||
       get_uint(c, "init_pid", INT32_MAX, &pid) < 0 ||

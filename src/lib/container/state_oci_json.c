@@ -178,10 +178,12 @@ static void out_annotations(struct outbuf *b, const struct spec_kv_list *list, c
   free(sorted);
 }
 
-/* One object in runc's containerState layout. */
+/* One object in runc's containerState layout; cuts (or NULL) receives where the values
+ * of pid, status and owner are in it. */
 static char *format_runc_state(const struct container_state *st, enum container_status status,
-                               const char *owner, bool pretty) {
+                               const char *owner, bool pretty, struct state_json_cuts *cuts) {
   struct outbuf b = {0};
+  struct state_json_cuts at;
   const char *sep = pretty ? ",\n  " : ",";
   const char *colon = pretty ? ": " : ":";
   pid_t pid = status == CONTAINER_STOPPED ? 0 : st->init_pid;
@@ -198,9 +200,13 @@ static char *format_runc_state(const struct container_state *st, enum container_
   KEY("id", false);
   out_string(&b, st->id);
   KEY("pid", false);
+  at.pid[0] = b.len;
   out_printf(&b, "%d", (int)pid);
+  at.pid[1] = b.len;
   KEY("status", false);
+  at.status[0] = b.len;
   out_string(&b, container_status_name(status));
+  at.status[1] = b.len;
   KEY("bundle", false);
   out_string(&b, st->bundle);
   KEY("rootfs", false);
@@ -213,20 +219,29 @@ static char *format_runc_state(const struct container_state *st, enum container_
     out_annotations(&b, &st->annotations, pretty ? "  " : NULL);
   }
   KEY("owner", false);
+  at.owner[0] = b.len;
   out_string(&b, owner);
+  at.owner[1] = b.len;
   out_puts(&b, pretty ? "\n}" : "}");
 #undef KEY
+  if (cuts)
+    *cuts = at;
   return out_finish(&b);
 }
 
 char *state_to_oci_json(const struct container_state *st, enum container_status status) {
   /* runc's `state` leaves the owner empty; only `list` looks it up. */
-  return format_runc_state(st, status, "", true);
+  return format_runc_state(st, status, "", true, NULL);
 }
 
 char *state_to_oci_json_compact(const struct container_state *st, enum container_status status,
                                 const char *owner) {
-  return format_runc_state(st, status, owner, false);
+  return format_runc_state(st, status, owner, false, NULL);
+}
+
+char *state_to_oci_json_cut(const struct container_state *st, bool pretty,
+                            struct state_json_cuts *cuts) {
+  return format_runc_state(st, CONTAINER_RUNNING, "", pretty, cuts);
 }
 
 /* The members before the pid: ociVersion, id, status. */

@@ -1,6 +1,7 @@
 /* The on-disk store: <root> (0700), <root>/<id> (0700), state.json (0600, replaced
  * atomically so a reader never sees half a file), and the lock file. */
 #include "container/state.h"
+#include "container/state_view.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -198,7 +199,9 @@ int state_write(const char *root, const struct container_state *st, ocirun_error
                             st->id);
   if (asprintf(&path, "%s/%s/" STATE_FILE, root, st->id) < 0)
     return ocirun_error_set(err, ENOMEM, "write state of %s", st->id);
-  return fs_write_file_atomic(path, json, strlen(json), 0600, err);
+  if (fs_write_file_atomic(path, json, strlen(json), 0600, err) < 0)
+    return -1;
+  return state_view_write(root, st, err);
 }
 
 int state_read(const char *root, const char *id, struct container_state *st, ocirun_error_t **err) {

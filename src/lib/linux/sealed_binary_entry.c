@@ -26,6 +26,8 @@
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 
+#include "util/raw_syscall.h"
+
 #ifndef MOUNT_ATTR_SIZE_VER0
 #define MOUNT_ATTR_SIZE_VER0 32
 #endif
@@ -34,10 +36,13 @@
 #endif
 
 void early_reexec(long *initial_stack) __attribute__((visibility("hidden")));
+void state_view_early(long *initial_stack) __attribute__((visibility("hidden")));
 
-/* The entry point: the initial stack pointer goes to early_reexec(); rdx (the exit hook
- * the ABI lets a loader pass, zero from the kernel) is kept in a callee-saved register across
- * the call and handed on to _start with the stack exactly as the kernel left it. */
+/* The entry point: the initial stack pointer goes to state_view_early() (`state` and `list`
+ * answered before libc, container/state_view.h), then to early_reexec(); rdx (the exit hook
+ * the ABI lets a loader pass, zero from the kernel) and the stack pointer are kept in
+ * callee-saved registers across the calls and rdx is handed on to _start with the stack
+ * exactly as the kernel left it. */
 __asm__(".text\n"
         ".globl ocirun_entry\n"
         ".type ocirun_entry, @function\n"
@@ -45,23 +50,14 @@ __asm__(".text\n"
         "  endbr64\n"
         "  xor %ebp, %ebp\n"
         "  mov %rdx, %r12\n"
+        "  mov %rsp, %r13\n"
         "  mov %rsp, %rdi\n"
+        "  call state_view_early\n"
+        "  mov %r13, %rdi\n"
         "  call early_reexec\n"
         "  mov %r12, %rdx\n"
         "  jmp _start\n"
         ".size ocirun_entry, .-ocirun_entry\n");
-
-static long raw_syscall(long nr, long a, long b, long c, long d, long e) {
-  register long r10 __asm__("r10") = d;
-  register long r8 __asm__("r8") = e;
-  long ret;
-
-  __asm__ volatile("syscall"
-                   : "=a"(ret)
-                   : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
-                   : "rcx", "r11", "memory");
-  return ret;
-}
 
 static int same_word(const char *s, const char *word) {
   while (*word != '\0')
