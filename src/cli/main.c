@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "linux/sealed_binary.h"
 #include "ocirun-config.h"
+#include "ocirun-version.h"
 #include "spec/spec.h"
 #include "util/trace.h"
 #include "util/userns.h"

@@ -11,6 +11,15 @@ load helpers
 	output_has "spec: 1." "libseccomp: "
 }
 
+@test "cli: --version names the commit the binary was built from" {
+	skip_if_runc "prints its own commit"
+	local head
+	head=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null) || skip "not a git checkout"
+	# a binary built before the last commit is stale: tests/run.sh builds first
+	runtime --version
+	[ "$(sed -n 's/^commit: //p' <<<"$output")" = "$head" ]
+}
+
 @test "cli: help and --help" {
 	runtime help
 	[ "$status" -eq 0 ]
