@@ -241,6 +241,30 @@ setup() {
 	[ "$set_line" -lt "$mount_line" ]
 }
 
+@test "cgroups: a cgroup made after the clone reaches the init with GO: the runtime opens its tasks files" {
+	skip_if_runc "no --trace"
+	update_config '.linux.resources.pids = {"limit": 50}'
+	set_args sh -c 'cat /proc/self/cgroup'
+	"$OCIRUN" --trace --root "$ROOT" run "$ID" </dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/trace" ||
+		fail "run failed: $(cat "$BATS_TEST_TMPDIR/trace")"
+	cat "$BATS_TEST_TMPDIR/trace" >&2
+	grep -q 'init     cgroup join (after GO)' "$BATS_TEST_TMPDIR/trace" ||
+		skip "the cgroup is made before the clone here (not cgroupfs v1, or no network namespace)"
+	# the runtime opened the tasks file of every v1 hierarchy once it made the directories,
+	# before GO; the init only writes into them (it opens nothing of the cgroup itself)
+	create_line=$(grep -n 'runtime  cgroup create' "$BATS_TEST_TMPDIR/trace" | cut -d: -f1)
+	fds=$(grep -n 'runtime  cgroup join fds  [1-9][0-9]* hierarchies, sent with GO' "$BATS_TEST_TMPDIR/trace") ||
+		fail "no tasks fds opened by the runtime for GO"
+	fds_line=${fds%%:*}
+	go_line=$(grep -n 'init     sync  wait for go' "$BATS_TEST_TMPDIR/trace" | cut -d: -f1)
+	join_line=$(grep -n 'init     cgroup join (after GO)' "$BATS_TEST_TMPDIR/trace" | cut -d: -f1)
+	[ "$create_line" -lt "$fds_line" ] && [ "$go_line" -lt "$join_line" ]
+	# and it is in the container's cgroup of every v1 hierarchy it saw
+	n=$(sed -n 's/.*cgroup join fds  \([0-9]*\) hierarchies, sent with GO.*/\1/p' "$BATS_TEST_TMPDIR/trace")
+	[ "$(grep -c ":/.*$ID\$" "$BATS_TEST_TMPDIR/out")" -ge "$n" ] ||
+		fail "not in its cgroup everywhere: $(cat "$BATS_TEST_TMPDIR/out")"
+}
+
 @test "cgroups: update shrinks the realtime period below the runtime in force (runtime written first)" {
 	skip_if_runc "runc 1.1 writes the period first and fails (fixed in runc 1.2)"
 	local cpu=/sys/fs/cgroup/cpu

@@ -53,6 +53,8 @@ struct create_ctx {
   bool resources_set;      /* the limits were written before the clone */
   bool child_unshares;     /* the child makes its namespaces while we go on (init.h) */
   bool cgroup_after_clone; /* and the cgroup is made meanwhile */
+  int *go_join_fds;        /* then: its `tasks` fds, sent with GO */
+  size_t go_join_len;
 };
 
 static int child_entry(void *arg, const struct launch_child *io) {
@@ -69,9 +71,13 @@ static int write_state(struct create_ctx *ctx, ocirun_error_t **err) {
   return state_write(ctx->opts->root, &ctx->c->state, err);
 }
 
-/* After GO: the config copy is for the commands that come after create. */
-static int save_config(void *arg, ocirun_error_t **err) {
+/* After GO, which gave the child its copies of the join fds: the config copy is for the
+ * commands that come after create. */
+static int after_go(void *arg, ocirun_error_t **err) {
   struct create_ctx *ctx = arg;
+  cgroup_self_join_fds_close(&ctx->go_join_fds, &ctx->go_join_len);
+  ctx->launch.go_fds = NULL;
+  ctx->launch.go_fds_len = 0;
   return container_save_config(ctx->c, ctx->raw, ctx->raw_len, err);
 }
 
@@ -269,7 +275,7 @@ static bool child_makes_namespaces(const struct create_ctx *ctx) {
          fds[SPEC_NS_TIME] < 0 && ctx->c->spec->linux_.net_devices_len == 0;
 }
 
-/* And whether we make its cgroup meanwhile too, which the child joins by itself after GO:
+/* And whether we make its cgroup meanwhile too, which the child joins by itself on GO:
  * where making it means a directory per v1 hierarchy (cgroupfs on v1 or hybrid).  Not
  * with execCPUAffinity.initial (the parent moves the child then), nor Intel RDT, nor for a
  * rootless runtime (it may go on without a cgroup, see create_shell.c, which it learns
@@ -282,6 +288,21 @@ static bool cgroup_made_after_clone(const struct create_ctx *ctx) {
          !s->linux_.intel_rdt.present;
 }
 
+/* A cgroup made after the clone, while the child makes its namespaces: its `tasks` fds are
+ * opened here too and go to the child with GO, so that all it does then is write "0" into
+ * each (moved from here, it would cost the kernel's threadgroup lock: see cgroup.h). */
+static int make_cgroup_to_join(struct create_ctx *ctx, ocirun_error_t **err) {
+  struct container *c = ctx->c;
+
+  if (container_make_cgroup(ctx->opts, c, err) < 0 ||
+      cgroup_self_join_fds(c->cgroup, &ctx->go_join_fds, &ctx->go_join_len, err) < 0)
+    return -1;
+  ctx->launch.go_fds = ctx->go_join_fds;
+  ctx->launch.go_fds_len = ctx->go_join_len;
+  trace_pointf("cgroup join fds", "%zu hierarchies, sent with GO", ctx->go_join_len);
+  return 0;
+}
+
 /* The child is cloned and waits (or sets up, without GO): what comes from here first. */
 static int before_go(void *arg, ocirun_error_t **err) {
   struct create_ctx *ctx = arg;
@@ -289,7 +310,7 @@ static int before_go(void *arg, ocirun_error_t **err) {
 
   c->pid = ctx->launch.pid;
   close_join_fds(ctx);
-  if (ctx->cgroup_after_clone && container_make_cgroup(ctx->opts, c, err) < 0)
+  if (ctx->cgroup_after_clone && make_cgroup_to_join(ctx, err) < 0)
     return -1;
   /* Not written to state.json yet: should this process die now, the child reads EOF
    * on the sync socket and exits by itself, and every process in the recorded cgroup
@@ -335,11 +356,11 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
 
   /* With execCPUAffinity.initial the parent sets the affinity before the move, so the
    * parent moves the child; otherwise the child moves itself (see cgroup.h), right after
-   * the clone or, when its cgroup is made after the clone, after GO. */
+   * the clone or, when its cgroup is made after the clone, on GO (which brings the fds). */
   if (ctx->child_unshares)
     ctx->init.unshare_flags = ctx->init.clone_flags & CHILD_UNSHARED_NAMESPACES;
   if (ctx->cgroup_after_clone)
-    ctx->init.join_after_go = c->cgroup;
+    ctx->init.join_after_go = true;
   else if (c->cgroup && c->spec->process.exec_cpu_affinity.initial == NULL &&
            cgroup_self_join_fds(c->cgroup, &ctx->init.cgroup_join_fds, &ctx->init.cgroup_join_len,
                                 err) < 0)
@@ -395,7 +416,7 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   l->pid_file = ctx->opts->pid_file;
   l->pidfd_socket = ctx->opts->pidfd_socket;
   l->before_go = before_go;
-  l->after_go = save_config;
+  l->after_go = after_go;
   l->on_hooks = run_parent_hooks;
   l->on_mount_source = mount_source;
   l->on_ready = record_created;
@@ -453,6 +474,7 @@ static int prepare_init_config(struct create_ctx *ctx, ocirun_error_t **err) {
 
 static void release_ctx(struct create_ctx *ctx) {
   close_join_fds(ctx);
+  cgroup_self_join_fds_close(&ctx->go_join_fds, &ctx->go_join_len);
   namespaces_close(ctx->init.ns_fds);
   if (ctx->fifo_fd >= 0)
     close(ctx->fifo_fd);

@@ -45,10 +45,11 @@ struct init_config {
   size_t cgroup_join_len;
   /* Namespaces the child makes itself (unshare) as soon as it runs, while the parent makes
    * its cgroup: a network namespace alone takes about half a millisecond to make, which
-   * clone would spend in the parent before it can go on.  The child then waits for GO and
-   * joins the v1 hierarchies of join_after_go itself (cgroup_self_join_fds). */
+   * clone would spend in the parent before it can go on.  The child then waits for GO and,
+   * with join_after_go, joins the v1 hierarchies itself through the `tasks` fds that come
+   * with GO (opened by the parent once it made the cgroup). */
   unsigned long unshare_flags;
-  struct cgroup *join_after_go;
+  bool join_after_go;
   struct caps_sets caps;
   struct hook_state state; /* for the hooks run inside the container */
   const char *bundle;      /* relative paths of the config are the bundle's */

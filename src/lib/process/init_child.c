@@ -32,6 +32,7 @@
 #include "process/sync.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/limits.h"
 #include "util/log.h"
 #include "util/syscalls.h"
 #include "util/trace.h"
@@ -263,23 +264,16 @@ static int make_own_namespaces(struct init_config *cfg, ocirun_error_t **err) {
   return 0;
 }
 
-/* join_after_go (init.h): the v1 hierarchies of the cgroup the parent made while we made
- * our namespaces (clone3 placed us in a hybrid host's cgroup2 one). */
-static int join_cgroup_late(struct init_config *cfg, ocirun_error_t **err) {
-  _cleanup_free_ int *fds = NULL;
-  size_t n = 0;
-
-  if (cgroup_self_join_fds(cfg->join_after_go, &fds, &n, err) < 0)
-    return -1;
-  return cgroup_self_join(fds, n, err); /* closes them */
-}
-
 int init_child_run(struct init_config *cfg) {
   ocirun_error_t *err = NULL, *early_err = NULL;
   struct sync_msg msg;
   _cleanup_free_ char *exec_path = NULL;
   char **env = NULL;
   pid_t host_pid = 0; /* our pid as the runtime sees it: in GO, or else in RUN */
+  /* join_after_go (init.h): the `tasks` fds of the v1 hierarchies of the cgroup the parent
+   * made while we made our namespaces (clone3 placed us in a hybrid host's cgroup2 one). */
+  int join_fds[LIMIT_SYNC_FDS];
+  size_t join_len = 0;
 
   log_debug("child process in init(): setting up container %s", cfg->id);
   /* Into the container's cgroups before anything else runs here. */
@@ -290,18 +284,21 @@ int init_child_run(struct init_config *cfg) {
   if (cfg->unshare_flags)
     make_own_namespaces(cfg, &early_err);
   if (cfg->wait_for_go) {
-    if (sync_expect(cfg->io.sync_fd, SYNC_GO, &msg, &err) < 0) {
+    if (sync_expect_fds(cfg->io.sync_fd, SYNC_GO, &msg, cfg->join_after_go ? join_fds : NULL,
+                        LIMIT_SYNC_FDS, &join_len, &err) < 0) {
       ocirun_error_free(&early_err);
       goto fail;
     }
     host_pid = msg.arg;
   }
   if (early_err) {
+    for (size_t i = 0; i < join_len; i++)
+      close(join_fds[i]);
     ocirun_error_move(&err, &early_err);
     goto fail;
   }
   if (cfg->join_after_go) {
-    if (join_cgroup_late(cfg, &err) < 0)
+    if (cgroup_self_join(join_fds, join_len, &err) < 0) /* closes them */
       goto fail;
     trace_point("cgroup join (after GO)");
   }

@@ -152,7 +152,7 @@ static int let_go(struct launch *l, ocirun_error_t **err) {
       stdio_pipes_chown_to_root_of(&l->pipes, l->stdio_owner > 0 ? l->stdio_owner : l->pid, err) <
           0)
     return -1;
-  if (l->send_go && sync_send(l->sync_fd, SYNC_GO, l->pid, err) < 0)
+  if (l->send_go && sync_send_fds(l->sync_fd, SYNC_GO, l->pid, l->go_fds, l->go_fds_len, err) < 0)
     return -1;
   return 0;
 }

@@ -54,6 +54,10 @@ struct launch {
   int (*enter_for_children)(void *arg, ocirun_error_t **err);
   bool stays_dumpable; /* not made non-dumpable (an ordinary user's init: init.h) */
   bool send_go;
+  /* Sent with GO (SCM_RIGHTS), as before_go left them: the init's `tasks` fds of a cgroup
+   * made after the clone.  The caller keeps and closes its own. */
+  const int *go_fds;
+  size_t go_fds_len;
   bool until_ready;                   /* the sync ends at READY (the init), else at EOF (exec) */
   const struct spec_seccomp *seccomp; /* NULL or not present: no filter */
   const char *seccomp_cache;          /* directory of compiled filters */

@@ -19,6 +19,10 @@
 #define LIMIT_EXEC_GIDS 64
 #define LIMIT_EXEC_CGROUPS 32
 
+/* File descriptors one sync message carries (the `tasks` fd of each cgroup v1 hierarchy,
+ * sent with GO): far more than the kernel's v1 controllers and named hierarchies. */
+#define LIMIT_SYNC_FDS 64
+
 /* delete: rounds of waiting for a killed container's cgroup to empty, and the pause
  * between them (2 s in all, as the kernel may take a while to reap a large tree). */
 #define LIMIT_CGROUP_EMPTY_ROUNDS 1000
