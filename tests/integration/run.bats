@@ -109,3 +109,64 @@ load helpers
 			fail "no debug line with '$phrase' in the log: $(cat "$BATS_TEST_TMPDIR/log.json")"
 	done
 }
+
+# trace_run FLAG...: run $ID with --trace, the trace in $BATS_TEST_TMPDIR/trace, stdout in out.
+trace_run() {
+	"$OCIRUN" --trace --root "$ROOT" run "$@" "$ID" </dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/trace" ||
+		fail "run failed: $(cat "$BATS_TEST_TMPDIR/trace")"
+	cat "$BATS_TEST_TMPDIR/trace" >&2
+}
+
+@test "run: nobody can see the container between READY and START: the init execs at READY" {
+	skip_if_runc "no --trace"
+	set_args echo hello
+	trace_run
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = hello ]
+	grep -q 'init     exec  ' "$BATS_TEST_TMPDIR/trace"
+	# neither RUN nor START: the init goes on by itself, the runtime waits for its execve
+	if grep -E 'init     sync  wait for (run|start)|runtime  send start' "$BATS_TEST_TMPDIR/trace"; then
+		fail "the init waited for RUN or START"
+	fi
+	grep -q 'runtime  wait for exec' "$BATS_TEST_TMPDIR/trace"
+	# and --detach alike
+	trace_run -d
+	wait_for_status "$ID" stopped
+	if grep 'init     sync  wait for run' "$BATS_TEST_TMPDIR/trace"; then
+		fail "the init of run -d waited for RUN"
+	fi
+	grep -q 'init     exec  ' "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "run: the init waits for START after READY with a pid file, a pidfd socket, startContainer hooks or a relayed terminal" {
+	skip_if_runc "no --trace"
+	set_args true
+	trace_run --pid-file "$BATS_TEST_TMPDIR/pid"
+	grep -q 'init     sync  wait for run' "$BATS_TEST_TMPDIR/trace"
+	grep -q 'runtime  send start' "$BATS_TEST_TMPDIR/trace"
+	[ -s "$BATS_TEST_TMPDIR/pid" ]
+	sock=$BATS_TEST_TMPDIR/pidfd.sock
+	"$(tool console_receiver)" -p -o "$BATS_TEST_TMPDIR/pidfd.out" "$sock" &
+	recv=$!
+	wait_for_file "$sock"
+	trace_run --pidfd-socket "$sock"
+	wait "$recv"
+	grep -q 'init     sync  wait for run' "$BATS_TEST_TMPDIR/trace"
+	grep -q '^pid ' "$BATS_TEST_TMPDIR/pidfd.out"
+	update_config '.hooks.startContainer = [{"path": "/bin/true"}]'
+	trace_run
+	grep -q 'init     sync  wait for run' "$BATS_TEST_TMPDIR/trace"
+	grep -q 'runtime  send start' "$BATS_TEST_TMPDIR/trace"
+	update_config 'del(.hooks) | .process.terminal = true'
+	trace_run
+	grep -q 'init     sync  wait for run' "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "run: a pid file exists when the process starts" {
+	mkdir "$BATS_TEST_TMPDIR/shared"
+	update_config '.mounts += [{"destination": "/shared", "type": "bind", "source": $s, "options": ["bind"]}]' \
+		--arg s "$BATS_TEST_TMPDIR/shared"
+	set_args cat /shared/pid
+	run_container --pid-file "$BATS_TEST_TMPDIR/shared/pid"
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^[0-9]+$ ]]
+}

@@ -109,18 +109,23 @@ static int mount_source(void *arg, int index, ocirun_error_t **err) {
                                     c->state.bundle, err);
 }
 
-/* READY: recorded as created before the init is told to wait for `start`; for `run`
- * without a pid file (nobody to look at the state in between) once START is sent, while
- * the init execs (container_start_held). */
+/* `run` without a pid file or pidfd socket: nobody to look at the container between READY
+ * and START. */
+static bool created_state_unseen(const struct create_options *o) {
+  return o->for_run && o->pid_file == NULL && o->pidfd_socket == NULL;
+}
+
+/* READY: recorded as created before the init is told to wait for `start`; where nobody
+ * can see it in between (created_state_unseen) once the init goes on, while it execs
+ * (container_start_held). */
 static int record_created(void *arg, ocirun_error_t **err) {
   struct create_ctx *ctx = arg;
-  const struct create_options *o = ctx->opts;
 
   /* runc's phrase for its init's end of set-up, for --debug readers (and runc's suite):
    * logged here, as our init's stderr may be the container's terminal by now. */
   log_debug("init: closing the pipe to signal completion");
   ctx->c->state.created_done = true;
-  if (o->for_run && o->pid_file == NULL && o->pidfd_socket == NULL) {
+  if (created_state_unseen(ctx->opts)) {
     ctx->c->state_unsaved = true;
     return 0;
   }
@@ -390,6 +395,13 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
     ctx->init.clone_flags &= ~(unsigned long)CLONE_NEWCGROUP;
     ctx->init.unshare_cgroupns = true;
   }
+  /* Nothing between READY and START for the init to wait for: the runtime would only send
+   * RUN and START (the poststart hooks still wait for its execve).  Not with a terminal we
+   * relay: its master is received after READY, which could still fail before the process
+   * may run. */
+  ctx->init.exec_at_ready = created_state_unseen(ctx->opts) &&
+                            c->spec->hooks.start_container.len == 0 &&
+                            !(l->terminal && l->console_socket == NULL);
   if (state_to_hook_json_parts(&c->state, CONTAINER_CREATING, &ctx->state_head, &ctx->state_tail) <
       0)
     return ocirun_error_set(err, ENOMEM, "container state for the hooks");
@@ -420,6 +432,7 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   l->on_hooks = run_parent_hooks;
   l->on_mount_source = mount_source;
   l->on_ready = record_created;
+  l->ready_unanswered = ctx->init.exec_at_ready;
   if (launch_process(l, err) < 0) {
     c->pid = 0;
     return -1;
@@ -431,6 +444,7 @@ static int spawn_init(struct create_ctx *ctx, ocirun_error_t **err) {
   l->pipes = (struct stdio_pipes)STDIO_PIPES_NONE;
   if (ctx->opts->for_run)
     c->sync_fd = steal_fd(&l->sync_fd);
+  c->init_goes_on = ctx->init.exec_at_ready;
   return 0;
 }
 

@@ -47,6 +47,7 @@ struct container {
   char *state_dir;
   const char *root;   /* the --root the state directory is in */
   bool state_unsaved; /* `run`: the created state is written once the init runs on */
+  bool init_goes_on;  /* `run`: the init execs after READY without START (init.h) */
 };
 
 int container_create(const struct create_options *opts, struct container *c, ocirun_error_t **err);

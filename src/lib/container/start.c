@@ -176,9 +176,11 @@ out:
 int container_start_held(struct container *c, ocirun_error_t **err) {
   int r;
 
-  if (sync_send(c->sync_fd, SYNC_START, 0, err) < 0)
-    return ocirun_error_prefix(err, "start container");
-  trace_point("send start");
+  if (!c->init_goes_on) {
+    if (sync_send(c->sync_fd, SYNC_START, 0, err) < 0)
+      return ocirun_error_prefix(err, "start container");
+    trace_point("send start");
+  }
   if (c->state_unsaved) {
     if (state_write(c->root, &c->state, err) < 0)
       return -1;

@@ -50,6 +50,13 @@ struct init_config {
    * with GO (opened by the parent once it made the cgroup). */
   unsigned long unshare_flags;
   bool join_after_go;
+  /* READY is the child's last message: it execs at once instead of waiting for RUN and
+   * START.  For `run` where nobody can look at the container between READY and START (no
+   * pid file, no pidfd socket: the created state is written only once the init execs), no
+   * startContainer hooks (they get the host pid from RUN) and no terminal relayed by the
+   * runtime (it receives the master after READY): nothing the runtime does between READY
+   * and START can fail then. */
+  bool exec_at_ready;
   struct caps_sets caps;
   struct hook_state state; /* for the hooks run inside the container */
   const char *bundle;      /* relative paths of the config are the bundle's */

@@ -312,13 +312,19 @@ int init_child_run(struct init_config *cfg) {
   if (process_env_build(&cfg->spec->process.env, cfg->listen_fds_env, cfg->listen_fds,
                         cfg->spec->process.user.uid, &env, &err) < 0)
     goto fail;
-  if (sync_send(cfg->io.sync_fd, SYNC_READY, 0, &err) < 0 ||
-      sync_expect(cfg->io.sync_fd, SYNC_RUN, &msg, &err) < 0)
+  if (sync_send(cfg->io.sync_fd, SYNC_READY, 0, &err) < 0)
     goto fail;
-  host_pid = msg.arg;
-  if (wait_for_start(cfg, &err) < 0)
-    goto fail_late;
-  trace_point("wait for start");
+  if (cfg->exec_at_ready) {
+    /* As after START: the runtime reads nothing more but the socket's close on execve. */
+    cfg->io.sync_fd = -1;
+  } else {
+    if (sync_expect(cfg->io.sync_fd, SYNC_RUN, &msg, &err) < 0)
+      goto fail;
+    host_pid = msg.arg;
+    if (wait_for_start(cfg, &err) < 0)
+      goto fail_late;
+    trace_point("wait for start");
+  }
   /* startContainer hooks without an env of their own get the process's, as in runc. */
   struct hooks_defaults process_env = {.env = env};
   if (run_container_hooks(cfg, &cfg->spec->hooks.start_container, "startContainer", host_pid,

@@ -217,7 +217,7 @@ static int drive_sync(struct launch *l, ocirun_error_t **err) {
         goto unexpected;
       if (l->on_ready && l->on_ready(l->arg, err) < 0)
         return -1;
-      return sync_send(l->sync_fd, SYNC_RUN, l->pid, err);
+      return l->ready_unanswered ? 0 : sync_send(l->sync_fd, SYNC_RUN, l->pid, err);
     case SYNC_ERROR:
       /* The child's message and errno, as if the error were ours. */
       ocirun_error_set(err, 0, "%s", msg.text);

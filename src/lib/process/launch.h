@@ -13,8 +13,8 @@
  *      pipes to the container's root, GO, then the caller's work that the child
  *      does not wait for (done while it sets up)
  *   6. the sync loop: MOUNT_SOURCE, HOOKS, SECCOMP answered until READY (the
- *      init, answered with RUN) or EOF (an exec process: its execve closed the
- *      socket); an ERROR keeps the child's message and errno
+ *      init, answered with RUN unless ready_unanswered) or EOF (an exec process: its execve closed
+ * the socket); an ERROR keeps the child's message and errno
  *   7. the pid file, the pidfd socket, the relayed terminal's master
  *
  * Any failure after the clone kills and reaps the child. */
@@ -58,7 +58,8 @@ struct launch {
    * made after the clone.  The caller keeps and closes its own. */
   const int *go_fds;
   size_t go_fds_len;
-  bool until_ready;                   /* the sync ends at READY (the init), else at EOF (exec) */
+  bool until_ready;      /* the sync ends at READY (the init), else at EOF (exec) */
+  bool ready_unanswered; /* no RUN for READY: the init goes on by itself (exec_at_ready) */
   const struct spec_seccomp *seccomp; /* NULL or not present: no filter */
   const char *seccomp_cache;          /* directory of compiled filters */
   bool terminal;

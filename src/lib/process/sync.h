@@ -19,8 +19,12 @@
  *                         listener's fd number in the child)      and the state went to
  *                                                                 listenerPath
  *   child   READY         set up, about to wait for start         RUN (arg: the child's pid),
- *                                                                 after state.json says created
- *   parent  START         `run` only (no exec fifo): exec now     -
+ *                                                                 after state.json says created;
+ *                                                                 none with exec_at_ready
+ *                                                                 (`run` that nobody watches,
+ *                                                                 init.h): the child execs
+ *   parent  START         `run` only (no exec fifo): exec now;    -
+ *                         not with exec_at_ready
  *   child   ERROR         any failure (text and errno)            - (the parent kills and reaps)
  *
  * An exec process (`exec`; exec_child.c):
