@@ -334,3 +334,22 @@ setup() {
 	[ "$status" -eq 0 ]
 	wait "$evpid" || fail "events did not end with the cgroup (status $?)"
 }
+
+@test "cgroups: the v1 view keeps its read-only, nosuid, nodev, noexec below each hierarchy's directory too" {
+	skip_if_runc "runc sets the flags on the top of each bind only"
+	[ "$(stat -f -c %T /sys/fs/cgroup/memory 2>/dev/null)" = cgroupfs ] || skip "no cgroup v1 memory hierarchy"
+	# a mount below the container's own memory cgroup on the host: bound into the view with it
+	dir=/sys/fs/cgroup/memory/ocirun-test/$ID
+	mkdir -p "$dir/sub"
+	mount -t tmpfs -o size=1m ocirun-sub "$dir/sub"
+	set_args sh -c 'touch /sys/fs/cgroup/memory/sub/x 2>/dev/null && echo writable || echo read-only
+		grep " /sys/fs/cgroup/memory/sub " /proc/self/mountinfo'
+	run_container --keep
+	seen=("${lines[@]}")
+	umount "$dir/sub"
+	rmdir "$dir/sub"
+	runtime delete "$ID"
+	[ "${seen[0]}" = read-only ] || fail "${seen[*]}"
+	opts=$(awk '{print $6}' <<<"${seen[1]}")
+	for o in ro nosuid nodev noexec; do [[ ",$opts," == *",$o,"* ]] || fail "$o missing: ${seen[1]}"; done
+}

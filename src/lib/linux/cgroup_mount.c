@@ -5,7 +5,8 @@
  *   container's own cgroup directory (or, with a cgroup namespace, a fresh
  *   mount of the hierarchy), symlinks for co-mounted controllers
  *   ("cpu" -> "cpu,cpuacct"), and on a hybrid host the cgroup2 view in
- *   "unified"; `ro` is applied to every piece, the tmpfs last. */
+ *   "unified"; the entry's attributes (`ro` ...) go on every piece and the tmpfs in
+ *   one recursive mount_setattr once the tree is built. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -43,22 +44,20 @@ static int cg_error(const struct cg_ctx *c, int errno_, const char *what, const 
                           sub ? "/" : "", sub ? sub : "", c->ctx->opts->rootfs);
 }
 
-/* Bind the host directory `source` onto dir_fd/name with the entry's attributes. */
+/* Bind the host directory `source` onto dir_fd/name, a directory made here in the tmpfs
+ * we just mounted (nothing else can have put a symlink there, and move_mount does not
+ * follow one as the last component): the entry's attributes come with the tmpfs's, in one
+ * recursive mount_setattr once every piece is in place (mount_cgroup_v1). */
 static int cg_bind(const struct cg_ctx *c, int dir_fd, const char *name, const char *source,
                    ocirun_error_t **err) {
-  _cleanup_close_ int tree = -1, target = -1;
+  _cleanup_close_ int tree = -1;
 
   if (mkdirat(dir_fd, name, 0755) < 0 && errno != EEXIST)
     return cg_error(c, errno, "mkdir", name, err);
-  target = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
-  if (target < 0)
-    return cg_error(c, errno, "open", name, err);
   tree = sys_open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
   if (tree < 0)
     return ocirun_error_set(err, errno, "open cgroup directory %s", source);
-  if ((c->attr_set | c->attr_clr) && mount_set_attrs(tree, false, c->attr_set, c->attr_clr) < 0)
-    return cg_error(c, errno, "set attributes of", name, err);
-  if (mount_move_onto(tree, target) < 0)
+  if (sys_move_mount(tree, "", dir_fd, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
     return cg_error(c, errno, "bind mount", name, err);
   return 0;
 }
@@ -220,8 +219,12 @@ static int mount_cgroup_v1(struct cg_ctx *c, int target, ocirun_error_t **err) {
       }
     }
   }
-  if ((c->mo->flags & MS_RDONLY) && mount_set_attrs(top, false, MOUNT_ATTR_RDONLY, 0) < 0)
-    return cg_error(c, errno, "make read-only", NULL, err);
+  /* The entry's attributes on every piece at once, the tmpfs with them (it was mounted
+   * writable, to be filled). */
+  if ((c->attr_set | c->attr_clr | (c->mo->flags & MS_RDONLY)) &&
+      mount_set_attrs(top, true, c->attr_set | ((c->mo->flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0),
+                      c->attr_clr) < 0)
+    return cg_error(c, errno, "set attributes of", NULL, err);
   if (mount_apply_propagation(top, c->mo) < 0)
     return cg_error(c, errno, "set propagation of", NULL, err);
   return 0;
