@@ -13,8 +13,8 @@
  *      pipes to the container's root, GO, then the caller's work that the child
  *      does not wait for (done while it sets up)
  *   6. the sync loop: MOUNT_SOURCE, HOOKS, SECCOMP answered until READY (the
- *      init, answered with RUN unless ready_unanswered) or EOF (an exec process: its execve closed
- * the socket); an ERROR keeps the child's message and errno
+ *      init, answered with RUN unless ready_unanswered) or EOF (an exec process:
+ *      its execve closed the socket); an ERROR keeps the child's message and errno
  *   7. the pid file, the pidfd socket, the relayed terminal's master
  *
  * Any failure after the clone kills and reaps the child. */
