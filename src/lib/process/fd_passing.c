@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/limits.h"
 
 int unix_socket_connect(const char *path, ocirun_error_t **err) {
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -26,27 +27,39 @@ int unix_socket_connect(const char *path, ocirun_error_t **err) {
   return fd;
 }
 
-int fd_send(int sock, int fd, const char *data, size_t len, ocirun_error_t **err) {
-  char control[CMSG_SPACE(sizeof(int))];
+int fds_send(int sock, const int *fds, size_t n_fds, const void *data, size_t len,
+             ocirun_error_t **err) {
+  char control[CMSG_SPACE(sizeof(int) * LIMIT_SYNC_FDS)];
   char dummy = '\0';
+  /* A message of fds alone still needs a byte for the peer to receive. */
   struct iovec iov = {.iov_base = len ? (void *)data : &dummy, .iov_len = len ? len : 1};
-  struct msghdr msg = {
-      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
-  struct cmsghdr *cmsg;
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
   ssize_t n;
 
-  memset(control, 0, sizeof(control));
-  cmsg = CMSG_FIRSTHDR(&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  if (n_fds > LIMIT_SYNC_FDS)
+    return ocirun_error_set(err, E2BIG, "send %zu file descriptors over unix socket (at most %d)",
+                            n_fds, LIMIT_SYNC_FDS);
+  if (n_fds > 0) {
+    struct cmsghdr *cmsg;
+    memset(control, 0, sizeof(control));
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
+    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
+    memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * n_fds);
+  }
   do
     n = sendmsg(sock, &msg, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
   if (n < 0)
     return ocirun_error_set(err, errno, "send file descriptor over unix socket");
   return 0;
+}
+
+int fd_send(int sock, int fd, const char *data, size_t len, ocirun_error_t **err) {
+  return fds_send(sock, &fd, 1, data, len, err);
 }
 
 int fd_recv(int sock, int *fd, char *buf, size_t cap, ocirun_error_t **err) {

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "process/fd_passing.h"
 #include "util/limits.h"
 #include "util/trace.h"
 
@@ -33,30 +34,11 @@ const char *sync_type_name(enum sync_type type) {
 /* With fds (n > 0) as SCM_RIGHTS of the same message. */
 static int sync_send_msg(int fd, const struct sync_msg *msg, const int *fds, size_t n_fds,
                          ocirun_error_t **err) {
-  char control[CMSG_SPACE(sizeof(int) * LIMIT_SYNC_FDS)];
-  struct iovec iov = {.iov_base = (void *)msg,
-                      .iov_len = offsetof(struct sync_msg, text) + msg->text_len};
-  struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-  ssize_t n;
-
   if (n_fds > LIMIT_SYNC_FDS)
     return ocirun_error_set(err, E2BIG, "sync: send %s with %zu file descriptors (at most %d)",
                             sync_type_name(msg->type), n_fds, LIMIT_SYNC_FDS);
-  if (n_fds > 0) {
-    memset(control, 0, sizeof(control));
-    mh.msg_control = control;
-    mh.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
-    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&mh);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
-    memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * n_fds);
-  }
-  do
-    n = sendmsg(fd, &mh, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return ocirun_error_set(err, errno, "sync: send %s", sync_type_name(msg->type));
+  if (fds_send(fd, fds, n_fds, msg, offsetof(struct sync_msg, text) + msg->text_len, err) < 0)
+    return ocirun_error_prefix(err, "sync: send %s", sync_type_name(msg->type));
   return 0;
 }
 
