@@ -109,3 +109,26 @@ compare_all() {
 	[ "$status" -ne 0 ]
 	rm -r "${ROOT:?}/$other"
 }
+
+# list_with_log_fifo ROOT: `list` with its --log a fifo read once; the runtime's exit status
+# (124 when it still waited for a second reader).
+list_with_log_fifo() {
+	local fifo=$BATS_TEST_TMPDIR/log.fifo pid rc=0
+	rm -f "$fifo" && mkfifo "$fifo"
+	timeout 10 "$OCIRUN" --root "$1" --log "$fifo" list >/dev/null 2>&1 </dev/null &
+	pid=$!
+	timeout 10 cat "$fifo" >/dev/null
+	wait "$pid" || rc=$?
+	return "$rc"
+}
+
+@test "a --log fifo is opened once, by the view reader or by main()" {
+	skip_if_runc "no state views"
+	setup_bundle
+	# answered by the reader: an empty root
+	list_with_log_fifo "$ROOT"
+	# left to main(): a root that does not exist (an error), the fifo opened by main() only
+	local rc=0
+	list_with_log_fifo "$BATS_TEST_TMPDIR/no-root" || rc=$?
+	[ "$rc" -eq 1 ]
+}

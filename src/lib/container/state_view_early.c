@@ -399,6 +399,20 @@ static int write_out(const struct buf *o) {
 
 /* ---- the two commands ---------------------------------------------------------------- */
 
+/* The --log file as main()'s log_init leaves it: created, opened for writing once (it may
+ * be a fifo, whose open waits for a reader).  Only once the answer is ready, so that a
+ * step aside leaves the one open to main(); 0 when it cannot be opened (main() reports). */
+static int open_log(const char *log) {
+  long fd;
+  if (log == NULL || log[0] == '\0')
+    return 1;
+  fd = raw_syscall(SYS_open, (long)log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600, 0, 0);
+  if (fd < 0)
+    return 0;
+  raw_syscall(SYS_close, fd, 0, 0, 0, 0);
+  return 1;
+}
+
 static int id_ok(const char *s, long n) {
   if (n < 1 || n > ID_MAX)
     return 0;
@@ -426,7 +440,8 @@ static int load_view(struct buf *arena, const char *root, const char *id, long i
   return n > 0 && parse_view(data, n, v) && v->id.n == id_len && span_eq(v->id, id) ? 1 : 0;
 }
 
-static void answer_state(struct buf *arena, struct buf *out, const char *root, const char *id) {
+static void answer_state(struct buf *arena, struct buf *out, const char *root, const char *id,
+                         const char *log) {
   struct view v;
   enum status st;
 
@@ -436,7 +451,7 @@ static void answer_state(struct buf *arena, struct buf *out, const char *root, c
   if (st == ST_ASIDE)
     return;
   put_json(out, v.pretty, v.pretty_cut, st == ST_STOPPED ? 0 : v.pid, status_name(st), NULL);
-  if (!out->full)
+  if (!out->full && open_log(log))
     write_out(out);
 }
 
@@ -573,7 +588,8 @@ static long width_of(const char *s, long n) {
   return w;
 }
 
-static void answer_list(struct buf *arena, struct buf *out, const char *root, int json, int quiet) {
+static void answer_list(struct buf *arena, struct buf *out, const char *root, int json, int quiet,
+                        const char *log) {
   const char **ids;
   long n = list_ids(arena, root, &ids), plen = -1;
   struct row *rows;
@@ -680,7 +696,7 @@ static void answer_list(struct buf *arena, struct buf *out, const char *root, in
       put_z(out, "\n");
     }
   }
-  if (!out->full)
+  if (!out->full && open_log(log))
     write_out(out);
 }
 
@@ -765,14 +781,6 @@ void state_view_early(long *initial_stack) {
   }
   if (!quiet && !str_eq(format, "table") && !str_eq(format, "json"))
     return;
-  /* The log file exists afterwards, as main()'s log_init leaves it. */
-  if (log && log[0]) {
-    long fd =
-        raw_syscall(SYS_open, (long)log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600, 0, 0);
-    if (fd < 0)
-      return;
-    raw_syscall(SYS_close, fd, 0, 0, 0, 0);
-  }
   long mem = raw_syscall6(SYS_mmap, 0, ARENA_CAP + OUT_CAP, PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mem < 0 && mem > -4096)
@@ -780,9 +788,9 @@ void state_view_early(long *initial_stack) {
   struct buf arena = {(char *)mem, 0, ARENA_CAP, 0};
   struct buf out = {(char *)mem + ARENA_CAP, 0, OUT_CAP, 0};
   if (is_state)
-    answer_state(&arena, &out, root, argv[i]);
+    answer_state(&arena, &out, root, argv[i], log);
   else
-    answer_list(&arena, &out, root, str_eq(format, "json"), quiet);
+    answer_list(&arena, &out, root, str_eq(format, "json"), quiet, log);
   raw_syscall(SYS_munmap, mem, ARENA_CAP + OUT_CAP, 0, 0, 0);
 }
 
