@@ -54,7 +54,7 @@ int fds_send(int sock, const int *fds, size_t n_fds, const void *data, size_t le
     n = sendmsg(sock, &msg, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
   if (n < 0)
-    return ocirun_error_set(err, errno, "send file descriptor over unix socket");
+    return ocirun_error_set(err, errno, "send %zu file descriptors over unix socket", n_fds);
   return 0;
 }
 
