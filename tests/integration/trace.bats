@@ -46,13 +46,38 @@ trace_phases() {
 	output_has "ocirun trace: create, " "cgroup create" "wait for ready"
 	OCIRUN_TRACE=1 runtime start "$ID"
 	[ "$status" -eq 0 ]
-	output_has "ocirun trace: start, " "wait for init (exec fifo)"
+	output_has "ocirun trace: start, " "short slice  on" "wait for init (exec fifo)"
 	OCIRUN_TRACE=1 runtime exec "$ID" true
 	[ "$status" -eq 0 ]
 	output_has "ocirun trace: exec, " "exec     setns" "wait for execve"
 	OCIRUN_TRACE=1 runtime delete -f "$ID"
 	[ "$status" -eq 0 ]
 	output_has "ocirun trace: delete, " "cgroup destroy" "state dir remove"
+}
+
+@test "trace: start asks for a short slice only as a fair task, and its hooks run with the caller's" {
+	skip_if_runc "no --trace"
+	command -v chrt >/dev/null || skip "no chrt"
+	set_args sleep 100
+	# the poststart hook reports the slice its process was given
+	hook=$BATS_TEST_TMPDIR/hook
+	printf '#!/bin/sh\nsed -n "s/^se.slice *: *//p" /proc/self/sched >%s\n' "$BATS_TEST_TMPDIR/slice" >"$hook"
+	chmod +x "$hook"
+	jq --arg h "$hook" '.hooks.poststart = [{"path": $h}]' config.json >config.json.new && mv config.json.new config.json
+	runtime create "$ID"
+	[ "$status" -eq 0 ]
+	OCIRUN_TRACE=1 runtime start "$ID"
+	[ "$status" -eq 0 ]
+	output_has "short slice  on"
+	# not the 0.1 ms asked for during the wait (where the kernel shows slices at all)
+	if [ -s "$BATS_TEST_TMPDIR/slice" ]; then
+		[ "$(cat "$BATS_TEST_TMPDIR/slice")" != 100000 ] || fail "the hook inherited the short slice"
+	fi
+	runtime delete -f "$ID"
+	runtime create "$ID"
+	[ "$status" -eq 0 ]
+	OCIRUN_TRACE=1 chrt --idle 0 "$OCIRUN" --root "$ROOT" start "$ID" 2>"$BATS_TEST_TMPDIR/err"
+	grep -q "short slice  not a fair task" "$BATS_TEST_TMPDIR/err" || { cat "$BATS_TEST_TMPDIR/err" >&2; fail "an idle start changed its slice"; }
 }
 
 @test "trace: off by default, and OCIRUN_TRACE other than 1 leaves it off" {

@@ -396,6 +396,28 @@ static void test_created_format(void) {
   s = timestamp_now();
   CHECK(s != NULL && strlen(s) >= 20 && s[strlen(s) - 1] == 'Z');
   free(s);
+  /* The date arithmetic agrees with the C library's gmtime_r, day by day, from 0001 to
+   * 9999 (leap days, century and 400-year rules, days before 1970 included). */
+  int bad = 0;
+  for (int64_t d = -719162; d <= 2932896 && bad < 5; d++) {
+    time_t t = (time_t)(d * 86400);
+    struct tm tm;
+    int64_t y;
+    int m, dd;
+    timestamp_civil_from_days(d, &y, &m, &dd);
+    if (gmtime_r(&t, &tm) == NULL || y != tm.tm_year + 1900 || m != tm.tm_mon + 1 ||
+        dd != tm.tm_mday) {
+      printf("# day %lld: %lld-%d-%d\n", (long long)d, (long long)y, m, dd);
+      bad++;
+    }
+  }
+  CHECK(bad == 0);
+  ts = (struct timespec){.tv_sec = -1, .tv_nsec = 5};
+  s = timestamp_format(&ts);
+  CHECK_STR_EQ(s, "1969-12-31T23:59:59.000000005Z");
+  free(s);
+  ts = (struct timespec){.tv_sec = 253402300800, .tv_nsec = 0}; /* 10000-01-01 */
+  CHECK(timestamp_format(&ts) == NULL);
 }
 
 static void test_passwd_name(void) {

@@ -7,10 +7,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "container/lifecycle.h"
 #include "linux/hooks.h"
+#include "linux/wake_slice.h"
 #include "process/sync.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -92,7 +94,8 @@ static int wait_for_exec(int fd, int pidfd, ocirun_error_t **err) {
 }
 
 /* Open the fifo without blocking and wait for the init's byte, or its death. */
-static int release_init(const char *dir, const struct container_state *st, ocirun_error_t **err) {
+static int release_and_wait(const char *dir, const struct container_state *st,
+                            ocirun_error_t **err) {
   _cleanup_free_ char *fifo = NULL;
   _cleanup_close_ int fd = -1, pidfd = -1;
   struct pollfd pfd[2];
@@ -132,6 +135,23 @@ static int release_init(const char *dir, const struct container_state *st, ociru
   return wait_for_exec(fd, pidfd, err);
 }
 
+/* The release and the wait for the init's execve, with the short slice of
+ * linux/wake_slice.h: a hint, so whether it was taken is only said in --trace. */
+static int release_init(const char *dir, const struct container_state *st, ocirun_error_t **err) {
+  struct wake_slice ws;
+  int shortened = wake_slice_shorten(&ws);
+  int r;
+
+  trace_pointf("short slice", "%s",
+               shortened > 0    ? "on"
+               : shortened == 0 ? "not a fair task"
+                                : strerror(errno));
+  r = release_and_wait(dir, st, err);
+  if (wake_slice_restore(&ws) < 0)
+    trace_pointf("short slice", "not put back: %s", strerror(errno));
+  return r;
+}
+
 int container_start(const char *root, const char *id, ocirun_error_t **err) {
   struct container_state st = {0};
   _cleanup_close_ int lock = -1;
@@ -163,7 +183,11 @@ int container_start(const char *root, const char *id, ocirun_error_t **err) {
     goto out;
   }
   dir = state_dir_path(root, id);
-  if (dir == NULL || release_init(dir, &st, err) < 0)
+  if (dir == NULL) {
+    ocirun_error_set(err, ENOMEM, "start container %s", id);
+    goto out;
+  }
+  if (release_init(dir, &st, err) < 0)
     goto out;
   if (run_poststart(root, &st, err) < 0)
     goto out;

@@ -1,4 +1,5 @@
 #include "linux/process_attrs.h"
+#include "linux/sched_attr.h"
 #include "util/syscalls.h"
 
 #include <errno.h>
@@ -7,20 +8,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
-
-/* The kernel's struct sched_attr (glibc 2.36 has no wrapper or type). */
-struct kernel_sched_attr {
-  uint32_t size;
-  uint32_t sched_policy;
-  uint64_t sched_flags;
-  int32_t sched_nice;
-  uint32_t sched_priority;
-  uint64_t sched_runtime;
-  uint64_t sched_deadline;
-  uint64_t sched_period;
-  uint32_t sched_util_min;
-  uint32_t sched_util_max;
-};
 
 struct named_value {
   const char *name;

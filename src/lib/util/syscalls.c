@@ -93,6 +93,10 @@ int sys_sched_setattr(const void *attr) {
   return (int)syscall(SYS_sched_setattr, 0, attr, 0);
 }
 
+int sys_sched_getattr(void *attr, unsigned int size) {
+  return (int)syscall(SYS_sched_getattr, 0, attr, size, 0);
+}
+
 int sys_ioprio_set(int which, int who, int ioprio) {
   return (int)syscall(SYS_ioprio_set, which, who, ioprio);
 }

@@ -50,6 +50,8 @@ int sys_capget(struct __user_cap_header_struct *hdr, struct __user_cap_data_stru
 int sys_capset(struct __user_cap_header_struct *hdr, const struct __user_cap_data_struct *data);
 int sys_keyctl_join_session(const char *name);
 int sys_sched_setattr(const void *attr);
+/* sched_getattr(2) of the calling thread into attr, of `size` bytes. */
+int sys_sched_getattr(void *attr, unsigned int size);
 int sys_ioprio_set(int which, int who, int ioprio);
 int sys_set_mempolicy(int mode, const unsigned long *nodemask, unsigned long maxnode);
 int sys_bpf(int cmd, union bpf_attr *attr);
