@@ -6,8 +6,7 @@
 # containers with the cgroupfs driver beside systemd, a rootless runtime's scope in the user's
 # own manager (by hand and under rootless podman), containerd's CRI with SystemdCgroup (a
 # Kubernetes node's pod and container scopes, runc 1.1.5 beside), runc's suite in its systemd
-# mode (this boot has the clients image of tests/vm-images.bash), and last a foreground run
-# across a restart of the system bus.
+# mode (this boot has the clients image of tests/vm-images.bash).
 # SUITE_FILES overrides the suite's files.  Each step's "N passed, M failed" (or its exit
 # status as one check) adds up to the last line, "N passed, M failed".
 set -uo pipefail
@@ -49,8 +48,6 @@ systemd)
   step bash "$here/cri-systemd-in-vm.sh" "$build"
   # shellcheck disable=SC2086
   step bash "$here/suite-in-vm.sh" "$build" systemd ${SUITE_FILES:-cgroups update}
-  # last: the system bus restarts under it
-  step bash "$here/bus-restart-in-vm.sh" "$build"
   ;;
 *)
   echo "all-in-vm.sh: cgroupfs or systemd, not $mode"

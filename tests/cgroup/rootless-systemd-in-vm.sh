@@ -96,12 +96,10 @@ checks() {
   echo "== $label: cgroupsPath user.slice:runc:$a"
   config "user.slice:runc:$a"
   # (into a file: the container's stdio stays open as long as it runs)
-  as_user "OCIRUN_TRACE=1 $rt run -d $a" >"$work/out" 2>&1
+  as_user "$rt run -d $a" >"$work/out" 2>&1
   rc=$?
   cat "$work/out"
   check '[ $rc -eq 0 ]'
-  # the manager's ControlGroup, the start of the scope and its limits: one connection
-  [ "$label" = ocirun ] && check '[ "$(grep -c "systemd bus  connected" "$work/out")" = 1 ]'
   check 'as_user "systemctl --user is-active --quiet runc-$a.scope"'
   check '! systemctl is-active --quiet runc-$a.scope'
   check '[ "$(user_prop runc-$a.scope Slice)" = user.slice ]'

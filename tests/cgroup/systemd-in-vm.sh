@@ -37,9 +37,7 @@ jq '.process.terminal = false | .process.args = ["sleep", "100"] |
     "unified": {"cpu.weight": "300", "memory.high": "90000000"}}' config.json >c.json
 mv c.json config.json
 
-OCIRUN_TRACE=1 $ocirun run -d "$id" </dev/null >/dev/null 2>"$bundle/trace"
-# the start of the scope and the limits set on it after: one connection to the bus
-check "[ \"\$(grep -c 'systemd bus  connected' $bundle/trace)\" = 1 ]"
+$ocirun run -d "$id" </dev/null >/dev/null
 check "systemctl is-active --quiet $unit"
 check "[ -d $dir ]"
 check "[ \"\$(prop $unit Slice)\" = machine.slice ]"
@@ -78,9 +76,7 @@ check "[ \"\$(prop $unit TasksMax)\" = 10 ]"
 check "[ \"\$(prop $unit NeedDaemonReload)\" = no ]"
 $ocirun kill "$id" KILL
 for _ in $(seq 100); do $ocirun state "$id" | grep -q '"stopped"' && break; sleep 0.1; done
-OCIRUN_TRACE=1 $ocirun delete "$id" 2>"$bundle/trace"
-# StopUnit and ResetFailedUnit: one connection
-check "[ \"\$(grep -c 'systemd bus  connected' $bundle/trace)\" = 1 ]"
+$ocirun delete "$id"
 check "! systemctl is-active --quiet $unit"
 check "[ -z \"\$(systemctl list-units --all --no-legend $unit)\" ]"
 check "[ ! -d $dir ]"

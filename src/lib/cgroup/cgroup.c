@@ -38,7 +38,7 @@ void cgroup_close(struct cgroup *cg) {
   free(cg->unit);
   free(cg->slice);
   free(cg->unit_dir);
-  cgroup_systemd_state_free(cg->sd);
+  free(cg->sd);
   if (cg->clone_fd >= 0)
     close(cg->clone_fd);
   free(cg);

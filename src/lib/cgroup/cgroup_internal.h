@@ -142,7 +142,5 @@ int cgroup_setup_fs(struct cgroup *cg, const char *cgroups_path, const char *rec
 int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, const char *unit_dir,
                         ocirun_error_t **err);
 extern const struct cgroup_driver cgroup_systemd_driver;
-/* Frees the systemd driver's state (cgroup.sd) and closes its bus connection; NULL is fine. */
-void cgroup_systemd_state_free(void *sd);
 
 #endif

@@ -19,7 +19,6 @@
 #include "util/fs.h"
 #include "util/limits.h"
 #include "util/log.h"
-#include "util/trace.h"
 #include "util/userns.h"
 
 static int64_t now_ms(void) {
@@ -32,21 +31,7 @@ struct sd_state {
   const struct cgroup_driver *fs; /* the cgroupfs driver for the unit's directory */
   bool v2;
   bool user; /* the user's own manager (a rootless runtime), not the system's */
-  /* One connection for every call of the command (connecting is a socket, a SASL exchange
-   * and Hello: round trips to the bus daemon), opened at the first call, closed with the
-   * cgroup (cgroup_systemd_state_free).  The container's processes, forks of the runtime,
-   * never use it, and it is close-on-exec. */
-  struct dbus_conn bus;
 };
-
-void cgroup_systemd_state_free(void *sd) {
-  struct sd_state *st = sd;
-
-  if (st == NULL)
-    return;
-  dbus_close(&st->bus);
-  free(st);
-}
 
 static const char *prop_signature(const struct cgroup_systemd_prop *p, char one[2]) {
   switch (p->type) {
@@ -175,22 +160,15 @@ const char *const cgroup_systemd_signatures[] = {
     [SD_RESET_FAILED] = "s",
 };
 
-/* The command's connection to the manager (sd_state.bus), made at the first call.  As
- * runc: a rootless runtime talks to the user's own manager, whose bus comes with
+/* As runc: a rootless runtime talks to the user's own manager, whose bus comes with
  * dbus-user-session (runc's hint too). */
-static struct dbus_conn *sd_bus(struct sd_state *st, ocirun_error_t **err) {
-  if (st->bus.fd >= 0)
-    return &st->bus;
-  if (dbus_open(&st->bus, st->user, err) == 0) {
-    trace_pointf("systemd bus", "connected to %s", st->bus.address);
-    return &st->bus;
-  }
+static int open_bus(const struct sd_state *st, struct dbus_conn *bus, ocirun_error_t **err) {
+  if (dbus_open(bus, st->user, err) == 0)
+    return 0;
   if (st->user)
-    ocirun_error_prefix(err, "systemd cgroup driver: connect to the user manager's bus "
-                             "(rootless; it comes with dbus-user-session)");
-  else
-    ocirun_error_prefix(err, "systemd cgroup driver: connect to the system bus");
-  return NULL;
+    return ocirun_error_prefix(err, "systemd cgroup driver: connect to the user manager's bus "
+                                    "(rootless; it comes with dbus-user-session)");
+  return ocirun_error_prefix(err, "systemd cgroup driver: connect to the system bus");
 }
 
 #define JOB_REMOVED_RULE                                                                           \
@@ -254,16 +232,16 @@ out:
   return ret;
 }
 
-/* One systemd1.Manager call, on the command's connection (sd_bus). */
+/* One systemd1.Manager call, on bus (connected first when it is not yet: the caller closes
+ * it, so that calls in a row share one connection). */
 static int sd_call(struct cgroup *cg, enum cgroup_systemd_method kind, pid_t pid,
-                   const struct spec_resources *res, ocirun_error_t **err) {
+                   const struct spec_resources *res, struct dbus_conn *bus, ocirun_error_t **err) {
   static const char *const members[] = {"StartTransientUnit", "SetUnitProperties", "StopUnit",
                                         "ResetFailedUnit"};
   struct sd_state *st = cg->sd;
   struct cgroup_systemd_props props = {0}, annotated = {0};
   struct dbus_writer body = {0};
   struct dbus_reply reply = {0};
-  struct dbus_conn *bus;
   char desc[256];
   int ret = -1;
 
@@ -289,51 +267,25 @@ static int sd_call(struct cgroup *cg, enum cgroup_systemd_method kind, pid_t pid
     ocirun_error_set(err, body.err, "systemd cgroup driver: build %s message", members[kind]);
     goto out;
   }
-  for (int attempt = 0;; attempt++) {
-    bool reused = st->bus.fd >= 0;
-    if ((bus = sd_bus(st, err)) == NULL)
+  if (bus->fd < 0 && open_bus(st, bus, err) < 0)
+    goto out;
+  /* as runc: the unit is there once its start job is done, which the manager says in a
+   * JobRemoved signal to the client that queued the job */
+  if (kind == SD_START) {
+    bus->keep_member = "JobRemoved";
+    if (dbus_add_match(bus, JOB_REMOVED_RULE, err) < 0) {
+      ocirun_error_prefix(err, "systemd cgroup driver: subscribe to the end of jobs");
       goto out;
-    /* as runc: the unit is there once its start job is done, which the manager says in a
-     * JobRemoved signal to the client that queued the job; only this unit's signals are
-     * asked for, so that the connection, which goes on to other calls, is not sent every
-     * job's end on a busy host */
-    if (kind == SD_START) {
-      _cleanup_free_ char *rule = NULL;
-      bus->keep_member = "JobRemoved";
-      if (asprintf(&rule, JOB_REMOVED_RULE ",arg2='%s'", cg->unit) < 0) {
-        rule = NULL;
-        ocirun_error_set(err, ENOMEM, "systemd cgroup driver: subscribe to the end of jobs");
-        goto out;
-      }
-      if (dbus_add_match(bus, rule, err) < 0) {
-        ocirun_error_prefix(err, "systemd cgroup driver: subscribe to the end of jobs");
-        goto out;
-      }
     }
-    if (dbus_call(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                  "org.freedesktop.systemd1.Manager", members[kind],
-                  cgroup_systemd_signatures[kind], &body, kind == SD_START ? &reply : NULL,
-                  err) == 0)
-      break;
-    /* A connection kept from an earlier call that the bus has closed since (its daemon
-     * restarted while a foreground `run` waited for the container): once more, on a new
-     * one.  A call refused by the manager is not repeated. */
-    if (reused && attempt == 0 && err && *err &&
-        ((*err)->status == ECONNRESET || (*err)->status == EPIPE)) {
-      ocirun_error_free(err);
-      dbus_close(&st->bus);
-      continue;
-    }
+  }
+  if (dbus_call(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                "org.freedesktop.systemd1.Manager", members[kind], cgroup_systemd_signatures[kind],
+                &body, kind == SD_START ? &reply : NULL, err) < 0) {
     ocirun_error_prefix(err, "systemd cgroup driver: %s %s", members[kind], cg->unit);
     goto out;
   }
-  if (kind == SD_START) {
-    int waited = wait_job(cg->unit, bus, &reply, err);
-    /* the connection goes on to other calls: JobRemoved signals are passed over now */
-    dbus_stop_keeping(bus);
-    if (waited < 0)
-      goto out;
-  }
+  if (kind == SD_START && wait_job(cg->unit, bus, &reply, err) < 0)
+    goto out;
   ret = 0;
 out:
   dbus_reply_clear(&reply);
@@ -382,7 +334,7 @@ static int delegate_to_owner(struct cgroup *cg, ocirun_error_t **err) {
  * its sub-cgroup sub). */
 static int attach_by_manager(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_t **err) {
   struct sd_state *st = cg->sd;
-  struct dbus_conn *bus;
+  struct dbus_conn bus = {.fd = -1};
   struct dbus_writer body = {0};
   _cleanup_free_ char *subcgroup = NULL;
   int ret = -1;
@@ -400,9 +352,9 @@ static int attach_by_manager(struct cgroup *cg, pid_t pid, const char *sub, ocir
     ocirun_error_set(err, body.err, "systemd cgroup driver: build AttachProcessesToUnit message");
     goto out;
   }
-  if ((bus = sd_bus(st, err)) == NULL)
+  if (open_bus(st, &bus, err) < 0)
     goto out;
-  if (dbus_call(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+  if (dbus_call(&bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                 "org.freedesktop.systemd1.Manager", "AttachProcessesToUnit", "ssau", &body, NULL,
                 err) < 0) {
     ocirun_error_prefix(err, "systemd cgroup driver: AttachProcessesToUnit %s pid %d", cg->unit,
@@ -411,6 +363,7 @@ static int attach_by_manager(struct cgroup *cg, pid_t pid, const char *sub, ocir
   }
   ret = 0;
 out:
+  dbus_close(&bus);
   dbus_writer_clear(&body);
   return ret;
 }
@@ -443,7 +396,10 @@ static int sd_apply(struct cgroup *cg, pid_t pid, const char *sub, ocirun_error_
   const char *dir = st->v2 ? cg->unified_path : (cg->nhier ? cg->hier[0].path : NULL);
   if (sub || cg->existing || (dir && access(dir, F_OK) == 0))
     return join_existing(cg, pid, sub, err);
-  if (sd_call(cg, SD_START, pid, cg->resources, err) < 0)
+  struct dbus_conn bus = {.fd = -1};
+  int r = sd_call(cg, SD_START, pid, cg->resources, &bus, err);
+  dbus_close(&bus);
+  if (r < 0)
     return -1;
   /* The job runs asynchronously: wait for the scope's directory, as long as runc waits
    * for the job (30 s: a loaded systemd can be slow), polling often at first. */
@@ -465,7 +421,10 @@ static int sd_set_resources(struct cgroup *cg, const struct spec_resources *res,
   struct spec_resources rounded;
   if (st->v2 && cgroup_v2_check_memory(cg->unified_path, &res->memory, err) < 0)
     return -1;
-  if (sd_call(cg, SD_SET, 0, res, err) < 0)
+  struct dbus_conn bus = {.fd = -1};
+  int r = sd_call(cg, SD_SET, 0, res, &bus, err);
+  dbus_close(&bus);
+  if (r < 0)
     return -1;
   /* the files get the quota systemd put in force, not a different one of their own */
   if (res->cpu.present && res->cpu.has_quota && res->cpu.quota > 0) {
@@ -481,12 +440,14 @@ static int sd_destroy(struct cgroup *cg, ocirun_error_t **err) {
   struct sd_state *st = cg->sd;
   ocirun_error_t *serr = NULL;
   /* A scope that already went away with its last process is fine. */
-  if (sd_call(cg, SD_STOP, 0, NULL, &serr) < 0)
+  struct dbus_conn bus = {.fd = -1};
+  if (sd_call(cg, SD_STOP, 0, NULL, &bus, &serr) < 0)
     ocirun_error_free(&serr);
   /* A unit that failed (RuntimeMaxSec= ran out, its processes were killed) stays
    * loaded until reset: no trace of the container may remain. */
-  if (sd_call(cg, SD_RESET_FAILED, 0, NULL, &serr) < 0)
+  if (sd_call(cg, SD_RESET_FAILED, 0, NULL, &bus, &serr) < 0)
     ocirun_error_free(&serr);
+  dbus_close(&bus);
   return st->fs->destroy(cg, err);
 }
 
@@ -561,8 +522,8 @@ char *cgroup_systemd_unit_dir(const char *manager_cg, const char *expanded_slice
 /* As runc: the user manager says where its units live, its ControlGroup property
  * (typically /user.slice/user-UID.slice/user@UID.service, but not for a manager started
  * another way: nested in a container, as a system service).  Asked once, at create. */
-static int user_manager_cgroup(struct sd_state *st, char **out, ocirun_error_t **err) {
-  struct dbus_conn *bus;
+static int user_manager_cgroup(const struct sd_state *st, char **out, ocirun_error_t **err) {
+  struct dbus_conn bus = {.fd = -1};
   struct dbus_writer body = {0};
   struct dbus_reply reply = {0};
   int ret = -1;
@@ -573,21 +534,22 @@ static int user_manager_cgroup(struct sd_state *st, char **out, ocirun_error_t *
     ocirun_error_set(err, body.err, "systemd cgroup driver: build the Properties.Get message");
     goto out;
   }
-  if ((bus = sd_bus(st, err)) == NULL)
+  if (open_bus(st, &bus, err) < 0)
     goto out;
-  if (dbus_call(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+  if (dbus_call(&bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                 "org.freedesktop.DBus.Properties", "Get", "ss", &body, &reply, err) < 0 ||
       cgroup_systemd_string_property(&reply.msg, out, err) < 0) {
     ocirun_error_prefix(err,
                         "systemd cgroup driver: get property ControlGroup of "
                         "org.freedesktop.systemd1.Manager from the user manager on the bus %s",
-                        bus->address);
+                        bus.address);
     goto out;
   }
   ret = 0;
 out:
   dbus_reply_clear(&reply);
   dbus_writer_clear(&body);
+  dbus_close(&bus);
   return ret;
 }
 
@@ -615,7 +577,6 @@ int cgroup_systemd_open(struct cgroup *cg, const char *cgroups_path, const char 
   if (st == NULL)
     return ocirun_error_set(err, ENOMEM, "systemd cgroup driver");
   st->user = user;
-  st->bus.fd = -1;
   cg->sd = st;
   if (cgroup_systemd_expand_slice(cg->slice, &expanded, err) < 0)
     return -1;

@@ -165,8 +165,5 @@ int dbus_add_match(struct dbus_conn *c, const char *rule, ocirun_error_t **err);
  * other messages are passed over.  -1 with an error (ETIMEDOUT when none came). */
 int dbus_wait_signal(struct dbus_conn *c, int timeout_ms, struct dbus_reply *out,
                      ocirun_error_t **err);
-/* Stop keeping signals: the kept ones are dropped, later ones passed over like any other
- * (a connection that goes on after the signal it waited for). */
-void dbus_stop_keeping(struct dbus_conn *c);
 
 #endif

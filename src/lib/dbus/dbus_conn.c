@@ -342,19 +342,12 @@ int dbus_open(struct dbus_conn *c, bool user, ocirun_error_t **err) {
   return dbus_open_address(c, address, err);
 }
 
-void dbus_stop_keeping(struct dbus_conn *c) {
-  for (size_t i = 0; i < c->nkept; i++)
-    dbus_reply_clear(&c->kept[i]);
-  free(c->kept);
-  c->kept = NULL;
-  c->nkept = 0;
-  c->keep_member = NULL;
-}
-
 void dbus_close(struct dbus_conn *c) {
   if (c->fd >= 0)
     close(c->fd);
-  dbus_stop_keeping(c);
+  for (size_t i = 0; i < c->nkept; i++)
+    dbus_reply_clear(&c->kept[i]);
+  free(c->kept);
   free(c->unique_name);
   free(c->buf);
   free(c->address);
