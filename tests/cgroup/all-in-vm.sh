@@ -16,8 +16,9 @@ mode=$1 build=$2
 passed=0
 failed=0
 # bounded SECONDS CMD...: CMD in a session of its own, its output streamed; after SECONDS
-# the processes of the guest (with the kernel stack of every ocirun) are printed, to show
-# where it hangs, and the session is killed: status 124.
+# the processes of the guest (with the kernel stack of every ocirun: named "ocirun", or after
+# its fd, "3".."5", between the early re-exec and main's renaming) are printed, to show where
+# it hangs, and the session is killed: status 124.
 bounded() {
   local limit=$1 pid t=0 p
   shift

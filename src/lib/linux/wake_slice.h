@@ -33,6 +33,9 @@ struct wake_slice {
 int wake_slice_shorten(struct wake_slice *ws);
 
 /* Put the attributes saved by wake_slice_shorten back (nothing when it asked for none).
+ * The kernel reports a fair task's slice but not whether it was asked for, so a default
+ * slice comes back as the same length asked for explicitly (a later change of the
+ * system's base slice no longer reaches the rest of the command: its poststart hooks).
  * Returns 0, or -1 with errno when the kernel refused them. */
 int wake_slice_restore(struct wake_slice *ws);
 
